@@ -1,0 +1,1 @@
+//! A local CAMS emulator (see `cams-emulator`).

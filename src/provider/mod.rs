@@ -1,0 +1,1 @@
+//! The `cams` provider: wires the plugin runtime to the Alibaba client.
