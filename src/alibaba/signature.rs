@@ -76,7 +76,8 @@ where
 /// `base64(HMAC-SHA1(secret + "&", string_to_sign))`.
 pub fn sign_string(secret: &str, string_to_sign: &str) -> String {
     let key = format!("{secret}&");
-    let mut mac = Hmac::<Sha1>::new_from_slice(key.as_bytes()).expect("HMAC accepts any key length");
+    let mut mac =
+        Hmac::<Sha1>::new_from_slice(key.as_bytes()).expect("HMAC accepts any key length");
     mac.update(string_to_sign.as_bytes());
     base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
 }
@@ -121,9 +122,8 @@ pub fn format_timestamp(t: time::OffsetDateTime) -> String {
 
 /// Parses a `Timestamp` parameter (`YYYY-MM-DDThh:mm:ssZ`).
 pub fn parse_timestamp(s: &str) -> Option<time::OffsetDateTime> {
-    let format = time::macros::format_description!(
-        "[year]-[month]-[day]T[hour]:[minute]:[second]Z"
-    );
+    let format =
+        time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z");
     time::PrimitiveDateTime::parse(s, &format)
         .ok()
         .map(|t| t.assume_utc())
@@ -168,8 +168,14 @@ mod tests {
             string_to_sign("GET", params),
             "GET&%2F&AccessKeyId%3Dtestid%26Action%3DDescribeRegions%26Format%3DXML%26SignatureMethod%3DHMAC-SHA1%26SignatureNonce%3D3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf%26SignatureVersion%3D1.0%26Timestamp%3D2016-02-23T12%253A46%253A24Z%26Version%3D2014-05-26"
         );
-        assert_eq!(signature("GET", params, "testsecret"), "OLeaidS1JvxuMvnyHOwuJ+uX5qY=");
-        assert_eq!(percent_encode("OLeaidS1JvxuMvnyHOwuJ+uX5qY="), "OLeaidS1JvxuMvnyHOwuJ%2BuX5qY%3D");
+        assert_eq!(
+            signature("GET", params, "testsecret"),
+            "OLeaidS1JvxuMvnyHOwuJ+uX5qY="
+        );
+        assert_eq!(
+            percent_encode("OLeaidS1JvxuMvnyHOwuJ+uX5qY="),
+            "OLeaidS1JvxuMvnyHOwuJ%2BuX5qY%3D"
+        );
     }
 
     #[test]
@@ -184,15 +190,23 @@ mod tests {
             string_to_sign("POST", p.iter().copied()),
             "POST&%2F&AccessKeyId%3Dtestid%26Action%3DGetFlowJSONAssest%26CustSpaceId%3Dcams-abc123%26FlowId%3Dflow_123%26Format%3Djson%26SignatureMethod%3DHMAC-SHA1%26SignatureNonce%3D0123456789abcdef0123456789abcdef%26SignatureVersion%3D1.0%26Timestamp%3D2024-05-01T08%253A00%253A00Z%26Version%3D2020-06-06"
         );
-        assert_eq!(signature("POST", p.iter().copied(), "testsecret"), "chH0JbE0qCyNaRBzAnuQEkru3yc=");
+        assert_eq!(
+            signature("POST", p.iter().copied(), "testsecret"),
+            "chH0JbE0qCyNaRBzAnuQEkru3yc="
+        );
     }
 
     #[test]
     fn v1_2_same_params_get() {
         let mut p = base();
         p.extend([("CustSpaceId", "cams-abc123"), ("FlowId", "flow_123")]);
-        assert!(string_to_sign("GET", p.iter().copied()).starts_with("GET&%2F&AccessKeyId%3Dtestid%26"));
-        assert_eq!(signature("GET", p.iter().copied(), "testsecret"), "lFhU3j8bmBF3rJhPhQ85No8qF94=");
+        assert!(
+            string_to_sign("GET", p.iter().copied()).starts_with("GET&%2F&AccessKeyId%3Dtestid%26")
+        );
+        assert_eq!(
+            signature("GET", p.iter().copied(), "testsecret"),
+            "lFhU3j8bmBF3rJhPhQ85No8qF94="
+        );
     }
 
     #[test]
@@ -213,7 +227,10 @@ mod tests {
             string_to_sign("POST", p.iter().copied()),
             "POST&%2F&AccessKeyId%3Dtestid%26Action%3DGetFlowJSONAssest%26CustSpaceId%3D%25E7%25A9%25BA%25E9%2597%25B4%2520%25C3%25BC~%252A%26FlowId%3Da%2520b%252Ac~d%252Be%252Ff%253Dg%2526h%2525i%26Format%3Djson%26OwnerId%3D1234567890%26RegionId%3Dap-southeast-1%26SecurityToken%3DCAIS%252Btoken%252Fwith%253Dchars%26SignatureMethod%3DHMAC-SHA1%26SignatureNonce%3D0123456789abcdef0123456789abcdef%26SignatureVersion%3D1.0%26Timestamp%3D2024-05-01T08%253A00%253A00Z%26Version%3D2020-06-06"
         );
-        assert_eq!(signature("POST", p.iter().copied(), "s3cr3t/+="), "atMQRBETLIKsEtS90NjGOALkny0=");
+        assert_eq!(
+            signature("POST", p.iter().copied(), "s3cr3t/+="),
+            "atMQRBETLIKsEtS90NjGOALkny0="
+        );
     }
 
     #[test]
@@ -227,7 +244,10 @@ mod tests {
             sts,
             "POST&%2F&AccessKeyId%3Dtestid%26Action%3DGetFlowJSONAssest%26CustSpaceId%3Dcams-abc123%26FlowId%3Dflow%2520123%26Format%3Djson%26SignatureMethod%3DHMAC-SHA1%26SignatureNonce%3D0123456789abcdef0123456789abcdef%26SignatureVersion%3D1.0%26Timestamp%3D2024-05-01T08%253A00%253A00Z%26Version%3D2020-06-06"
         );
-        assert_eq!(signature("POST", all, "testsecret"), "/0EKSiyo6x21PZGfgxn0GZxluWo=");
+        assert_eq!(
+            signature("POST", all, "testsecret"),
+            "/0EKSiyo6x21PZGfgxn0GZxluWo="
+        );
     }
 
     #[test]
@@ -245,7 +265,10 @@ mod tests {
             ("SignatureNonce", "6a5d2c3e-0f1b-4c2d-9e8f-0123456789ab"),
             ("AccessKeyId", "testid"),
         ];
-        assert_eq!(signature("GET", p, "testsecret"), "2rSLS4vhatwNeI/FwJB+4Qbb3bE=");
+        assert_eq!(
+            signature("GET", p, "testsecret"),
+            "2rSLS4vhatwNeI/FwJB+4Qbb3bE="
+        );
     }
 
     #[test]

@@ -1,4 +1,77 @@
 //! The Terraform plugin runtime. Knows nothing about Alibaba Cloud.
+//!
+//! * [`handshake`]: magic cookie, version negotiation, the handshake line.
+//! * [`tls`]: AutoMTLS (server certificate, pinned client certificate).
+//! * [`server`]: socket, gRPC services, lifecycle and signals.
+//! * [`value`]: Terraform values and their msgpack/JSON encodings.
+//! * [`schema`], [`diagnostics`], [`provider`]: the API provider code uses.
+//! * [`runtime`]: the one implementation of the RPCs; `v5`/`v6` adapt it.
 
+mod adapter;
+pub mod diagnostics;
+pub mod go_plugin;
+pub mod handshake;
+pub mod logging;
 pub mod proto;
+pub mod provider;
+mod rpc_log;
+pub mod runtime;
+pub mod schema;
+pub mod server;
+pub mod tls;
+pub mod v5;
+pub mod v6;
 pub mod value;
+
+use std::process::ExitCode;
+use std::sync::Arc;
+
+pub use diagnostics::{AttributePath, Diagnostic, Diagnostics};
+pub use provider::{Attr, Config, Context, DataSource, Provider, ProviderData, State};
+pub use schema::{Attribute, Block, NestedBlock, Schema};
+pub use server::Mode;
+
+/// Runs a provider as a plugin process: the whole `main` of a provider
+/// binary. Returns the process exit code.
+pub fn run(provider: Arc<dyn Provider>, mode: Mode) -> ExitCode {
+    if matches!(mode, Mode::Managed)
+        && !handshake::cookie_is_valid(std::env::var(handshake::MAGIC_COOKIE_KEY).ok().as_deref())
+    {
+        eprintln!("{}", handshake::NOT_STARTED_BY_TERRAFORM);
+        return ExitCode::from(1);
+    }
+    logging::init_from_env();
+    install_panic_logger();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("terraform-provider: cannot start the async runtime: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let server = Arc::new(runtime::ProviderServer::new(provider));
+    let result = runtime.block_on(server::serve(server, mode));
+    // Exit without waiting for idle connections or blocking tasks: the host
+    // measures Shutdown-to-exit and kills us after 2 s.
+    runtime.shutdown_background();
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!(target: "provider", error = %e, "provider server failed");
+            eprintln!("terraform-provider: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// Panics inside operations become diagnostics (see `runtime`); this only
+/// makes sure the panic itself is logged in Terraform's format instead of
+/// as loose text.
+fn install_panic_logger() {
+    std::panic::set_hook(Box::new(|info| {
+        tracing::error!(target: "provider", panic = %info, "panic");
+    }));
+}

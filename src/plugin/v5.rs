@@ -1,0 +1,12 @@
+//! Protocol 5 (`tfplugin5.Provider`): Terraform 0.12 and later.
+
+super::adapter::provider_adapter! {
+    version: 5,
+    proto: crate::plugin::proto::tfplugin5,
+    service: V5,
+    get_schema: get_schema / get_provider_schema / "GetSchema",
+    validate_provider: prepare_provider_config / "PrepareProviderConfig",
+    configure: configure / "Configure",
+    validate_data_source: validate_data_source_config / "ValidateDataSourceConfig",
+    stop: stop / "Stop",
+}

@@ -1,0 +1,12 @@
+//! Protocol 6 (`tfplugin6.Provider`): Terraform >= 0.15 and every OpenTofu.
+
+super::adapter::provider_adapter! {
+    version: 6,
+    proto: crate::plugin::proto::tfplugin6,
+    service: V6,
+    get_schema: get_provider_schema / get_provider_schema / "GetProviderSchema",
+    validate_provider: validate_provider_config / "ValidateProviderConfig",
+    configure: configure_provider / "ConfigureProvider",
+    validate_data_source: validate_data_resource_config / "ValidateDataResourceConfig",
+    stop: stop_provider / "StopProvider",
+}
