@@ -1,0 +1,169 @@
+//! Running the real Terraform CLI against the provider binary.
+//!
+//! Terraform binaries come from `CAMS_TEST_TERRAFORM` (colon-separated; the
+//! test script puts Terraform 1.0.3 there) plus any different `terraform`
+//! on PATH. The provider is found through `dev_overrides` in a CLI config
+//! file each test writes for itself.
+
+#![allow(dead_code)]
+
+use std::collections::HashSet;
+use std::os::unix::fs::PermissionsExt as _;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+
+pub const PROVIDER_SOURCE: &str = "registry.terraform.io/local/cams";
+
+/// Every Terraform binary to test with, each with its version string.
+pub fn terraforms() -> Vec<(PathBuf, String)> {
+    let mut candidates: Vec<PathBuf> = std::env::var("CAMS_TEST_TERRAFORM")
+        .unwrap_or_default()
+        .split(':')
+        .filter(|s| !s.is_empty())
+        .map(PathBuf::from)
+        .collect();
+    if let Some(path) = std::env::var_os("PATH") {
+        for dir in std::env::split_paths(&path) {
+            let tf = dir.join("terraform");
+            if tf.is_file() {
+                candidates.push(tf);
+                break;
+            }
+        }
+    }
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    for tf in candidates {
+        let Ok(o) = Command::new(&tf).arg("version").env("CHECKPOINT_DISABLE", "1").env("TF_CLI_CONFIG_FILE", "/dev/null").output() else {
+            continue;
+        };
+        let version = String::from_utf8_lossy(&o.stdout).lines().next().unwrap_or("").to_owned();
+        // The pip package's `terraform` on PATH is a Python wrapper around the
+        // same binary: test each version once.
+        if version.starts_with("Terraform v") && seen.insert(version.clone()) {
+            out.push((tf, version));
+        }
+    }
+    assert!(
+        !out.is_empty(),
+        "no Terraform found: run the tests with `make test` (it installs Terraform 1.0.3), or set CAMS_TEST_TERRAFORM"
+    );
+    out
+}
+
+/// A Terraform working directory with its own CLI config.
+pub struct Workdir {
+    pub dir: tempfile::TempDir,
+    pub cli_config: PathBuf,
+    env: Vec<(String, String)>,
+}
+
+impl Workdir {
+    /// A workdir whose CLI config points `local/cams` at the built provider
+    /// (or, with `protocol = Some(5)`, at a wrapper forcing protocol 5).
+    pub fn new(main_tf: &str, protocol: Option<u8>) -> Self {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let plugins = dir.path().join("plugins");
+        std::fs::create_dir_all(&plugins).unwrap();
+        let binary = env!("CARGO_BIN_EXE_terraform-provider-cams");
+        let link = plugins.join("terraform-provider-cams");
+        match protocol {
+            Some(v) => {
+                std::fs::write(&link, format!("#!/bin/sh\nPLUGIN_PROTOCOL_VERSIONS={v} exec '{binary}' \"$@\"\n")).unwrap();
+                std::fs::set_permissions(&link, std::fs::Permissions::from_mode(0o755)).unwrap();
+            }
+            None => std::os::unix::fs::symlink(binary, &link).unwrap(),
+        }
+        let mut overrides = format!("    \"{PROVIDER_SOURCE}\" = \"{}\"\n", plugins.display());
+        if let Ok(null) = std::env::var("CAMS_TEST_NULL_PROVIDER") {
+            let null_dir = dir.path().join("null-plugin");
+            std::fs::create_dir_all(&null_dir).unwrap();
+            if Path::new(&null) .exists() {
+                std::os::unix::fs::symlink(&null, null_dir.join("terraform-provider-null")).unwrap();
+                overrides.push_str(&format!("    \"registry.terraform.io/hashicorp/null\" = \"{}\"\n", null_dir.display()));
+            }
+        }
+        let cli_config = dir.path().join("terraformrc");
+        std::fs::write(
+            &cli_config,
+            format!("provider_installation {{\n  dev_overrides {{\n{overrides}  }}\n  direct {{}}\n}}\n"),
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("main.tf"), main_tf).unwrap();
+        Self {
+            dir,
+            cli_config,
+            env: Vec::new(),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Adds an environment variable for every terraform run.
+    pub fn env(mut self, k: &str, v: &str) -> Self {
+        self.env.push((k.to_owned(), v.to_owned()));
+        self
+    }
+
+    pub fn command(&self, tf: &Path, args: &[&str]) -> Command {
+        let mut cmd = Command::new(tf);
+        cmd.args(args)
+            .current_dir(self.path())
+            .env("TF_CLI_CONFIG_FILE", &self.cli_config)
+            .env("CHECKPOINT_DISABLE", "1")
+            .env("TF_IN_AUTOMATION", "1")
+            .env("TF_INPUT", "0");
+        for var in [
+            "TF_LOG", "TF_LOG_PATH", "TF_LOG_PROVIDER", "TF_LOG_CORE", "TF_DATA_DIR", "TF_CLI_ARGS",
+            "ALIBABA_CLOUD_ACCESS_KEY_ID", "ALIBABA_CLOUD_ACCESS_KEY_SECRET", "ALIBABA_CLOUD_SECURITY_TOKEN",
+            "ALICLOUD_ACCESS_KEY", "ALICLOUD_SECRET_KEY", "ALICLOUD_SECURITY_TOKEN", "ALIBABA_CLOUD_PROFILE",
+            "ALICLOUD_PROFILE", "ALIBABA_CLOUD_CREDENTIALS_FILE", "ALIBABA_CLOUD_CAMS_ENDPOINT", "ALIBABA_CLOUD_ROLE_ARN",
+            "ALIBABA_CLOUD_ECS_METADATA",
+        ] {
+            cmd.env_remove(var);
+        }
+        // No real ~/.aliyun/config.json may leak into a test.
+        cmd.env("HOME", self.path());
+        for (k, v) in &self.env {
+            cmd.env(k, v);
+        }
+        cmd
+    }
+
+    pub fn run(&self, tf: &Path, args: &[&str]) -> Output {
+        self.command(tf, args).stdin(Stdio::null()).output().expect("run terraform")
+    }
+
+    pub fn spawn(&self, tf: &Path, args: &[&str]) -> Child {
+        self.command(tf, args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn terraform")
+    }
+
+    /// `terraform apply -auto-approve` with the given variables.
+    pub fn apply(&self, tf: &Path, vars: &[(&str, &str)]) -> Output {
+        let mut args = vec!["apply".to_owned(), "-auto-approve".into(), "-input=false".into(), "-no-color".into()];
+        for (k, v) in vars {
+            args.push("-var".into());
+            args.push(format!("{k}={v}"));
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        self.run(tf, &args)
+    }
+
+    /// `terraform output -raw NAME`.
+    pub fn output_raw(&self, tf: &Path, name: &str) -> Vec<u8> {
+        let o = self.run(tf, &["output", "-raw", name]);
+        assert!(o.status.success(), "terraform output {name}: {}", String::from_utf8_lossy(&o.stderr));
+        o.stdout
+    }
+}
+
+pub fn text(o: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+}
