@@ -238,24 +238,24 @@ fn api_fault_answer(fault: Fault, flow_id: &str, request_id: &str, emulator: &Em
 /// Success if the flow exists: its file is in the directory, or a fault
 /// makes up (or deliberately lacks) its content.
 async fn serve_flow(emulator: &Emulator, flow_id: &str, request_id: &str) -> Answer {
-    let file_exists = is_file_safe_flow_id(flow_id)
-        && tokio::fs::metadata(emulator.flows_dir.join(format!("{flow_id}.json")))
-            .await
-            .is_ok_and(|m| m.is_file());
-    let made_up = {
-        let inner = emulator.lock();
-        inner.faults.iter().any(|rule| {
-            rule.flow.matches(flow_id)
-                && matches!(
-                    rule.fault,
-                    Fault::Large(_) | Fault::InvalidJson | Fault::File404
-                )
-        })
-    };
-    if !(file_exists || made_up && is_file_safe_flow_id(flow_id)) {
-        // CAMS does not document the code for an unknown FlowId; the
-        // emulator picks a plausible business error with HTTP 400.
-        return Answer::Error(PopError::known("Flow.NotExists", None));
+    // CAMS does not document the code for an unknown FlowId; the emulator
+    // answers a plausible business error with HTTP 400.
+    let not_exists = || Answer::Error(PopError::known("Flow.NotExists", None));
+    if !is_file_safe_flow_id(flow_id) {
+        return not_exists();
+    }
+    let made_up = emulator.lock().faults.iter().any(|rule| {
+        rule.flow.matches(flow_id)
+            && matches!(
+                rule.fault,
+                Fault::Large(_) | Fault::InvalidJson | Fault::File404
+            )
+    });
+    let file_exists = tokio::fs::metadata(emulator.flows_dir.join(format!("{flow_id}.json")))
+        .await
+        .is_ok_and(|m| m.is_file());
+    if !(made_up || file_exists) {
+        return not_exists();
     }
     Answer::Success(success_body(
         request_id,
