@@ -1,1 +1,314 @@
-fn main() {}
+//! `cams-emulator`: a local Alibaba Cloud CAMS stand-in (thin CLI over
+//! `cams_provider::emulator`).
+
+use std::io::Write as _;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use cams_provider::emulator::{self, AccessKey, EmulatorConfig, FaultRule, StsKey};
+
+const HELP: &str = "\
+cams-emulator: a local stand-in for Alibaba Cloud CAMS (GetFlowJSONAssest) and STS (AssumeRole)
+
+USAGE:
+    cams-emulator [OPTIONS]
+
+After binding it prints one line on stdout:
+    cams-emulator listening on http://127.0.0.1:PORT
+then logs one line per request on stderr (never secrets, signatures or file URL queries).
+Ctrl-C or SIGTERM stops it.
+
+OPTIONS:
+    --listen ADDR            Address to listen on [default: 127.0.0.1:0, any free port]
+    --flows DIR              Directory of <flow_id>.json files, served byte-exact and
+                             re-read on every request [default: examples/flows]
+    --access-key ID:SECRET   Accepted AccessKey pair (repeatable)
+                             [default: demo-access-key-id:demo-access-key-secret]
+    --sts-key ID:SECRET:TOKEN
+                             Accepted STS credentials; requests with ID must send
+                             SecurityToken=TOKEN (repeatable)
+    --role ARN               Role ARN accepted by AssumeRole (repeatable)
+                             [default: any acs:ram::<digits>:role/<name>]
+    --qps N                  Per AccessKeyId and API, at most N requests in any sliding
+                             second; more answer 400 System.LimitControl with
+                             x-acs-retry-after (ms) [default: 5; 0 = unlimited]
+    --fault FLOW_ID=SPEC     Inject a fault for a flow id, or * for every flow (repeatable,
+                             evaluated in order). SPEC is one of:
+                               error:CODE[:STATUS]  POP error JSON with this Code
+                               code200:CODE         HTTP 200 with Code != OK
+                               http5xx:N            first N API requests answer 503
+                               reset:N              first N API requests: connection reset
+                               throttle:N           first N API requests: System.LimitControl
+                               slow:MS              delay every answer for the flow by MS ms
+                               garbage              HTTP 200 with an HTML body
+                               no-filepath          Code OK with an empty Data.FilePath
+                               file404              download answers 404 NoSuchKey
+                               file403              download answers 403 \"Request has expired.\"
+                               file5xx:N            first N downloads answer 503
+                               invalid-json         downloaded file is truncated JSON
+                               large:BYTES          downloaded file is a generated valid Flow
+                                                    JSON of at least BYTES bytes
+    --file-url-ttl SECS      Lifetime of the presigned FilePath URLs [default: 300]
+    --public-url URL         Base URL written into FilePath [default: the listen URL]
+    --quiet                  Do not log requests on stderr
+    -h, --help               Print this help
+    -V, --version            Print the version
+
+ENDPOINTS:
+    GET|POST /                       the RPC API (HMAC-SHA1 signature version 1.0)
+    GET      /oss/flows/<id>.json    the presigned file URLs
+    GET      /_emulator/stats        counters as JSON
+    POST     /_emulator/reset        zero counters, fault counters and rate limits
+";
+
+/// What the command line asks for.
+#[derive(Debug)]
+enum Command {
+    Run(Box<EmulatorConfig>),
+    Help,
+    Version,
+}
+
+fn parse_args<I: IntoIterator<Item = String>>(args: I) -> Result<Command, String> {
+    let mut config = EmulatorConfig {
+        log_requests: true,
+        ..EmulatorConfig::default()
+    };
+    let mut access_keys: Vec<AccessKey> = Vec::new();
+    let mut args = args.into_iter();
+    while let Some(arg) = args.next() {
+        // Both `--name value` and `--name=value`.
+        let (name, inline) = match arg.split_once('=') {
+            Some((name, value)) if name.starts_with("--") => {
+                (name.to_string(), Some(value.to_string()))
+            }
+            _ => (arg.clone(), None),
+        };
+        let mut value = || -> Result<String, String> {
+            inline
+                .clone()
+                .or_else(|| args.next())
+                .ok_or_else(|| format!("option {name} needs a value"))
+        };
+        match name.as_str() {
+            "-h" | "--help" => return Ok(Command::Help),
+            "-V" | "--version" => return Ok(Command::Version),
+            "--quiet" => config.log_requests = false,
+            "--listen" => {
+                let text = value()?;
+                config.listen = text.parse::<SocketAddr>().map_err(|_| {
+                    format!("--listen: {text:?} is not an address like 127.0.0.1:8080")
+                })?;
+            }
+            "--flows" => config.flows_dir = PathBuf::from(value()?),
+            "--access-key" => {
+                let key = value()?
+                    .parse::<AccessKey>()
+                    .map_err(|e| format!("--access-key: {e}"))?;
+                access_keys.push(key);
+            }
+            "--sts-key" => {
+                let key = value()?
+                    .parse::<StsKey>()
+                    .map_err(|e| format!("--sts-key: {e}"))?;
+                config.sts_keys.push(key);
+            }
+            "--role" => {
+                let role = value()?;
+                if role.is_empty() {
+                    return Err("--role: the ARN is empty".to_string());
+                }
+                config.roles.push(role);
+            }
+            "--qps" => {
+                let text = value()?;
+                config.qps = text
+                    .parse()
+                    .map_err(|_| format!("--qps: {text:?} is not a whole number"))?;
+            }
+            "--fault" => {
+                let text = value()?;
+                let rule = text
+                    .parse::<FaultRule>()
+                    .map_err(|e| format!("--fault {text:?}: {e}"))?;
+                config.faults.push(rule);
+            }
+            "--file-url-ttl" => {
+                let text = value()?;
+                let secs: u64 = text
+                    .parse()
+                    .map_err(|_| format!("--file-url-ttl: {text:?} is not a number of seconds"))?;
+                config.file_url_ttl = Duration::from_secs(secs);
+            }
+            "--public-url" => {
+                let text = value()?;
+                if !(text.starts_with("http://") || text.starts_with("https://")) {
+                    return Err(format!(
+                        "--public-url: {text:?} must start with http:// or https://"
+                    ));
+                }
+                config.public_url = Some(text);
+            }
+            other => return Err(format!("unknown option {other:?}")),
+        }
+    }
+    if !access_keys.is_empty() {
+        config.access_keys = access_keys;
+    }
+    Ok(Command::Run(Box::new(config)))
+}
+
+fn main() -> ExitCode {
+    let config = match parse_args(std::env::args().skip(1)) {
+        Ok(Command::Run(config)) => *config,
+        Ok(Command::Help) => {
+            print!("{HELP}");
+            return ExitCode::SUCCESS;
+        }
+        Ok(Command::Version) => {
+            println!("cams-emulator {}", env!("CARGO_PKG_VERSION"));
+            return ExitCode::SUCCESS;
+        }
+        Err(message) => {
+            eprintln!("cams-emulator: {message}\nTry 'cams-emulator --help'.");
+            return ExitCode::from(2);
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("cams-emulator: cannot start the async runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    runtime.block_on(run(config))
+}
+
+async fn run(config: EmulatorConfig) -> ExitCode {
+    let listen = config.listen;
+    let running = match emulator::start(config).await {
+        Ok(running) => running,
+        Err(error) => {
+            eprintln!("cams-emulator: cannot listen on {listen}: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut stdout = std::io::stdout();
+    let announced = writeln!(stdout, "cams-emulator listening on {}", running.url())
+        .and_then(|()| stdout.flush());
+    if announced.is_err() {
+        // Whoever started us cannot learn the port; serving would be useless.
+        eprintln!("cams-emulator: cannot write the listening line on stdout");
+        return ExitCode::FAILURE;
+    }
+    wait_for_stop_signal().await;
+    eprintln!("cams-emulator: stopping");
+    running.shutdown().await;
+    ExitCode::SUCCESS
+}
+
+async fn wait_for_stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        if let Ok(mut terminate) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = terminate.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<Command, String> {
+        parse_args(args.iter().map(|s| s.to_string()))
+    }
+
+    fn config(args: &[&str]) -> EmulatorConfig {
+        match parse(args) {
+            Ok(Command::Run(config)) => *config,
+            other => panic!("expected a config, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn defaults() {
+        let c = config(&[]);
+        assert_eq!(c.listen.to_string(), "127.0.0.1:0");
+        assert_eq!(c.flows_dir, PathBuf::from("examples/flows"));
+        assert_eq!(c.access_keys, vec![AccessKey::demo()]);
+        assert_eq!((c.qps, c.file_url_ttl), (5, Duration::from_secs(300)));
+        assert!(c.log_requests);
+        assert!(!config(&["--quiet"]).log_requests);
+    }
+
+    #[test]
+    fn every_option() {
+        let c = config(&[
+            "--listen",
+            "0.0.0.0:8080",
+            "--flows=/tmp/f",
+            "--access-key",
+            "a:b",
+            "--access-key",
+            "c:d",
+            "--sts-key",
+            "STS.x:y:z",
+            "--role",
+            "acs:ram::1:role/r",
+            "--qps",
+            "0",
+            "--fault",
+            "*=slow:5",
+            "--fault",
+            "1=file404",
+            "--file-url-ttl",
+            "1",
+            "--public-url",
+            "http://h:1",
+        ]);
+        assert_eq!(c.listen.to_string(), "0.0.0.0:8080");
+        assert_eq!(c.flows_dir, PathBuf::from("/tmp/f"));
+        assert_eq!(
+            c.access_keys,
+            vec![AccessKey::new("a", "b"), AccessKey::new("c", "d")]
+        );
+        assert_eq!(c.sts_keys, vec![StsKey::new("STS.x", "y", "z")]);
+        assert_eq!(c.roles, vec!["acs:ram::1:role/r".to_string()]);
+        assert_eq!(c.qps, 0);
+        assert_eq!(c.faults.len(), 2);
+        assert_eq!(c.file_url_ttl, Duration::from_secs(1));
+        assert_eq!(c.public_url.as_deref(), Some("http://h:1"));
+    }
+
+    #[test]
+    fn bad_options_are_errors() {
+        for args in [
+            &["--nope"][..],
+            &["--listen"],
+            &["--listen", "localhost"],
+            &["--qps", "-1"],
+            &["--fault", "x"],
+            &["--fault", "x=boom"],
+            &["--access-key", "nocolon"],
+            &["--sts-key", "a:b"],
+            &["--public-url", "ftp://x"],
+            &["--file-url-ttl", "soon"],
+        ] {
+            assert!(parse(args).is_err(), "{args:?}");
+        }
+        assert!(matches!(parse(&["--help"]), Ok(Command::Help)));
+    }
+}

@@ -1,1 +1,43 @@
-//! A local CAMS emulator (see `cams-emulator`).
+//! A local stand-in for Alibaba Cloud CAMS (see `cams-emulator`), for the
+//! demo, end-to-end tests with real Terraform, benchmarks and users' CI.
+//!
+//! One HTTP listener serves:
+//!
+//! * `GET|POST /` — the RPC API: `GetFlowJSONAssest` (CAMS `2020-06-06`) and
+//!   `AssumeRole` (STS `2015-04-01`), verified like Alibaba's gateway
+//!   (common parameters, 15-minute timestamp window, HMAC-SHA1 signature
+//!   over query ∪ form body, nonce replay, STS tokens), paced per
+//!   AccessKeyId (`System.LimitControl` + `x-acs-retry-after`).
+//! * `GET /oss/flows/<flow_id>.json?Expires=..&OSSAccessKeyId=..&Signature=..`
+//!   — the presigned file URL handed out in `Data.FilePath`; serves the flow
+//!   file byte-exact, OSS XML errors otherwise.
+//! * `GET /_emulator/stats`, `POST /_emulator/reset` — counters for tests.
+//!
+//! Faults (`--fault FLOW_ID=SPEC`) make it misbehave on purpose.
+//!
+//! Not emulated: V3 (`ACS3-HMAC-SHA256`) signatures, `Format=XML` answers
+//! (always JSON), `CustSpaceId` scoping (accepted and ignored).
+
+mod api;
+mod auth;
+mod config;
+mod fault;
+mod files;
+mod flow_doc;
+mod limiter;
+mod oss;
+mod params;
+mod pop;
+mod server;
+mod state;
+mod stats;
+mod sts;
+
+pub use config::{
+    AccessKey, CredentialParseError, EmulatorConfig, StsKey, DEMO_ACCESS_KEY_ID,
+    DEMO_ACCESS_KEY_SECRET,
+};
+pub use fault::{Fault, FaultParseError, FaultRule, FlowSelector, MAX_LARGE_BYTES};
+pub use flow_doc::large_flow;
+pub use server::{start, RunningEmulator};
+pub use stats::Stats;

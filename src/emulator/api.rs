@@ -1,0 +1,284 @@
+//! The API endpoint (`/`): authenticates, paces, applies faults, and answers
+//! `GetFlowJSONAssest` (CAMS 2020-06-06) and `AssumeRole` (STS 2015-04-01).
+
+use std::sync::Arc;
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::Extension;
+use serde_json::{json, Value};
+use time::OffsetDateTime;
+
+use super::auth::authenticate;
+use super::fault::Fault;
+use super::flow_doc::{is_file_safe_flow_id, GARBAGE_HTML};
+use super::oss::object_path;
+use super::params::RpcParams;
+use super::pop::{json_body, PopError};
+use super::server::ConnectionControl;
+use super::state::Emulator;
+use super::sts::{self, AssumeRole};
+
+pub const CAMS_ACTION: &str = "GetFlowJSONAssest";
+pub const CAMS_VERSION: &str = "2020-06-06";
+
+/// How a request is answered.
+enum Answer {
+    /// HTTP 200, success body.
+    Success(Value),
+    /// A POP error (4xx/5xx JSON).
+    Error(PopError),
+    /// HTTP 200 with a `Code` other than OK (`code200` fault).
+    NotOk { code: String, body: Value },
+    /// HTTP 200 HTML (`garbage` fault).
+    Garbage,
+    /// Connection reset without an answer (`reset` fault).
+    Reset,
+}
+
+/// What the synchronous part of the handling decided.
+enum Decision {
+    Answer(Answer),
+    /// Authenticated `GetFlowJSONAssest` without fault: success if the flow exists.
+    ServeFlow {
+        flow_id: String,
+    },
+}
+
+pub async fn handle(
+    State(emulator): State<Arc<Emulator>>,
+    Extension(connection): Extension<Arc<ConnectionControl>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let request_id = uuid::Uuid::new_v4().to_string().to_uppercase();
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok());
+    let params = RpcParams::from_parts(uri.query(), content_type, &body);
+
+    let decision = decide(&emulator, method.as_str(), &params, &request_id);
+    let answer = match decision {
+        Decision::Answer(answer) => answer,
+        Decision::ServeFlow { flow_id } => serve_flow(&emulator, &flow_id, &request_id).await,
+    };
+
+    let flow_id = params.non_empty("FlowId");
+    let (status, code) = record(&emulator, &answer);
+    emulator.log(format_args!(
+        "{} / action={} flow={} ak={} -> {} {}",
+        method,
+        params.get("Action").unwrap_or("-"),
+        flow_id.unwrap_or("-"),
+        params.get("AccessKeyId").unwrap_or("-"),
+        code,
+        status.map_or_else(|| "reset".to_string(), |s| s.as_u16().to_string()),
+    ));
+    if let Some(delay) = flow_id.and_then(|id| emulator.slow_delay(id)) {
+        tokio::time::sleep(delay).await;
+    }
+    match answer {
+        Answer::Success(body) | Answer::NotOk { body, .. } => json_body(&body),
+        Answer::Error(error) => error.into_response(&request_id, &emulator.host_id),
+        Answer::Garbage => (
+            StatusCode::OK,
+            [(header::CONTENT_TYPE, HeaderValue::from_static("text/html"))],
+            GARBAGE_HTML,
+        )
+            .into_response(),
+        Answer::Reset => {
+            // The connection task drops the socket with SO_LINGER 0 (a TCP
+            // RST); this future is dropped with it and never answers.
+            connection.reset();
+            std::future::pending::<Response>().await
+        }
+    }
+}
+
+/// Counts the answer in the stats; returns its status (`None` for a reset) and code.
+fn record(emulator: &Emulator, answer: &Answer) -> (Option<StatusCode>, String) {
+    let mut inner = emulator.lock();
+    let stats = &mut inner.stats;
+    match answer {
+        Answer::Success(_) => {
+            stats.accepted += 1;
+            (Some(StatusCode::OK), "OK".to_string())
+        }
+        Answer::Error(error) => {
+            stats.record_error(&error.code);
+            (Some(error.status), error.code.clone())
+        }
+        Answer::NotOk { code, .. } => {
+            stats.record_error(code);
+            (Some(StatusCode::OK), code.clone())
+        }
+        Answer::Garbage => (Some(StatusCode::OK), "garbage".to_string()),
+        Answer::Reset => {
+            stats.resets += 1;
+            (None, "reset".to_string())
+        }
+    }
+}
+
+/// Authentication, action dispatch, rate limit and API-side faults: all the
+/// steps that need the lock but no I/O.
+fn decide(emulator: &Emulator, method: &str, params: &RpcParams, request_id: &str) -> Decision {
+    let mut inner = emulator.lock();
+    inner.stats.api_requests += 1;
+    if let Some(flow_id) = params.non_empty("FlowId") {
+        inner.stats.record_flow_request(flow_id);
+    }
+    let now = OffsetDateTime::now_utc();
+    let now_instant = Instant::now();
+    let inner = &mut *inner;
+    let access_key_id = match authenticate(
+        method,
+        params,
+        &mut inner.credentials,
+        &mut inner.nonces,
+        now,
+        now_instant,
+    ) {
+        Ok(id) => id,
+        Err(error) => return Decision::Answer(Answer::Error(error)),
+    };
+
+    let action = params.get("Action").unwrap_or_default();
+    let version = params.get("Version").unwrap_or_default();
+    let expected_version = match action {
+        CAMS_ACTION => CAMS_VERSION,
+        sts::ACTION => sts::VERSION,
+        _ => {
+            return Decision::Answer(Answer::Error(PopError::new(
+                StatusCode::NOT_FOUND,
+                "InvalidAction.NotFound",
+                "Specified api is not found, please check your url and method.",
+            )))
+        }
+    };
+    if version != expected_version {
+        return Decision::Answer(Answer::Error(PopError::new(
+            StatusCode::BAD_REQUEST,
+            "InvalidVersion",
+            "Specified parameter Version is not valid.",
+        )));
+    }
+
+    // Limits are per caller and per API, as Alibaba sets them per API.
+    if let Err(wait) = inner
+        .limiter
+        .check(&format!("{action}\n{access_key_id}"), now_instant)
+    {
+        inner.stats.rate_limited += 1;
+        let millis = u64::try_from(wait.as_micros().div_ceil(1000)).unwrap_or(u64::MAX);
+        return Decision::Answer(Answer::Error(PopError::limit_control(millis)));
+    }
+
+    if action == sts::ACTION {
+        return Decision::Answer(match AssumeRole::from_params(params, &emulator.roles) {
+            Ok(request) => {
+                let issued = sts::issue(&request, now);
+                let body = sts::response_body(request_id, &request, &issued);
+                inner.credentials.add_sts(issued.key, Some(issued.expires));
+                Answer::Success(body)
+            }
+            Err(error) => Answer::Error(error),
+        });
+    }
+
+    let Some(flow_id) = params.non_empty("FlowId") else {
+        return Decision::Answer(Answer::Error(PopError::missing_parameter("FlowId")));
+    };
+    let fault = inner
+        .fault_counters
+        .next_fault(&inner.faults, flow_id, |f| {
+            !f.is_download_fault() && !matches!(f, Fault::Slow(_))
+        })
+        .cloned();
+    match fault {
+        Some(fault) => Decision::Answer(api_fault_answer(fault, flow_id, request_id, emulator)),
+        None => Decision::ServeFlow {
+            flow_id: flow_id.to_string(),
+        },
+    }
+}
+
+fn api_fault_answer(fault: Fault, flow_id: &str, request_id: &str, emulator: &Emulator) -> Answer {
+    match fault {
+        Fault::Error { code, status } => Answer::Error(PopError::known(&code, status)),
+        Fault::Code200 { code } => Answer::NotOk {
+            body: json!({
+                "RequestId": request_id,
+                "Code": code,
+                "Message": format!("The request failed with {code} (emulated)."),
+                "AccessDeniedDetail": "None",
+            }),
+            code,
+        },
+        Fault::Http5xx(_) => Answer::Error(PopError::known("ServiceUnavailable", Some(503))),
+        Fault::Throttle(_) => Answer::Error(PopError::limit_control(200)),
+        Fault::Reset(_) => Answer::Reset,
+        Fault::Garbage => Answer::Garbage,
+        Fault::NoFilePath => Answer::Success(success_body(request_id, flow_id, "")),
+        // Download-side faults and `slow` are filtered out before this point;
+        // should one slip through, the flow is served normally.
+        _ => Answer::Success(success_body(
+            request_id,
+            flow_id,
+            &file_url(emulator, flow_id),
+        )),
+    }
+}
+
+/// Success if the flow exists: its file is in the directory, or a fault
+/// makes up (or deliberately lacks) its content.
+async fn serve_flow(emulator: &Emulator, flow_id: &str, request_id: &str) -> Answer {
+    // CAMS does not document the code for an unknown FlowId; the emulator
+    // answers a plausible business error with HTTP 400.
+    let not_exists = || Answer::Error(PopError::known("Flow.NotExists", None));
+    if !is_file_safe_flow_id(flow_id) {
+        return not_exists();
+    }
+    let made_up = emulator.lock().faults.iter().any(|rule| {
+        rule.flow.matches(flow_id)
+            && matches!(
+                rule.fault,
+                Fault::Large(_) | Fault::InvalidJson | Fault::File404
+            )
+    });
+    let file_exists = tokio::fs::metadata(emulator.flows_dir.join(format!("{flow_id}.json")))
+        .await
+        .is_ok_and(|m| m.is_file());
+    if !(made_up || file_exists) {
+        return not_exists();
+    }
+    Answer::Success(success_body(
+        request_id,
+        flow_id,
+        &file_url(emulator, flow_id),
+    ))
+}
+
+fn file_url(emulator: &Emulator, flow_id: &str) -> String {
+    let now_unix = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    emulator
+        .signer
+        .presign(&emulator.public_url, &object_path(flow_id), now_unix)
+}
+
+fn success_body(request_id: &str, flow_id: &str, file_path: &str) -> Value {
+    json!({
+        "RequestId": request_id,
+        "Code": "OK",
+        "Message": "OK",
+        "AccessDeniedDetail": "None",
+        "Data": { "FlowId": flow_id, "FilePath": file_path },
+    })
+}
