@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use cams_provider::alibaba::credentials::{
-    Credentials, CredentialsProvider, Secret, StaticCredentials,
+    Credentials, CredentialsError, CredentialsProvider, Secret, StaticCredentials,
 };
 use cams_provider::alibaba::{
     signature, ApiError, CamsClient, CamsError, ClientConfig, DownloadError, FetchError, GiveUp,
@@ -1236,4 +1236,37 @@ async fn fetch_flow_json_reports_a_missing_file_without_asking_again() {
         "{err:?}"
     );
     assert_eq!(cams.count(), 1);
+}
+
+#[derive(Debug)]
+struct BrokenCredentials;
+
+#[async_trait::async_trait]
+impl CredentialsProvider for BrokenCredentials {
+    async fn credentials(&self) -> Result<Credentials, CredentialsError> {
+        Err(CredentialsError::Invalid("the profile is malformed".into()))
+    }
+
+    fn source(&self) -> String {
+        "profile \"broken\"".into()
+    }
+}
+
+#[tokio::test]
+async fn a_credentials_failure_is_reported_without_a_request() {
+    let server = cams_server(|_, _| cams_ok(FILE_URL)).await;
+    let client = CamsClient::new(config(&server.url()), Arc::new(BrokenCredentials)).unwrap();
+    let err = client
+        .get_flow_json_asset("f", None, &CancellationToken::new())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, CamsError::Credentials { attempts: 1, .. }),
+        "{err:?}"
+    );
+    assert!(
+        err.to_string().contains("profile \"broken\"") && err.to_string().contains("malformed"),
+        "{err}"
+    );
+    assert_eq!(server.count(), 0);
 }

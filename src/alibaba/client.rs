@@ -52,6 +52,8 @@ pub enum CamsError {
         source_name: String,
         #[source]
         error: CredentialsError,
+        /// The attempt that needed the credentials.
+        attempts: u32,
     },
     #[error("GetFlowJSONAssest failed after {attempts} attempt(s) ({gave_up}): {error}")]
     Api {
@@ -68,7 +70,11 @@ pub enum CamsError {
         gave_up: GiveUp,
     },
     #[error("the GetFlowJSONAssest answer from {endpoint} is larger than {limit} bytes, which no genuine answer is")]
-    ResponseTooLarge { endpoint: String, limit: u64 },
+    ResponseTooLarge {
+        endpoint: String,
+        limit: u64,
+        attempts: u32,
+    },
     #[error("GetFlowJSONAssest was cancelled (attempts started: {attempts})")]
     Cancelled { attempts: u32 },
 }
@@ -90,14 +96,16 @@ impl CamsError {
         }
     }
 
-    /// Attempts made (for `Cancelled`: started) before the call ended.
+    /// Attempts made (for `Cancelled`: started) before the call ended; an
+    /// attempt that failed to get credentials counts too.
     pub fn attempts(&self) -> u32 {
         match self {
             CamsError::Api { attempts, .. }
             | CamsError::Transport { attempts, .. }
+            | CamsError::ResponseTooLarge { attempts, .. }
+            | CamsError::Credentials { attempts, .. }
             | CamsError::Cancelled { attempts } => *attempts,
-            CamsError::ResponseTooLarge { .. } => 1,
-            CamsError::EmptyFlowId | CamsError::Credentials { .. } => 0,
+            CamsError::EmptyFlowId => 0,
         }
     }
 }
@@ -224,8 +232,7 @@ impl CamsClient {
         )
         .await;
         match outcome {
-            Ok(body) => {
-                let mut asset = body;
+            Ok(mut asset) => {
                 if asset.flow_id.is_empty() {
                     asset.flow_id = flow_id.to_owned();
                 }
@@ -383,10 +390,12 @@ impl CamsClient {
             AttemptError::TooLarge => CamsError::ResponseTooLarge {
                 endpoint,
                 limit: API_BODY_LIMIT,
+                attempts,
             },
             AttemptError::Credentials(error) => CamsError::Credentials {
                 source_name: self.inner.credentials.source(),
                 error,
+                attempts,
             },
         }
     }
