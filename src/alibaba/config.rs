@@ -1,0 +1,76 @@
+//! Settings of the CAMS client.
+
+use std::num::NonZeroU32;
+use std::time::Duration;
+
+use super::endpoint::DEFAULT_REGION;
+use super::pacing::DEFAULT_RATE_PER_SECOND;
+
+/// Everything [`CamsClient::new`](super::client::CamsClient::new) needs
+/// besides credentials. `Default` gives the documented production values.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientConfig {
+    /// Region id; the endpoint is `https://cams.{region}.aliyuncs.com/`.
+    pub region: String,
+    /// Overrides the region endpoint: `host`, `host:port` (both https) or a
+    /// URL (`https://host/`, or `http://` for loopback hosts); see
+    /// [`parse_endpoint`](super::endpoint::parse_endpoint).
+    pub endpoint: Option<String>,
+    /// CAMS calls per second per AccessKeyId, for the whole process.
+    pub rate_limit_per_second: NonZeroU32,
+    /// Attempts per call in total, the first one included (at least 1).
+    pub max_attempts: u32,
+    /// Retrying stops when the next backoff would end later than this after
+    /// the call started.
+    pub max_retry_duration: Duration,
+    /// The first backoff delay, before jitter (jitter adds up to 100%).
+    pub retry_initial_delay: Duration,
+    /// The longest backoff delay, before jitter.
+    pub retry_max_delay: Duration,
+    /// Largest Flow JSON file accepted, in bytes.
+    pub max_content_bytes: u64,
+    /// TCP + TLS connection establishment timeout.
+    pub connect_timeout: Duration,
+    /// Longest wait for any single read from the server.
+    pub read_timeout: Duration,
+}
+
+/// 64 MiB.
+pub const DEFAULT_MAX_CONTENT_BYTES: u64 = 64 * 1024 * 1024;
+
+impl Default for ClientConfig {
+    fn default() -> Self {
+        Self {
+            region: DEFAULT_REGION.to_owned(),
+            endpoint: None,
+            rate_limit_per_second: NonZeroU32::new(DEFAULT_RATE_PER_SECOND)
+                .unwrap_or(NonZeroU32::MIN),
+            max_attempts: 5,
+            max_retry_duration: Duration::from_secs(60),
+            retry_initial_delay: Duration::from_millis(500),
+            retry_max_delay: Duration::from_secs(20),
+            max_content_bytes: DEFAULT_MAX_CONTENT_BYTES,
+            connect_timeout: Duration::from_secs(10),
+            read_timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+impl ClientConfig {
+    /// Rejects settings that cannot work; the endpoint is checked separately.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.max_attempts == 0 {
+            return Err("max_attempts must be at least 1".to_owned());
+        }
+        if self.max_content_bytes == 0 {
+            return Err("max_content_bytes must be at least 1".to_owned());
+        }
+        if self.connect_timeout.is_zero() || self.read_timeout.is_zero() {
+            return Err("connect and read timeouts must be longer than zero".to_owned());
+        }
+        if self.retry_initial_delay > self.retry_max_delay {
+            return Err("retry_initial_delay must not exceed retry_max_delay".to_owned());
+        }
+        Ok(())
+    }
+}

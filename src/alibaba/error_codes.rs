@@ -1,0 +1,226 @@
+//! What Alibaba Cloud error codes mean for us: whether an answer is worth
+//! retrying, and a one-line hint telling the user what to do about it.
+//!
+//! Codes are matched exactly, with a few families matched by prefix
+//! (`Throttling.*`, `InvalidSecurityToken.*`, ...). The HTTP status matters
+//! too: CAMS sends throttling as HTTP 400 `System.LimitControl`, other
+//! gateways as 429, and server trouble as 5xx whatever the code.
+
+/// How the retry loop should treat a failed answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RetryClass {
+    /// Flow control: retry after a backoff (or the server's `x-acs-retry-after`).
+    Throttled,
+    /// A transient server problem: retry after a backoff.
+    Transient,
+    /// `SignatureNonceUsed`: retry once, with a fresh nonce.
+    NonceReused,
+    /// Retrying would give the same answer.
+    Fatal,
+}
+
+/// Classifies an answer by HTTP status and error `Code` (if any).
+pub fn retry_class(http_status: u16, code: Option<&str>) -> RetryClass {
+    if let Some(code) = code {
+        if is_throttling_code(code) {
+            return RetryClass::Throttled;
+        }
+        match code {
+            "ServiceUnavailable" | "InternalError" | "UnknownError" => {
+                return RetryClass::Transient
+            }
+            "SignatureNonceUsed" => return RetryClass::NonceReused,
+            _ => {}
+        }
+    }
+    match http_status {
+        429 => RetryClass::Throttled,
+        500..=599 => RetryClass::Transient,
+        _ => RetryClass::Fatal,
+    }
+}
+
+/// `System.LimitControl`, `Throttling`, `Throttling.*`, `Rejected.Throttling`
+/// and any other code naming throttling.
+fn is_throttling_code(code: &str) -> bool {
+    code == "System.LimitControl" || code.contains("Throttling")
+}
+
+/// True when `code` equals `family` or starts with `family.`.
+fn in_family(code: &str, family: &str) -> bool {
+    code == family
+        || code
+            .strip_prefix(family)
+            .is_some_and(|rest| rest.starts_with('.'))
+}
+
+/// A one-line hint for a known error code, `None` for codes we know
+/// nothing useful about.
+pub fn hint_for_code(code: &str) -> Option<&'static str> {
+    let hint = match code {
+        "Product.Unsubscript" => {
+            "Chat App Message Service is not activated for this Alibaba Cloud account; activate CAMS in the console, or use credentials of the account that owns the CAMS space"
+        }
+        "Ram.PermissionDeny" | "Forbidden.RAM" | "NoPermission" => {
+            "the RAM user or role behind these credentials is not allowed to call this action; grant it the RAM action cams:GetFlowJSONAssest"
+        }
+        "Unknown.ResourceOwnerId" => {
+            "CAMS does not know the account that owns these credentials (or the cust_space_id does not belong to it); check that the AccessKey belongs to the account with the CAMS instance and that cust_space_id is right"
+        }
+        "System.LimitControl" | "Rejected.Throttling" => THROTTLING_HINT,
+        "SignatureDoesNotMatch" => {
+            "the AccessKeySecret does not match the AccessKeyId; check the secret for typos or stray whitespace, or whether the key was rotated"
+        }
+        "IncompleteSignature" => {
+            "the signature parameters were rejected as incomplete; check that no proxy rewrites the query string"
+        }
+        "InvalidAccessKeyId.NotFound" => {
+            "the AccessKeyId does not exist; check it for typos, and that it was not deleted or created on the other Alibaba Cloud site (China vs international)"
+        }
+        "InvalidAccessKeyId.Inactive" => {
+            "the AccessKey is disabled; enable it in the RAM console or use another one"
+        }
+        "InvalidTimeStamp.Expired" => {
+            "this machine's clock differs from Alibaba Cloud's by more than 15 minutes; synchronise the system clock (NTP)"
+        }
+        "IllegalTimestamp" => {
+            "the request timestamp was rejected as malformed; check the system clock and that no proxy rewrites the query string"
+        }
+        "SignatureNonceUsed" => {
+            "a request nonce was seen twice; this is normally transient, run again"
+        }
+        "ServiceUnavailable" => {
+            "the service is temporarily unavailable; run again later"
+        }
+        "InternalError" | "UnknownError" => {
+            "Alibaba Cloud reported an internal error; run again later, and quote the RequestId to support if it persists"
+        }
+        "InvalidAction.NotFound" => {
+            "the endpoint does not serve this CAMS action; check the region and endpoint settings"
+        }
+        _ => return hint_for_family(code),
+    };
+    Some(hint)
+}
+
+const THROTTLING_HINT: &str = "CAMS is throttling these credentials (GetFlowJSONAssest allows 5 requests per second per account); lower rate_limit_per_second or Terraform's -parallelism, and check for other clients using the same account";
+
+fn hint_for_family(code: &str) -> Option<&'static str> {
+    if is_throttling_code(code) {
+        Some(THROTTLING_HINT)
+    } else if in_family(code, "InvalidSecurityToken") {
+        Some("the STS SecurityToken is expired, malformed or does not belong to this AccessKeyId; obtain fresh temporary credentials")
+    } else if in_family(code, "MissingParameter") || in_family(code, "InvalidParameter") {
+        Some("CAMS rejected a request parameter; check flow_id and cust_space_id")
+    } else if in_family(code, "Forbidden") {
+        Some("access was denied; check the RAM permissions of these credentials")
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn throttling_codes_and_429_are_throttled() {
+        for code in [
+            "System.LimitControl",
+            "Throttling",
+            "Throttling.User",
+            "Throttling.Api",
+            "Rejected.Throttling",
+        ] {
+            assert_eq!(
+                retry_class(400, Some(code)),
+                RetryClass::Throttled,
+                "{code}"
+            );
+            assert!(hint_for_code(code)
+                .unwrap()
+                .contains("5 requests per second"));
+        }
+        assert_eq!(retry_class(429, None), RetryClass::Throttled);
+        assert_eq!(retry_class(429, Some("Whatever")), RetryClass::Throttled);
+    }
+
+    #[test]
+    fn transient_codes_and_5xx_are_transient() {
+        for code in ["ServiceUnavailable", "InternalError", "UnknownError"] {
+            assert_eq!(
+                retry_class(400, Some(code)),
+                RetryClass::Transient,
+                "{code}"
+            );
+        }
+        assert_eq!(retry_class(502, None), RetryClass::Transient);
+        assert_eq!(retry_class(504, Some("Gateway")), RetryClass::Transient);
+    }
+
+    #[test]
+    fn nonce_reuse_is_its_own_class() {
+        assert_eq!(
+            retry_class(400, Some("SignatureNonceUsed")),
+            RetryClass::NonceReused
+        );
+    }
+
+    #[test]
+    fn client_errors_are_fatal() {
+        for code in [
+            "Product.Unsubscript",
+            "Ram.PermissionDeny",
+            "Unknown.ResourceOwnerId",
+            "SignatureDoesNotMatch",
+            "InvalidAccessKeyId.NotFound",
+            "InvalidTimeStamp.Expired",
+            "InvalidSecurityToken.Expired",
+            "MissingParameter",
+            "InvalidParameter",
+        ] {
+            assert_eq!(retry_class(400, Some(code)), RetryClass::Fatal, "{code}");
+        }
+        assert_eq!(retry_class(200, Some("Flow.NotFound")), RetryClass::Fatal);
+        assert_eq!(retry_class(404, None), RetryClass::Fatal);
+    }
+
+    #[test]
+    fn every_documented_code_has_a_hint() {
+        for code in [
+            "Product.Unsubscript",
+            "Ram.PermissionDeny",
+            "System.LimitControl",
+            "Unknown.ResourceOwnerId",
+            "SignatureDoesNotMatch",
+            "IncompleteSignature",
+            "InvalidAccessKeyId.NotFound",
+            "InvalidAccessKeyId.Inactive",
+            "InvalidTimeStamp.Expired",
+            "IllegalTimestamp",
+            "SignatureNonceUsed",
+            "InvalidSecurityToken.Expired",
+            "InvalidSecurityToken.Malformed",
+            "InvalidSecurityToken.MismatchWithAccessKey",
+            "Forbidden.RAM",
+            "NoPermission",
+            "MissingParameter",
+            "MissingParameter.FlowId",
+            "InvalidParameter",
+            "InvalidParameter.FlowId",
+            "Throttling",
+            "Throttling.User",
+            "ServiceUnavailable",
+            "InternalError",
+        ] {
+            assert!(hint_for_code(code).is_some(), "{code}");
+        }
+    }
+
+    #[test]
+    fn families_match_on_dot_boundaries_only() {
+        assert!(hint_for_code("InvalidSecurityTokenX").is_none());
+        assert!(hint_for_code("InvalidParameters").is_none());
+        assert!(hint_for_code("Something.Else").is_none());
+    }
+}
