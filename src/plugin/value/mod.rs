@@ -1,47 +1,38 @@
-//! TEMP STUB (not committed)
-use std::collections::BTreeMap;
-#[derive(Clone, Debug, PartialEq)]
-pub enum Type {
-    String,
-    Number,
-    Bool,
-    Dynamic,
-    List(Box<Type>),
-    Set(Box<Type>),
-    Map(Box<Type>),
-    Object(BTreeMap<String, Type>),
-    Tuple(Vec<Type>),
-}
-impl Type {
-    pub fn to_json(&self) -> Vec<u8> {
-        b"\"string\"".to_vec()
-    }
-}
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct Refinements;
-#[derive(Clone, Debug, PartialEq)]
-pub enum Number {
-    Int(i64),
-}
-#[derive(Clone, Debug, PartialEq)]
-pub enum Value {
-    Null,
-    Unknown(Refinements),
-    String(String),
-    Number(Number),
-    Bool(bool),
-    List(Vec<Value>),
-    Object(BTreeMap<String, Value>),
-}
-#[derive(Debug, thiserror::Error)]
-#[error("x")]
-pub struct DecodeError;
-pub fn decode_msgpack(_t: &Type, _b: &[u8]) -> Result<Value, DecodeError> {
-    Err(DecodeError)
-}
-pub fn decode_json(_t: &Type, _b: &[u8]) -> Result<Value, DecodeError> {
-    Err(DecodeError)
-}
-pub fn encode_msgpack(_t: &Type, _v: &Value) -> Result<Vec<u8>, DecodeError> {
-    Err(DecodeError)
-}
+//! Terraform values (cty) and their wire encodings.
+//!
+//! Terraform sends configuration as a `DynamicValue` (msgpack, or JSON as a
+//! fallback) and expects state back the same way. Decoding needs the
+//! schema's [`Type`]; the result is a [`Value`]. See §3 of
+//! `terraform-plugin-protocol.md` for the rules these codecs follow.
+//!
+//! ```
+//! use cams_provider::plugin::value::{decode_msgpack, encode_msgpack, Type, Value};
+//!
+//! let ty = Type::object([("n", Type::Number)]);
+//! // {"n": 1000}, as Terraform writes it.
+//! let bytes = [0x81, 0xa1, b'n', 0xcd, 0x03, 0xe8];
+//! let value = decode_msgpack(&ty, &bytes).unwrap();
+//! assert_eq!(value.get_attr("n").and_then(|n| n.as_number()?.as_i64()), Some(1000));
+//! assert_eq!(encode_msgpack(&ty, &value).unwrap(), bytes);
+//! ```
+
+mod error;
+mod json;
+mod msgpack;
+mod number;
+mod path;
+mod ty;
+mod value;
+
+pub use error::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind, MAX_DEPTH};
+pub use json::{decode_json, encode_json};
+pub use msgpack::{decode_msgpack, encode_msgpack};
+pub use number::{Number, NumberError};
+pub use path::{Path, PathStep};
+pub use ty::{Type, TypeError};
+pub use value::{Nullness, NumberBound, Refinements, Value};
+
+#[cfg(test)]
+mod proptests;
+#[cfg(test)]
+mod tests;

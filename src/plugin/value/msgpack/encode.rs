@@ -1,0 +1,219 @@
+//! [`Value`] → msgpack, byte for byte the way Terraform core writes it.
+
+use std::collections::BTreeMap;
+use std::convert::Infallible;
+
+use rmp::encode::{self as rmp_encode, ByteBuf, ValueWriteError};
+
+use super::refinements::{self, REFINED_UNKNOWN_EXT};
+use crate::plugin::value::error::{EncodeError, EncodeErrorKind, MAX_DEPTH};
+use crate::plugin::value::number::{Number, WireNumber};
+use crate::plugin::value::path::PathStep;
+use crate::plugin::value::ty::Type;
+use crate::plugin::value::value::{Refinements, Value};
+
+/// Encodes `value` as type `ty` (for a `DynamicValue.msgpack`).
+///
+/// Output matches Terraform core: null is nil; a plain unknown is
+/// `d4 00 00` and a refined one extension 12; numbers are the most compact
+/// int, else float64, else decimal text; object attributes and map keys are
+/// sorted bytewise; a known `dynamic` value is `[bin(type JSON), value]`.
+/// The value must match the type (see [`Value::Dynamic`] for dynamic
+/// positions), else the error says where it does not.
+pub fn encode_msgpack(ty: &Type, value: &Value) -> Result<Vec<u8>, EncodeError> {
+    let mut out = Out(ByteBuf::new());
+    encode_value(&mut out, ty, value, 0)?;
+    Ok(out.0.into_vec())
+}
+
+// As in decode.rs, the functions on the recursion path stay small so
+// MAX_DEPTH levels fit a 2 MiB stack even in unoptimised builds.
+
+fn encode_value(out: &mut Out, ty: &Type, value: &Value, depth: usize) -> Result<(), EncodeError> {
+    if depth > MAX_DEPTH {
+        return Err(EncodeErrorKind::TooDeep { limit: MAX_DEPTH }.into());
+    }
+    match (ty, value) {
+        (_, Value::Unknown(refinements)) => write_unknown(out, refinements),
+        (_, Value::Null) => {
+            out.nil();
+            Ok(())
+        }
+        (Type::Dynamic, Value::Dynamic { ty: inner, value }) => {
+            out.array_len(2)?;
+            out.bin(&inner.to_json())?;
+            encode_value(out, inner, value, depth + 1)
+        }
+        (Type::Dynamic, _) => Err(EncodeErrorKind::DynamicWithoutType.into()),
+        (Type::List(_), Value::List(items))
+        | (Type::Set(_), Value::Set(items))
+        | (Type::Tuple(_), Value::Tuple(items)) => encode_sequence(out, ty, items, depth),
+        (Type::Map(_), Value::Map(entries)) | (Type::Object(_), Value::Object(entries)) => {
+            encode_entries(out, ty, entries, depth)
+        }
+        _ => encode_primitive(out, ty, value),
+    }
+}
+
+fn encode_primitive(out: &mut Out, ty: &Type, value: &Value) -> Result<(), EncodeError> {
+    match (ty, value) {
+        (Type::String, Value::String(s)) => out.str(s),
+        (Type::Number, Value::Number(n)) => write_number(out, n),
+        (Type::Bool, Value::Bool(b)) => {
+            out.bool(*b);
+            Ok(())
+        }
+        _ => Err(EncodeError::new(EncodeErrorKind::WrongKind {
+            expected: ty.to_string(),
+            found: value.kind_name(),
+        })),
+    }
+}
+
+/// The elements of a list, set or tuple of type `ty`.
+fn encode_sequence(
+    out: &mut Out,
+    ty: &Type,
+    items: &[Value],
+    depth: usize,
+) -> Result<(), EncodeError> {
+    if let Type::Tuple(types) = ty {
+        if types.len() != items.len() {
+            return Err(EncodeErrorKind::TupleLength {
+                expected: types.len(),
+                found: items.len(),
+            }
+            .into());
+        }
+    }
+    out.array_len(items.len())?;
+    for (index, item) in items.iter().enumerate() {
+        let result = match ty.element_type_at(index) {
+            Some(element) => encode_value(out, element, item, depth + 1),
+            None => Err(EncodeErrorKind::TupleLength {
+                expected: index,
+                found: items.len(),
+            }
+            .into()),
+        };
+        result.map_err(|e| e.within(PathStep::element(ty, index)))?;
+    }
+    Ok(())
+}
+
+/// The entries of a map or the attributes of an object of type `ty`, in
+/// bytewise key order (which is `BTreeMap<String, _>` order).
+fn encode_entries(
+    out: &mut Out,
+    ty: &Type,
+    entries: &BTreeMap<String, Value>,
+    depth: usize,
+) -> Result<(), EncodeError> {
+    if let Type::Object(attributes) = ty {
+        if let Some(missing) = attributes.keys().find(|name| !entries.contains_key(*name)) {
+            return Err(EncodeErrorKind::MissingAttribute(missing.clone()).into());
+        }
+    }
+    out.map_len(entries.len())?;
+    for (key, item) in entries {
+        let Some(entry_type) = ty.entry_type(key) else {
+            return Err(EncodeErrorKind::UnsupportedAttribute(key.clone()).into());
+        };
+        out.str(key)?;
+        encode_value(out, entry_type, item, depth + 1)
+            .map_err(|e| e.within(PathStep::entry(ty, key)))?;
+    }
+    Ok(())
+}
+
+/// A plain unknown exactly as core writes it: fixext1, type 0, one zero byte.
+const PLAIN_UNKNOWN: [u8; 3] = [0xd4, 0x00, 0x00];
+
+fn write_unknown(out: &mut Out, refinements: &Refinements) -> Result<(), EncodeError> {
+    if refinements.is_empty() {
+        out.0.as_mut_vec().extend_from_slice(&PLAIN_UNKNOWN);
+        return Ok(());
+    }
+    let mut payload = Out(ByteBuf::new());
+    refinements::write_payload(&mut payload, refinements)?;
+    let length = u32::try_from(payload.0.as_slice().len())
+        .map_err(|_| EncodeErrorKind::TooLong(payload.0.as_slice().len()))?;
+    infallible(rmp_encode::write_ext_meta(
+        &mut out.0,
+        length,
+        REFINED_UNKNOWN_EXT,
+    ));
+    out.0.as_mut_vec().extend_from_slice(payload.0.as_slice());
+    Ok(())
+}
+
+/// Terraform's rule: an int if it is an integer (compact encoding), else a
+/// float64 if exact, else the decimal text as a string.
+pub(super) fn write_number(out: &mut Out, number: &Number) -> Result<(), EncodeError> {
+    match number.wire() {
+        WireNumber::Int(i) => {
+            infallible(rmp_encode::write_sint(&mut out.0, i));
+        }
+        WireNumber::UInt(u) => out.uint(u),
+        // Always float64 (0xcb): core never writes float32.
+        WireNumber::Float(f) => infallible(rmp_encode::write_f64(&mut out.0, f)),
+        WireNumber::Text(n) => out.str(&n.to_string())?,
+    }
+    Ok(())
+}
+
+/// Writing into a `ByteBuf` cannot fail; this proves it to the compiler.
+fn infallible<T>(result: Result<T, ValueWriteError<Infallible>>) -> T {
+    match result {
+        Ok(value) => value,
+        Err(ValueWriteError::InvalidMarkerWrite(e) | ValueWriteError::InvalidDataWrite(e)) => {
+            match e {}
+        }
+    }
+}
+
+/// The output buffer, with the msgpack writes the encoders need.
+pub(super) struct Out(ByteBuf);
+
+impl Out {
+    fn length(count: usize) -> Result<u32, EncodeError> {
+        u32::try_from(count).map_err(|_| EncodeErrorKind::TooLong(count).into())
+    }
+
+    pub(super) fn nil(&mut self) {
+        self.0.as_mut_vec().push(0xc0);
+    }
+
+    pub(super) fn bool(&mut self, value: bool) {
+        self.0.as_mut_vec().push(if value { 0xc3 } else { 0xc2 });
+    }
+
+    pub(super) fn uint(&mut self, value: u64) {
+        infallible(rmp_encode::write_uint(&mut self.0, value));
+    }
+
+    pub(super) fn str(&mut self, text: &str) -> Result<(), EncodeError> {
+        Out::length(text.len())?;
+        infallible(rmp_encode::write_str(&mut self.0, text));
+        Ok(())
+    }
+
+    pub(super) fn bin(&mut self, bytes: &[u8]) -> Result<(), EncodeError> {
+        Out::length(bytes.len())?;
+        infallible(rmp_encode::write_bin(&mut self.0, bytes));
+        Ok(())
+    }
+
+    pub(super) fn array_len(&mut self, count: usize) -> Result<(), EncodeError> {
+        infallible(rmp_encode::write_array_len(
+            &mut self.0,
+            Out::length(count)?,
+        ));
+        Ok(())
+    }
+
+    pub(super) fn map_len(&mut self, count: usize) -> Result<(), EncodeError> {
+        infallible(rmp_encode::write_map_len(&mut self.0, Out::length(count)?));
+        Ok(())
+    }
+}
