@@ -28,7 +28,7 @@ impl Env for SystemEnv {
         // whose behaviour changed across Rust versions.
         ["HOME", "USERPROFILE"]
             .iter()
-            .filter_map(|name| std::env::var_os(name))
+            .filter_map(std::env::var_os)
             .find(|value| !value.is_empty())
             .map(PathBuf::from)
     }
