@@ -1,8 +1,44 @@
 //! Alibaba Cloud credentials: the types every request signer needs, and the
 //! chain that finds them (explicit values, environment, CLI profile,
 //! STS AssumeRole, ECS RAM role).
+//!
+//! Entry point: [`resolve`] turns a [`CredentialsConfig`] plus the process
+//! environment into one [`CredentialsProvider`]. The chain, first match wins:
+//!
+//! 1. explicit configuration: `access_key` + `secret_key` (+ `security_token`),
+//!    else an explicit `ecs_role_name`;
+//! 2. environment: `ALIBABA_CLOUD_ACCESS_KEY_ID` / `_SECRET` / `_SECURITY_TOKEN`,
+//!    then the deprecated `ALICLOUD_ACCESS_KEY` / `ALICLOUD_SECRET_KEY` /
+//!    `ALICLOUD_SECURITY_TOKEN`, else an ECS role name from
+//!    `ALIBABA_CLOUD_ECS_METADATA` / `ALICLOUD_ECS_ROLE_NAME`;
+//! 3. a profile of the Alibaba Cloud CLI file `~/.aliyun/config.json`
+//!    (modes `AK`, `StsToken`, `RamRoleArn`, `EcsRamRole`).
+//!
+//! Then, if a role ARN is configured (explicit `assume_role`, environment, or a
+//! `RamRoleArn` profile), STS AssumeRole runs on top of those base
+//! credentials. STS and ECS sources fetch lazily on the first
+//! [`CredentialsProvider::credentials`] call and cache until shortly before
+//! expiry, so [`resolve`] itself never touches the network.
 
 use std::fmt;
+use std::path::PathBuf;
+
+mod cache;
+mod chain;
+pub mod cli_config;
+mod config;
+pub mod ecs;
+pub mod endpoint;
+mod env;
+mod http_body;
+pub mod sts;
+
+pub use chain::resolve;
+pub use cli_config::{parse_cli_config, CliConfig, CliConfigError, CliProfile, ProfileMode};
+pub use config::{AssumeRoleConfig, CredentialsConfig};
+pub use ecs::EcsRoleProvider;
+pub use env::{Env, MapEnv, SystemEnv};
+pub use sts::{AssumeRoleParams, AssumeRoleProvider};
 
 /// A secret string (AccessKeySecret, SecurityToken). Its `Debug` and
 /// `Display` never show the value; call [`Secret::expose`] at the one place
@@ -75,11 +111,70 @@ impl CredentialsProvider for StaticCredentials {
     }
 }
 
-/// Why credentials could not be found or obtained.
+/// Why credentials could not be found or obtained. No variant ever carries a
+/// secret value.
 #[derive(Debug, thiserror::Error)]
 pub enum CredentialsError {
     #[error("no Alibaba Cloud credentials found; looked in: {}", .looked_in.join("; "))]
     NotFound { looked_in: Vec<String> },
     #[error("{0}")]
     Invalid(String),
+    /// One half of a pair (access key id / secret) is set, the other is not.
+    #[error("{present} is set but {missing} is not; set both or neither")]
+    IncompletePair { present: String, missing: String },
+    #[error("cannot read Alibaba Cloud CLI config file {}: {message}", .path.display())]
+    ConfigFileUnreadable { path: PathBuf, message: String },
+    #[error("Alibaba Cloud CLI config file {}: {source}", .path.display())]
+    ConfigFileInvalid {
+        path: PathBuf,
+        #[source]
+        source: CliConfigError,
+    },
+    #[error(
+        "profile {name:?} not found in {}; profiles in the file: {}",
+        .path.display(),
+        if .available.is_empty() { "none".to_string() } else { .available.join(", ") }
+    )]
+    ProfileNotFound {
+        name: String,
+        path: PathBuf,
+        available: Vec<String>,
+    },
+    #[error(
+        "profile {profile:?} uses mode {mode:?}, which is not supported; supported modes: {}",
+        ProfileMode::SUPPORTED.join(", ")
+    )]
+    UnsupportedProfileMode { profile: String, mode: String },
+    #[error("profile {profile:?} in {}: {message}", .path.display())]
+    InvalidProfile {
+        profile: String,
+        path: PathBuf,
+        message: String,
+    },
+    /// STS answered with an error document.
+    #[error("STS AssumeRole failed (HTTP {status}): {code}: {message} (RequestId: {request_id})")]
+    Sts {
+        status: u16,
+        code: String,
+        message: String,
+        request_id: String,
+    },
+    /// The ECS metadata service answered, but not with `Code: Success`.
+    #[error(
+        "ECS instance metadata returned Code {code:?} for RAM role {role:?} (expected \"Success\")"
+    )]
+    EcsRole { role: String, code: String },
+    /// The request never got a usable HTTP answer (connect error, timeout,
+    /// unexpected status without an error document).
+    #[error("{service}: {message}")]
+    Transport {
+        service: &'static str,
+        message: String,
+    },
+    /// The answer arrived but could not be understood.
+    #[error("{service} returned an invalid response: {message}")]
+    InvalidResponse {
+        service: &'static str,
+        message: String,
+    },
 }

@@ -1,0 +1,531 @@
+//! The credentials chain: which source wins, and the provider it becomes.
+//!
+//! Order (first match wins, each tier checked completely before the next):
+//!
+//! 1. explicit configuration: `access_key` + `secret_key` (+ `security_token`),
+//!    else `ecs_role_name`;
+//! 2. environment: `ALIBABA_CLOUD_ACCESS_KEY_ID` + `ALIBABA_CLOUD_ACCESS_KEY_SECRET`
+//!    (+ `ALIBABA_CLOUD_SECURITY_TOKEN`), then the deprecated
+//!    `ALICLOUD_ACCESS_KEY` + `ALICLOUD_SECRET_KEY` (+ `ALICLOUD_SECURITY_TOKEN`),
+//!    else an ECS role from `ALIBABA_CLOUD_ECS_METADATA` / `ALICLOUD_ECS_ROLE_NAME`;
+//! 3. a profile of the CLI config file.
+//!
+//! The more explicit a setting, the higher it ranks, whatever its kind: an
+//! `ecs_role_name` in the configuration beats access keys in the environment.
+//! Within one tier, access keys beat an ECS role.
+//!
+//! Precedence between the two environment families: the `ALIBABA_CLOUD_*`
+//! names are the documented ones, shared with every Alibaba SDK and the CLI;
+//! `ALICLOUD_*` are deprecated by terraform-provider-alicloud (which still
+//! reads them first). We read `ALIBABA_CLOUD_*` first so the current names
+//! win, and never mix families: an id from one family with a secret from the
+//! other is a configuration error, reported as such.
+//!
+//! Finally, if a role ARN is configured, STS AssumeRole wraps the base
+//! provider. The role settings come as one unit, either from the explicit
+//! `assume_role` block plus its environment fallbacks, or else from a
+//! `RamRoleArn` profile.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::cli_config::{parse_cli_config, CliProfile, ProfileMode};
+use super::config::CredentialsConfig;
+use super::ecs::EcsRoleProvider;
+use super::endpoint::{ecs_metadata_endpoint, sts_endpoint, DEFAULT_STS_REGION};
+use super::env::Env;
+use super::sts::{
+    validate_duration, validate_session_name, AssumeRoleParams, AssumeRoleProvider,
+    DEFAULT_DURATION_SECONDS, DEFAULT_SESSION_NAME,
+};
+use super::{Credentials, CredentialsError, CredentialsProvider, Secret, StaticCredentials};
+
+/// Environment variables of one access-key family.
+struct EnvKeyFamily {
+    id: &'static str,
+    secret: &'static str,
+    token: &'static str,
+}
+
+const ENV_KEY_FAMILIES: [EnvKeyFamily; 2] = [
+    EnvKeyFamily {
+        id: "ALIBABA_CLOUD_ACCESS_KEY_ID",
+        secret: "ALIBABA_CLOUD_ACCESS_KEY_SECRET",
+        token: "ALIBABA_CLOUD_SECURITY_TOKEN",
+    },
+    EnvKeyFamily {
+        id: "ALICLOUD_ACCESS_KEY",
+        secret: "ALICLOUD_SECRET_KEY",
+        token: "ALICLOUD_SECURITY_TOKEN",
+    },
+];
+
+const ENV_ECS_ROLE: [&str; 2] = ["ALIBABA_CLOUD_ECS_METADATA", "ALICLOUD_ECS_ROLE_NAME"];
+const ENV_PROFILE: [&str; 2] = ["ALIBABA_CLOUD_PROFILE", "ALICLOUD_PROFILE"];
+const ENV_CREDENTIALS_FILE: [&str; 2] = [
+    "ALIBABA_CLOUD_CREDENTIALS_FILE",
+    "ALICLOUD_SHARED_CREDENTIALS_FILE",
+];
+const ENV_ROLE_ARN: [&str; 2] = ["ALIBABA_CLOUD_ROLE_ARN", "ALICLOUD_ASSUME_ROLE_ARN"];
+const ENV_ROLE_SESSION_NAME: [&str; 2] = [
+    "ALIBABA_CLOUD_ROLE_SESSION_NAME",
+    "ALICLOUD_ASSUME_ROLE_SESSION_NAME",
+];
+const ENV_ROLE_SESSION_EXPIRATION: [&str; 1] = ["ALICLOUD_ASSUME_ROLE_SESSION_EXPIRATION"];
+
+/// Path of the CLI config file under the home directory.
+const DEFAULT_CLI_CONFIG: &str = ".aliyun/config.json";
+
+/// Builds the credentials provider for `config`, filling gaps from `env`.
+///
+/// Reads the CLI config file if the chain gets that far, but never touches
+/// the network: STS and ECS providers fetch on their first
+/// [`CredentialsProvider::credentials`] call. Empty strings count as unset.
+pub fn resolve(
+    config: &CredentialsConfig,
+    env: &dyn Env,
+    http: reqwest::Client,
+) -> Result<Arc<dyn CredentialsProvider>, CredentialsError> {
+    let resolver = Resolver { config, env, http };
+    let configured_role = resolver.configured_role()?;
+    let mut looked_in = Vec::new();
+
+    let base = match resolver.explicit_base(&mut looked_in)? {
+        Some(base) => base,
+        None => match resolver.env_base(&mut looked_in)? {
+            Some(base) => base,
+            None => match resolver.profile_base(&mut looked_in)? {
+                Some(base) => base,
+                None => {
+                    looked_in.push(
+                        "ECS RAM role (not configured: set ecs_role_name, ALIBABA_CLOUD_ECS_METADATA, \
+                         ALICLOUD_ECS_ROLE_NAME or use an EcsRamRole profile)"
+                            .to_string(),
+                    );
+                    if configured_role.is_some() {
+                        looked_in.push(
+                            "(assume_role is configured but needs base credentials from one of these)"
+                                .to_string(),
+                        );
+                    }
+                    return Err(CredentialsError::NotFound { looked_in });
+                }
+            },
+        },
+    };
+
+    // An explicitly configured role replaces a RamRoleArn profile's role.
+    let role = configured_role.or(base.profile_role);
+    let provider = match role {
+        None => base.provider,
+        Some(params) => {
+            let region = non_empty(config.region.as_deref())
+                .or(base.profile_sts_region)
+                .unwrap_or_else(|| DEFAULT_STS_REGION.to_string());
+            let endpoint = sts_endpoint(config.sts_endpoint.as_deref(), &region)?;
+            Arc::new(AssumeRoleProvider::new(
+                base.provider,
+                params,
+                endpoint,
+                resolver.http.clone(),
+            ))
+        }
+    };
+    tracing::debug!(source = %provider.source(), "resolved Alibaba Cloud credentials");
+    Ok(provider)
+}
+
+/// Base credentials and what a profile contributes beyond them.
+struct Base {
+    provider: Arc<dyn CredentialsProvider>,
+    /// Role to assume, from a `RamRoleArn` profile.
+    profile_role: Option<AssumeRoleParams>,
+    /// The profile's `sts_region` / `region_id`.
+    profile_sts_region: Option<String>,
+}
+
+impl Base {
+    fn plain(provider: Arc<dyn CredentialsProvider>) -> Self {
+        Self {
+            provider,
+            profile_role: None,
+            profile_sts_region: None,
+        }
+    }
+}
+
+struct Resolver<'a> {
+    config: &'a CredentialsConfig,
+    env: &'a dyn Env,
+    http: reqwest::Client,
+}
+
+impl Resolver<'_> {
+    /// The first non-empty variable among `names`, with the name that had it.
+    fn first_var(&self, names: &[&'static str]) -> Option<(&'static str, String)> {
+        names
+            .iter()
+            .find_map(|name| non_empty(self.env.var(name).as_deref()).map(|value| (*name, value)))
+    }
+
+    fn static_provider(credentials: Credentials, source: String) -> Arc<dyn CredentialsProvider> {
+        Arc::new(StaticCredentials {
+            credentials,
+            source,
+        })
+    }
+
+    fn ecs_provider(
+        &self,
+        role_name: Option<String>,
+    ) -> Result<Arc<dyn CredentialsProvider>, CredentialsError> {
+        let endpoint = ecs_metadata_endpoint(self.config.ecs_metadata_endpoint.as_deref())?;
+        Ok(Arc::new(EcsRoleProvider::new(
+            role_name,
+            endpoint,
+            self.http.clone(),
+        )))
+    }
+
+    /// Tier 1: the configuration itself.
+    fn explicit_base(&self, looked_in: &mut Vec<String>) -> Result<Option<Base>, CredentialsError> {
+        let config = self.config;
+        let id = non_empty(config.access_key.as_deref());
+        let secret = non_empty_secret(config.secret_key.as_ref());
+        let token = non_empty_secret(config.security_token.as_ref());
+        match (id, secret) {
+            (Some(id), Some(secret)) => {
+                let source = if token.is_some() {
+                    "provider configuration (access_key, secret_key, security_token)"
+                } else {
+                    "provider configuration (access_key, secret_key)"
+                };
+                let credentials = Credentials {
+                    access_key_id: id,
+                    access_key_secret: secret,
+                    security_token: token,
+                };
+                return Ok(Some(Base::plain(Self::static_provider(
+                    credentials,
+                    source.into(),
+                ))));
+            }
+            (Some(_), None) => return Err(incomplete("access_key", "secret_key")),
+            (None, Some(_)) => return Err(incomplete("secret_key", "access_key")),
+            (None, None) if token.is_some() => {
+                return Err(incomplete("security_token", "access_key and secret_key"))
+            }
+            (None, None) => {
+                looked_in.push("provider configuration access_key/secret_key (not set)".into())
+            }
+        }
+        if let Some(role) = non_empty(config.ecs_role_name.as_deref()) {
+            return Ok(Some(Base::plain(self.ecs_provider(Some(role))?)));
+        }
+        Ok(None)
+    }
+
+    /// Tier 2: environment variables.
+    fn env_base(&self, looked_in: &mut Vec<String>) -> Result<Option<Base>, CredentialsError> {
+        for family in &ENV_KEY_FAMILIES {
+            let id = self.first_var(&[family.id]).map(|(_, v)| v);
+            let secret = self.first_var(&[family.secret]).map(|(_, v)| v);
+            let token = self.first_var(&[family.token]).map(|(_, v)| v);
+            match (id, secret) {
+                (Some(id), Some(secret)) => {
+                    self.warn_if_other_family_differs(family, &id);
+                    let credentials = Credentials {
+                        access_key_id: id,
+                        access_key_secret: Secret::new(secret),
+                        security_token: token.map(Secret::new),
+                    };
+                    let source = format!("environment ({})", family.id);
+                    return Ok(Some(Base::plain(Self::static_provider(
+                        credentials,
+                        source,
+                    ))));
+                }
+                (Some(_), None) => return Err(incomplete(family.id, family.secret)),
+                (None, Some(_)) => return Err(incomplete(family.secret, family.id)),
+                (None, None) if token.is_some() => {
+                    return Err(incomplete(
+                        family.token,
+                        &format!("{} and {}", family.id, family.secret),
+                    ))
+                }
+                (None, None) => looked_in.push(format!(
+                    "environment {}/{} (not set)",
+                    family.id, family.secret
+                )),
+            }
+        }
+        if let Some((_, role)) = self.first_var(&ENV_ECS_ROLE) {
+            return Ok(Some(Base::plain(self.ecs_provider(Some(role))?)));
+        }
+        Ok(None)
+    }
+
+    fn warn_if_other_family_differs(&self, used: &EnvKeyFamily, id: &str) {
+        for other in ENV_KEY_FAMILIES.iter().filter(|f| f.id != used.id) {
+            if let Some((_, other_id)) = self.first_var(&[other.id]) {
+                if other_id != id {
+                    tracing::warn!(
+                        used = used.id,
+                        ignored = other.id,
+                        "both environment variables are set with different values; using the first"
+                    );
+                }
+            }
+        }
+    }
+
+    /// Tier 3: a profile of the CLI config file.
+    fn profile_base(&self, looked_in: &mut Vec<String>) -> Result<Option<Base>, CredentialsError> {
+        let name_setting = match non_empty(self.config.profile.as_deref()) {
+            Some(name) => Some(name),
+            None => self.first_var(&ENV_PROFILE).map(|(_, v)| v),
+        };
+        let path_setting = match self.config.shared_credentials_file.as_ref() {
+            Some(path) if !path.as_os_str().is_empty() => Some(path.clone()),
+            _ => self
+                .first_var(&ENV_CREDENTIALS_FILE)
+                .map(|(_, v)| PathBuf::from(v)),
+        };
+        let path = match path_setting.as_ref() {
+            Some(path) => self.expand_home(path)?,
+            None => match self.env.home_dir() {
+                Some(home) => home.join(DEFAULT_CLI_CONFIG),
+                None if name_setting.is_some() => {
+                    return Err(CredentialsError::Invalid(
+                        "a profile is selected but the home directory is unknown; \
+                         set shared_credentials_file to the CLI config file"
+                            .into(),
+                    ))
+                }
+                None => {
+                    looked_in.push(format!(
+                        "CLI config file ~/{DEFAULT_CLI_CONFIG} (no home directory; profile not set)"
+                    ));
+                    return Ok(None);
+                }
+            },
+        };
+
+        // A file the user pointed at (or a profile they named) must exist;
+        // the default file is simply skipped when absent.
+        let required = name_setting.is_some() || path_setting.is_some();
+        let bytes = match std::fs::read(&path) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => {
+                looked_in.push(format!(
+                    "CLI config file {} (not found; profile not set)",
+                    path.display()
+                ));
+                return Ok(None);
+            }
+            Err(e) => {
+                return Err(CredentialsError::ConfigFileUnreadable {
+                    path,
+                    message: e.to_string(),
+                })
+            }
+        };
+        let cli =
+            parse_cli_config(&bytes).map_err(|source| CredentialsError::ConfigFileInvalid {
+                path: path.clone(),
+                source,
+            })?;
+
+        // Selection: explicit name, else environment, else `current`; with
+        // none of these the CLI's own default name is tried.
+        let (name, fallback) = match name_setting.or_else(|| cli.current.clone()) {
+            Some(name) => (name, false),
+            None => ("default".to_string(), true),
+        };
+        let Some(profile) = cli.profile(&name) else {
+            if fallback {
+                looked_in.push(format!(
+                    "CLI config file {} (profile not set, no \"current\" and no profile named \"default\")",
+                    path.display()
+                ));
+                return Ok(None);
+            }
+            return Err(CredentialsError::ProfileNotFound {
+                name,
+                path,
+                available: cli.profile_names(),
+            });
+        };
+        self.profile_provider(profile, &path).map(Some)
+    }
+
+    fn profile_provider(
+        &self,
+        profile: &CliProfile,
+        path: &Path,
+    ) -> Result<Base, CredentialsError> {
+        let invalid = |message: String| CredentialsError::InvalidProfile {
+            profile: profile.name.clone(),
+            path: path.to_path_buf(),
+            message,
+        };
+        let mode = profile.mode.as_str();
+        let require = |value: Option<&String>, field: &str| {
+            value
+                .cloned()
+                .ok_or_else(|| invalid(format!("mode {mode} requires {field}")))
+        };
+        let require_secret = |value: Option<&Secret>, field: &str| {
+            value
+                .cloned()
+                .ok_or_else(|| invalid(format!("mode {mode} requires {field}")))
+        };
+        let source = format!(
+            "profile {:?} (mode {mode}) in {}",
+            profile.name,
+            path.display()
+        );
+        let access_key = || -> Result<Credentials, CredentialsError> {
+            Ok(Credentials {
+                access_key_id: require(profile.access_key_id.as_ref(), "access_key_id")?,
+                access_key_secret: require_secret(
+                    profile.access_key_secret.as_ref(),
+                    "access_key_secret",
+                )?,
+                security_token: None,
+            })
+        };
+        let sts_region = profile
+            .sts_region
+            .clone()
+            .or_else(|| profile.region_id.clone());
+
+        match &profile.mode {
+            ProfileMode::Ak => Ok(Base::plain(Self::static_provider(access_key()?, source))),
+            ProfileMode::StsToken => {
+                let mut credentials = access_key()?;
+                credentials.security_token =
+                    Some(require_secret(profile.sts_token.as_ref(), "sts_token")?);
+                Ok(Base::plain(Self::static_provider(credentials, source)))
+            }
+            ProfileMode::RamRoleArn => {
+                let credentials = access_key()?;
+                let role_arn = require(profile.ram_role_arn.as_ref(), "ram_role_arn")?;
+                let setting = |field: &str| format!("profile {:?} {field}", profile.name);
+                let session_name = profile
+                    .ram_session_name
+                    .clone()
+                    .unwrap_or_else(|| DEFAULT_SESSION_NAME.to_string());
+                validate_session_name(&session_name, &setting("ram_session_name"))?;
+                let duration_seconds = match profile.expired_seconds {
+                    Some(seconds) => validate_duration(seconds, &setting("expired_seconds"))?,
+                    None => DEFAULT_DURATION_SECONDS,
+                };
+                Ok(Base {
+                    provider: Self::static_provider(credentials, source),
+                    profile_role: Some(AssumeRoleParams {
+                        role_arn,
+                        session_name,
+                        duration_seconds,
+                        policy: profile.policy.clone(),
+                        external_id: profile.external_id.clone(),
+                    }),
+                    profile_sts_region: sts_region,
+                })
+            }
+            ProfileMode::EcsRamRole => Ok(Base {
+                provider: self.ecs_provider(profile.ram_role_name.clone())?,
+                profile_role: None,
+                profile_sts_region: sts_region,
+            }),
+            ProfileMode::Other(mode) => Err(CredentialsError::UnsupportedProfileMode {
+                profile: profile.name.clone(),
+                mode: mode.clone(),
+            }),
+        }
+    }
+
+    /// The role from the `assume_role` block and its environment fallbacks.
+    fn configured_role(&self) -> Result<Option<AssumeRoleParams>, CredentialsError> {
+        let block = self.config.assume_role.clone().unwrap_or_default();
+        let block_role = non_empty(Some(&block.role_arn));
+        let Some(role_arn) = block_role.or_else(|| self.first_var(&ENV_ROLE_ARN).map(|(_, v)| v))
+        else {
+            let block_has_settings = non_empty(block.session_name.as_deref()).is_some()
+                || block.session_expiration.is_some_and(|s| s != 0)
+                || non_empty(block.policy.as_deref()).is_some()
+                || non_empty(block.external_id.as_deref()).is_some();
+            if block_has_settings {
+                return Err(CredentialsError::Invalid(format!(
+                    "assume_role is set but has no role_arn, and neither {} is set",
+                    ENV_ROLE_ARN.join(" nor ")
+                )));
+            }
+            return Ok(None);
+        };
+
+        let session_name = match non_empty(block.session_name.as_deref()) {
+            Some(name) => {
+                validate_session_name(&name, "assume_role.session_name")?;
+                name
+            }
+            None => match self.first_var(&ENV_ROLE_SESSION_NAME) {
+                Some((var, name)) => {
+                    validate_session_name(&name, var)?;
+                    name
+                }
+                None => DEFAULT_SESSION_NAME.to_string(),
+            },
+        };
+        let duration_seconds = match block.session_expiration.filter(|s| *s != 0) {
+            Some(seconds) => validate_duration(seconds.into(), "assume_role.session_expiration")?,
+            None => match self.first_var(&ENV_ROLE_SESSION_EXPIRATION) {
+                Some((var, text)) => {
+                    let seconds = text.trim().parse::<u64>().map_err(|_| {
+                        CredentialsError::Invalid(format!(
+                            "{var} must be a whole number of seconds, got {text:?}"
+                        ))
+                    })?;
+                    validate_duration(seconds, var)?
+                }
+                None => DEFAULT_DURATION_SECONDS,
+            },
+        };
+        Ok(Some(AssumeRoleParams {
+            role_arn,
+            session_name,
+            duration_seconds,
+            policy: non_empty(block.policy.as_deref()),
+            external_id: non_empty(block.external_id.as_deref()),
+        }))
+    }
+
+    /// Expands a leading `~/` (Terraform users write paths that way).
+    fn expand_home(&self, path: &Path) -> Result<PathBuf, CredentialsError> {
+        match path.strip_prefix("~") {
+            Ok(rest) => match self.env.home_dir() {
+                Some(home) => Ok(home.join(rest)),
+                None => Err(CredentialsError::Invalid(format!(
+                    "cannot expand ~ in {}: the home directory is unknown",
+                    path.display()
+                ))),
+            },
+            Err(_) => Ok(path.to_path_buf()),
+        }
+    }
+}
+
+fn incomplete(present: &str, missing: &str) -> CredentialsError {
+    CredentialsError::IncompletePair {
+        present: present.to_string(),
+        missing: missing.to_string(),
+    }
+}
+
+fn non_empty(value: Option<&str>) -> Option<String> {
+    value.filter(|v| !v.is_empty()).map(str::to_string)
+}
+
+fn non_empty_secret(value: Option<&Secret>) -> Option<Secret> {
+    value.filter(|v| !v.is_empty()).cloned()
+}
