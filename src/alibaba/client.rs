@@ -170,13 +170,23 @@ impl CamsClient {
         config: ClientConfig,
         credentials: Arc<dyn CredentialsProvider>,
     ) -> Result<Self, ClientError> {
+        let http = build_client(config.connect_timeout, config.read_timeout)
+            .map_err(|e| ClientError::Http(TransportFailure::from_reqwest(&e).detail))?;
+        Self::with_http(config, credentials, http)
+    }
+
+    /// Like [`CamsClient::new`], on an existing connection pool (the one the
+    /// credentials chain already uses for STS and ECS metadata).
+    pub fn with_http(
+        config: ClientConfig,
+        credentials: Arc<dyn CredentialsProvider>,
+        http: reqwest::Client,
+    ) -> Result<Self, ClientError> {
         config.validate().map_err(ClientError::Config)?;
         let endpoint = match config.endpoint.as_deref() {
             Some(endpoint) => parse_endpoint(endpoint)?,
             None => region_endpoint(&config.region)?,
         };
-        let http = build_client(config.connect_timeout, config.read_timeout)
-            .map_err(|e| ClientError::Http(TransportFailure::from_reqwest(&e).detail))?;
         Ok(Self {
             inner: Arc::new(Inner {
                 http,

@@ -256,7 +256,7 @@ pub async fn serve(server: Arc<ProviderServer>, mode: Mode) -> Result<(), ServeE
     server.stop();
     // Give in-flight responses (e.g. Shutdown's own) a moment to flush,
     // but never hold the host up: it kills us after 2 s anyway.
-    let _ = tokio::time::timeout(Duration::from_millis(50), grpc).await;
+    let _ = tokio::time::timeout(Duration::from_millis(5), grpc).await;
     Ok(())
 }
 

@@ -1,37 +1,101 @@
 //! The `cams` provider: wires the plugin runtime to the Alibaba client.
-use crate::plugin::{Block, Config, Context, DataSource, Diagnostics, ProviderData, Schema};
+//!
+//! * [`schema`]: what users write (and the docs they see).
+//! * [`config`]: provider block validation and settings.
+//! * [`flow_json`]: the `cams_flow_json` data source.
+//! * [`errors`]: client errors as diagnostics.
+
+pub mod config;
+pub mod errors;
+pub mod flow_json;
+pub mod schema;
+
+use std::num::NonZeroU32;
 use std::sync::Arc;
 
-/// The provider's source address in documentation and debug mode.
+use crate::alibaba::credentials::{self, SystemEnv};
+use crate::alibaba::{CamsClient, ClientConfig};
+use crate::plugin::{
+    Config, Context, DataSource, Diagnostic, Diagnostics, Provider, ProviderData, Schema,
+};
+
+/// The provider's source address used in the docs, the examples and debug
+/// mode. Any address works with a filesystem mirror or dev_overrides as long
+/// as `required_providers` uses the same one.
 pub const PROVIDER_ADDRESS: &str = "registry.terraform.io/local/cams";
 
+/// What `configure` hands to every data source read.
+pub struct Configured {
+    pub client: CamsClient,
+    pub cust_space_id: Option<String>,
+}
+
+#[derive(Default)]
 pub struct CamsProvider;
+
 impl CamsProvider {
     pub fn new() -> Self {
         Self
     }
 }
-impl Default for CamsProvider {
-    fn default() -> Self {
-        Self::new()
-    }
-}
 
 #[async_trait::async_trait]
-impl crate::plugin::Provider for CamsProvider {
+impl Provider for CamsProvider {
     fn type_name(&self) -> &'static str {
         "cams"
     }
+
     fn schema(&self) -> Schema {
-        Schema::new(Block::new("x"))
+        schema::provider_schema()
     }
+
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
-        vec![]
+        vec![Arc::new(flow_json::FlowJson)]
     }
-    async fn validate(&self, _c: &Config) -> Diagnostics {
-        Diagnostics::new()
+
+    async fn validate(&self, config: &Config) -> Diagnostics {
+        config::validate(config)
     }
-    async fn configure(&self, _c: &Config, _x: &Context) -> Result<ProviderData, Diagnostics> {
-        Ok(Arc::new(()))
+
+    async fn configure(
+        &self,
+        config: &Config,
+        _ctx: &Context,
+    ) -> Result<ProviderData, Diagnostics> {
+        let settings = config::settings(config, &|name| std::env::var(name).ok())?;
+        let client_config = ClientConfig {
+            region: settings.region.clone(),
+            endpoint: settings.endpoint.clone(),
+            rate_limit_per_second: NonZeroU32::new(settings.rate_limit).unwrap_or(NonZeroU32::MIN),
+            max_attempts: settings.max_retries,
+            max_content_bytes: settings.max_content_bytes,
+            ..ClientConfig::default()
+        };
+        let http = crate::alibaba::http::build_client(
+            client_config.connect_timeout,
+            client_config.read_timeout,
+        )
+        .map_err(|e| {
+            Diagnostics::from(Diagnostic::error(
+                "Cannot Create HTTP Client",
+                e.without_url().to_string(),
+            ))
+        })?;
+        let creds = credentials::resolve(&settings.credentials, &SystemEnv, http.clone()).map_err(|e| {
+            Diagnostics::from(Diagnostic::error(
+                "Missing Alibaba Cloud Credentials",
+                format!("{e}\n\nSet access_key and secret_key in the provider block, or the ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET environment variables, or a profile of the Alibaba Cloud CLI."),
+            ))
+        })?;
+        let client = CamsClient::with_http(client_config, creds, http).map_err(|e| {
+            Diagnostics::from(Diagnostic::error(
+                "Invalid Provider Configuration",
+                e.to_string(),
+            ))
+        })?;
+        Ok(Arc::new(Configured {
+            client,
+            cust_space_id: settings.cust_space_id,
+        }))
     }
 }

@@ -53,7 +53,11 @@ impl EmulatorProcess {
     pub fn stats(&self) -> serde_json::Value {
         let addr = self.url.trim_start_matches("http://").trim_end_matches('/');
         let mut stream = TcpStream::connect(addr).expect("connect to emulator");
-        write!(stream, "GET /_emulator/stats HTTP/1.0\r\nHost: {addr}\r\n\r\n").unwrap();
+        write!(
+            stream,
+            "GET /_emulator/stats HTTP/1.0\r\nHost: {addr}\r\n\r\n"
+        )
+        .unwrap();
         let mut response = String::new();
         stream.read_to_string(&mut response).unwrap();
         let body = response.split("\r\n\r\n").nth(1).expect("HTTP body");
@@ -61,7 +65,9 @@ impl EmulatorProcess {
     }
 
     pub fn stat(&self, name: &str) -> u64 {
-        self.stats()[name].as_u64().unwrap_or_else(|| panic!("stat {name} missing"))
+        self.stats()[name]
+            .as_u64()
+            .unwrap_or_else(|| panic!("stat {name} missing"))
     }
 }
 
@@ -75,7 +81,8 @@ impl Drop for EmulatorProcess {
 /// A temp flows dir holding a copy of the signup flow under each id.
 pub fn flows_with_ids(ids: &[&str]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
-    let signup = std::fs::read(flows_dir().join(format!("{SIGNUP_FLOW}.json"))).expect("signup flow");
+    let signup =
+        std::fs::read(flows_dir().join(format!("{SIGNUP_FLOW}.json"))).expect("signup flow");
     for id in ids {
         std::fs::write(dir.path().join(format!("{id}.json")), &signup).unwrap();
     }

@@ -34,10 +34,19 @@ pub fn terraforms() -> Vec<(PathBuf, String)> {
     let mut seen = HashSet::new();
     let mut out = Vec::new();
     for tf in candidates {
-        let Ok(o) = Command::new(&tf).arg("version").env("CHECKPOINT_DISABLE", "1").env("TF_CLI_CONFIG_FILE", "/dev/null").output() else {
+        let Ok(o) = Command::new(&tf)
+            .arg("version")
+            .env("CHECKPOINT_DISABLE", "1")
+            .env("TF_CLI_CONFIG_FILE", "/dev/null")
+            .output()
+        else {
             continue;
         };
-        let version = String::from_utf8_lossy(&o.stdout).lines().next().unwrap_or("").to_owned();
+        let version = String::from_utf8_lossy(&o.stdout)
+            .lines()
+            .next()
+            .unwrap_or("")
+            .to_owned();
         // The pip package's `terraform` on PATH is a Python wrapper around the
         // same binary: test each version once.
         if version.starts_with("Terraform v") && seen.insert(version.clone()) {
@@ -69,7 +78,11 @@ impl Workdir {
         let link = plugins.join("terraform-provider-cams");
         match protocol {
             Some(v) => {
-                std::fs::write(&link, format!("#!/bin/sh\nPLUGIN_PROTOCOL_VERSIONS={v} exec '{binary}' \"$@\"\n")).unwrap();
+                std::fs::write(
+                    &link,
+                    format!("#!/bin/sh\nPLUGIN_PROTOCOL_VERSIONS={v} exec '{binary}' \"$@\"\n"),
+                )
+                .unwrap();
                 std::fs::set_permissions(&link, std::fs::Permissions::from_mode(0o755)).unwrap();
             }
             None => std::os::unix::fs::symlink(binary, &link).unwrap(),
@@ -78,9 +91,13 @@ impl Workdir {
         if let Ok(null) = std::env::var("CAMS_TEST_NULL_PROVIDER") {
             let null_dir = dir.path().join("null-plugin");
             std::fs::create_dir_all(&null_dir).unwrap();
-            if Path::new(&null) .exists() {
-                std::os::unix::fs::symlink(&null, null_dir.join("terraform-provider-null")).unwrap();
-                overrides.push_str(&format!("    \"registry.terraform.io/hashicorp/null\" = \"{}\"\n", null_dir.display()));
+            if Path::new(&null).exists() {
+                std::os::unix::fs::symlink(&null, null_dir.join("terraform-provider-null"))
+                    .unwrap();
+                overrides.push_str(&format!(
+                    "    \"registry.terraform.io/hashicorp/null\" = \"{}\"\n",
+                    null_dir.display()
+                ));
             }
         }
         let cli_config = dir.path().join("terraformrc");
@@ -116,10 +133,23 @@ impl Workdir {
             .env("TF_IN_AUTOMATION", "1")
             .env("TF_INPUT", "0");
         for var in [
-            "TF_LOG", "TF_LOG_PATH", "TF_LOG_PROVIDER", "TF_LOG_CORE", "TF_DATA_DIR", "TF_CLI_ARGS",
-            "ALIBABA_CLOUD_ACCESS_KEY_ID", "ALIBABA_CLOUD_ACCESS_KEY_SECRET", "ALIBABA_CLOUD_SECURITY_TOKEN",
-            "ALICLOUD_ACCESS_KEY", "ALICLOUD_SECRET_KEY", "ALICLOUD_SECURITY_TOKEN", "ALIBABA_CLOUD_PROFILE",
-            "ALICLOUD_PROFILE", "ALIBABA_CLOUD_CREDENTIALS_FILE", "ALIBABA_CLOUD_CAMS_ENDPOINT", "ALIBABA_CLOUD_ROLE_ARN",
+            "TF_LOG",
+            "TF_LOG_PATH",
+            "TF_LOG_PROVIDER",
+            "TF_LOG_CORE",
+            "TF_DATA_DIR",
+            "TF_CLI_ARGS",
+            "ALIBABA_CLOUD_ACCESS_KEY_ID",
+            "ALIBABA_CLOUD_ACCESS_KEY_SECRET",
+            "ALIBABA_CLOUD_SECURITY_TOKEN",
+            "ALICLOUD_ACCESS_KEY",
+            "ALICLOUD_SECRET_KEY",
+            "ALICLOUD_SECURITY_TOKEN",
+            "ALIBABA_CLOUD_PROFILE",
+            "ALICLOUD_PROFILE",
+            "ALIBABA_CLOUD_CREDENTIALS_FILE",
+            "ALIBABA_CLOUD_CAMS_ENDPOINT",
+            "ALIBABA_CLOUD_ROLE_ARN",
             "ALIBABA_CLOUD_ECS_METADATA",
         ] {
             cmd.env_remove(var);
@@ -133,7 +163,10 @@ impl Workdir {
     }
 
     pub fn run(&self, tf: &Path, args: &[&str]) -> Output {
-        self.command(tf, args).stdin(Stdio::null()).output().expect("run terraform")
+        self.command(tf, args)
+            .stdin(Stdio::null())
+            .output()
+            .expect("run terraform")
     }
 
     pub fn spawn(&self, tf: &Path, args: &[&str]) -> Child {
@@ -147,7 +180,12 @@ impl Workdir {
 
     /// `terraform apply -auto-approve` with the given variables.
     pub fn apply(&self, tf: &Path, vars: &[(&str, &str)]) -> Output {
-        let mut args = vec!["apply".to_owned(), "-auto-approve".into(), "-input=false".into(), "-no-color".into()];
+        let mut args = vec![
+            "apply".to_owned(),
+            "-auto-approve".into(),
+            "-input=false".into(),
+            "-no-color".into(),
+        ];
         for (k, v) in vars {
             args.push("-var".into());
             args.push(format!("{k}={v}"));
@@ -159,11 +197,19 @@ impl Workdir {
     /// `terraform output -raw NAME`.
     pub fn output_raw(&self, tf: &Path, name: &str) -> Vec<u8> {
         let o = self.run(tf, &["output", "-raw", name]);
-        assert!(o.status.success(), "terraform output {name}: {}", String::from_utf8_lossy(&o.stderr));
+        assert!(
+            o.status.success(),
+            "terraform output {name}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
         o.stdout
     }
 }
 
 pub fn text(o: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
 }

@@ -1,0 +1,198 @@
+//! The provider block: validation (values may be unknown) and conversion
+//! into the Alibaba client's settings (values known).
+
+use std::path::PathBuf;
+
+use crate::alibaba::credentials::{AssumeRoleConfig, CredentialsConfig, Secret};
+use crate::alibaba::parse_endpoint;
+use crate::plugin::{Attr, Config, Diagnostic, Diagnostics};
+
+use super::schema::{
+    DEFAULT_MAX_CONTENT_BYTES, DEFAULT_MAX_RETRIES, DEFAULT_RATE_LIMIT, DEFAULT_REGION,
+};
+
+/// Everything the provider block says, after defaults and environment.
+#[derive(Debug, Clone)]
+pub struct ProviderSettings {
+    pub credentials: CredentialsConfig,
+    pub region: String,
+    pub endpoint: Option<String>,
+    pub cust_space_id: Option<String>,
+    pub max_retries: u32,
+    pub rate_limit: u32,
+    pub max_content_bytes: u64,
+}
+
+/// Reads a whole-number attribute within `min..=max`.
+fn whole_number(
+    config: &Config,
+    name: &str,
+    min: u64,
+    max: u64,
+    diags: &mut Diagnostics,
+) -> Option<u64> {
+    let attr = match config.number(name) {
+        Ok(a) => a,
+        Err(d) => {
+            diags.push(d);
+            return None;
+        }
+    };
+    let n = attr.known()?;
+    match n.as_u64().filter(|v| (min..=max).contains(v)) {
+        Some(v) => Some(v),
+        None => {
+            diags.push(
+                Diagnostic::error(
+                    "Invalid Provider Argument",
+                    format!("{name} must be a whole number from {min} to {max}; got {n}."),
+                )
+                .at(config.path_of(name)),
+            );
+            None
+        }
+    }
+}
+
+fn string(config: &Config, name: &str, diags: &mut Diagnostics) -> Attr<String> {
+    match config.string(name) {
+        Ok(Attr::Known(s)) if s.trim().is_empty() => Attr::Null,
+        Ok(a) => a,
+        Err(d) => {
+            diags.push(d);
+            Attr::Null
+        }
+    }
+}
+
+fn check_endpoint(config: &Config, name: &str, diags: &mut Diagnostics) {
+    if let Attr::Known(s) = string(config, name, diags) {
+        if let Err(e) = parse_endpoint(&s) {
+            diags.push(
+                Diagnostic::error(
+                    "Invalid Endpoint",
+                    format!("{name} = {s:?} is not a host name or an http(s) URL: {e}. Use a host such as \"cams.ap-southeast-1.aliyuncs.com\" or a URL such as \"https://cams.ap-southeast-1.aliyuncs.com\" (plain http only for loopback)."),
+                )
+                .at(config.path_of(name)),
+            );
+        }
+    }
+}
+
+/// ValidateProviderConfig: checks what can be checked without the
+/// environment. Unknown values are accepted (they are known by configure).
+pub fn validate(config: &Config) -> Diagnostics {
+    let mut diags = Diagnostics::new();
+    whole_number(config, "rate_limit", 1, 1000, &mut diags);
+    whole_number(config, "max_retries", 1, 20, &mut diags);
+    whole_number(config, "max_content_bytes", 1, 1 << 40, &mut diags);
+    check_endpoint(config, "endpoint", &mut diags);
+    check_endpoint(config, "sts_endpoint", &mut diags);
+    if let Attr::Known(region) = string(config, "region", &mut diags) {
+        if !region
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        {
+            diags.push(
+                Diagnostic::error(
+                    "Invalid Region",
+                    format!("region = {region:?} is not an Alibaba Cloud region ID such as \"ap-southeast-1\"."),
+                )
+                .at(config.path_of("region")),
+            );
+        }
+    }
+    match config.blocks("assume_role") {
+        Ok(Attr::Known(blocks)) => {
+            for block in &blocks {
+                if let Attr::Known(arn) = string(block, "role_arn", &mut diags) {
+                    if !arn.starts_with("acs:ram::") {
+                        diags.push(
+                            Diagnostic::error(
+                                "Invalid Role ARN",
+                                format!("role_arn = {arn:?} is not a RAM role ARN; expected acs:ram::<account id>:role/<role name>."),
+                            )
+                            .at(block.path_of("role_arn")),
+                        );
+                    }
+                }
+                whole_number(block, "session_expiration", 900, 43200, &mut diags);
+            }
+        }
+        Ok(_) => {}
+        Err(d) => diags.push(d),
+    }
+    diags
+}
+
+/// Reads the (fully known) provider block into settings. Values not set in
+/// configuration fall back to the environment where the provider documents
+/// one (`env` returns a variable's value).
+pub fn settings(
+    config: &Config,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<ProviderSettings, Diagnostics> {
+    let reported = validate(config);
+    if reported.has_errors() {
+        return Err(reported);
+    }
+    // Everything below was just validated; `diags` only collects what the
+    // environment can still get wrong.
+    let mut diags = Diagnostics::new();
+    let known = |a: Attr<String>| a.known();
+    let access_key = known(string(config, "access_key", &mut diags));
+    let secret_key = known(string(config, "secret_key", &mut diags)).map(Secret::new);
+    let security_token = known(string(config, "security_token", &mut diags)).map(Secret::new);
+    let region =
+        known(string(config, "region", &mut diags)).unwrap_or_else(|| DEFAULT_REGION.to_owned());
+    let endpoint = known(string(config, "endpoint", &mut diags))
+        .or_else(|| env("ALIBABA_CLOUD_CAMS_ENDPOINT").filter(|s| !s.trim().is_empty()));
+    if let Some(e) = &endpoint {
+        if let Err(err) = parse_endpoint(e) {
+            diags.push(Diagnostic::error(
+                "Invalid Endpoint",
+                format!("ALIBABA_CLOUD_CAMS_ENDPOINT = {e:?} is not a host name or an http(s) URL: {err}."),
+            ));
+        }
+    }
+    let assume_role = match config.blocks("assume_role") {
+        Ok(Attr::Known(blocks)) => blocks.first().map(|b| AssumeRoleConfig {
+            role_arn: known(string(b, "role_arn", &mut diags)).unwrap_or_default(),
+            session_name: known(string(b, "session_name", &mut diags)),
+            session_expiration: whole_number(b, "session_expiration", 900, 43200, &mut diags)
+                .map(|v| v as u32),
+            policy: known(string(b, "policy", &mut diags)),
+            external_id: known(string(b, "external_id", &mut diags)),
+        }),
+        _ => None,
+    };
+    let credentials = CredentialsConfig {
+        access_key,
+        secret_key,
+        security_token,
+        profile: known(string(config, "profile", &mut diags)),
+        shared_credentials_file: known(string(config, "shared_credentials_file", &mut diags))
+            .map(PathBuf::from),
+        assume_role,
+        sts_endpoint: known(string(config, "sts_endpoint", &mut diags)),
+        region: Some(region.clone()),
+        ..CredentialsConfig::default()
+    };
+    let settings = ProviderSettings {
+        credentials,
+        region,
+        endpoint,
+        cust_space_id: known(string(config, "cust_space_id", &mut diags)),
+        max_retries: whole_number(config, "max_retries", 1, 20, &mut diags)
+            .map_or(DEFAULT_MAX_RETRIES, |v| v as u32),
+        rate_limit: whole_number(config, "rate_limit", 1, 1000, &mut diags)
+            .map_or(DEFAULT_RATE_LIMIT, |v| v as u32),
+        max_content_bytes: whole_number(config, "max_content_bytes", 1, 1 << 40, &mut diags)
+            .unwrap_or(DEFAULT_MAX_CONTENT_BYTES),
+    };
+    if diags.has_errors() {
+        Err(diags)
+    } else {
+        Ok(settings)
+    }
+}

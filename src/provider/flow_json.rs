@@ -1,0 +1,191 @@
+//! The `cams_flow_json` data source: GetFlowJSONAssest, then the download.
+
+use std::sync::Arc;
+
+use crate::plugin::value::Value;
+use crate::plugin::{Attr, Config, Context, DataSource, Diagnostic, Diagnostics, Schema, State};
+
+use super::errors;
+use super::schema::flow_json_schema;
+use super::Configured;
+
+pub struct FlowJson;
+
+/// What the provider surfaces from a Flow JSON document.
+#[derive(Debug, PartialEq)]
+pub struct FlowSummary {
+    pub version: Option<String>,
+    pub screen_ids: Vec<String>,
+}
+
+/// Parses the document: it must be JSON; `version` and `screens[*].id` are
+/// read when present.
+pub fn summarize(content: &str) -> Result<FlowSummary, serde_json::Error> {
+    let doc: serde_json::Value = serde_json::from_str(content)?;
+    let version = match doc.get("version") {
+        Some(serde_json::Value::String(s)) => Some(s.clone()),
+        Some(serde_json::Value::Number(n)) => Some(n.to_string()),
+        _ => None,
+    };
+    let screen_ids = doc
+        .get("screens")
+        .and_then(serde_json::Value::as_array)
+        .map(|screens| {
+            screens
+                .iter()
+                .filter_map(|s| {
+                    s.get("id")
+                        .and_then(serde_json::Value::as_str)
+                        .map(str::to_owned)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Ok(FlowSummary {
+        version,
+        screen_ids,
+    })
+}
+
+fn string_or_null(s: Option<String>) -> Value {
+    s.map_or(Value::Null, Value::String)
+}
+
+#[async_trait::async_trait]
+impl DataSource for FlowJson {
+    fn type_name(&self) -> &'static str {
+        "cams_flow_json"
+    }
+
+    fn schema(&self) -> Schema {
+        flow_json_schema()
+    }
+
+    async fn validate(&self, config: &Config) -> Diagnostics {
+        let mut diags = Diagnostics::new();
+        match config.string("flow_id") {
+            Ok(Attr::Known(id)) if id.trim().is_empty() => diags.push(
+                Diagnostic::error(
+                    "Invalid Flow ID",
+                    "flow_id must not be empty: set it to the ID of the WhatsApp Flow (as returned by CAMS CreateFlow or shown in the CAMS console).",
+                )
+                .at(config.path_of("flow_id")),
+            ),
+            Ok(_) => {}
+            Err(d) => diags.push(d),
+        }
+        if let Ok(Attr::Known(s)) = config.string("cust_space_id") {
+            if s.trim().is_empty() {
+                diags.push(
+                    Diagnostic::error(
+                        "Invalid Cust Space ID",
+                        "cust_space_id must not be empty; remove it to use the provider's cust_space_id.",
+                    )
+                    .at(config.path_of("cust_space_id")),
+                );
+            }
+        }
+        diags
+    }
+
+    async fn read(&self, config: &Config, ctx: &Context) -> Result<State, Diagnostics> {
+        let configured: Arc<Configured> = ctx
+            .provider_data
+            .clone()
+            .and_then(|d| d.downcast::<Configured>().ok())
+            .ok_or_else(|| {
+                Diagnostics::from(Diagnostic::provider_bug(
+                    "Provider Not Configured",
+                    "cams_flow_json was read before the provider was configured.",
+                ))
+            })?;
+        let flow_id = config
+            .string("flow_id")
+            .map_err(Diagnostics::from)?
+            .known()
+            .unwrap_or_default();
+        let cust_space_id = config
+            .string("cust_space_id")
+            .map_err(Diagnostics::from)?
+            .known()
+            .or_else(|| configured.cust_space_id.clone());
+
+        // GetFlowJSONAssest, then the download (asking for a fresh URL once
+        // if the presigned one has already expired).
+        let fetched = configured
+            .client
+            .fetch_flow_json(&flow_id, cust_space_id.as_deref(), &ctx.cancel)
+            .await
+            .map_err(|e| errors::fetch_error(&flow_id, config, &e))?;
+        let (asset, file) = (fetched.asset, fetched.file);
+        let request_id = asset.request_id.clone().unwrap_or_default();
+        let content = String::from_utf8(file.bytes).map_err(|e| {
+            Diagnostics::from(Diagnostic::error(
+                "Flow JSON Is Not Text",
+                format!(
+                    "The Flow JSON file of flow_id {flow_id:?} is not valid UTF-8 (first bad byte at offset {}). CAMS should only store JSON documents; check the file uploaded with UpdateFlowJSONAsset.",
+                    e.utf8_error().valid_up_to()
+                ),
+            ))
+        })?;
+        let summary = summarize(&content).map_err(|e| {
+            Diagnostics::from(Diagnostic::error(
+                "Flow JSON Is Not Valid JSON",
+                format!(
+                    "The Flow JSON file of flow_id {flow_id:?} ({} bytes, RequestId {}) is not valid JSON: {e}. Fix the document in CAMS (UpdateFlowJSONAsset) and run Terraform again.",
+                    content.len(),
+                    request_id
+                ),
+            ))
+        })?;
+
+        let mut state = State::from_config(config);
+        state
+            .set("id", Value::String(flow_id.clone()))
+            .set(
+                "cust_space_id",
+                string_or_null(config.string("cust_space_id").ok().and_then(Attr::known)),
+            )
+            .set("file_path", Value::String(asset.file_path))
+            .set("content_sha256", Value::String(file.sha256_hex))
+            .set("request_id", string_or_null(asset.request_id))
+            .set("flow_json_version", string_or_null(summary.version))
+            .set(
+                "screen_ids",
+                Value::List(summary.screen_ids.into_iter().map(Value::String).collect()),
+            )
+            .set("content", Value::String(content));
+        Ok(state)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn summary_reads_version_and_screen_ids_in_order() {
+        let s =
+            summarize(r#"{"version":"7.0","screens":[{"id":"A"},{"id":"B"},{"title":"no id"}]}"#)
+                .unwrap();
+        assert_eq!(s.version.as_deref(), Some("7.0"));
+        assert_eq!(s.screen_ids, vec!["A", "B"]);
+    }
+
+    #[test]
+    fn summary_of_a_document_without_version_or_screens() {
+        let s = summarize(r#"{"data_api_version":"3.0"}"#).unwrap();
+        assert_eq!(
+            s,
+            FlowSummary {
+                version: None,
+                screen_ids: vec![]
+            }
+        );
+    }
+
+    #[test]
+    fn invalid_json_is_an_error() {
+        assert!(summarize("{\"version\": ").is_err());
+    }
+}

@@ -1,0 +1,164 @@
+//! The schemas of the `cams` provider block and the `cams_flow_json` data
+//! source, with the description users see in `terraform providers schema`.
+
+use crate::plugin::value::Type;
+use crate::plugin::{Attribute, Block, NestedBlock, Schema};
+
+pub const DEFAULT_REGION: &str = "ap-southeast-1";
+pub const DEFAULT_RATE_LIMIT: u32 = 5;
+pub const DEFAULT_MAX_RETRIES: u32 = 5;
+pub const DEFAULT_MAX_CONTENT_BYTES: u64 = 64 * 1024 * 1024;
+
+pub fn provider_schema() -> Schema {
+    Schema::new(
+        Block::new(
+            "The `cams` provider reads WhatsApp Flow definitions from Alibaba Cloud Chat App Message Service (CAMS). Every argument is optional; credentials are looked up in the usual Alibaba Cloud places when not given.",
+        )
+        .attribute(Attribute::optional(
+            "access_key",
+            Type::String,
+            "Alibaba Cloud AccessKey ID. Falls back to `ALIBABA_CLOUD_ACCESS_KEY_ID`, then `ALICLOUD_ACCESS_KEY`, then the CLI profile.",
+        ))
+        .attribute(
+            Attribute::optional(
+                "secret_key",
+                Type::String,
+                "Alibaba Cloud AccessKey secret. Falls back to `ALIBABA_CLOUD_ACCESS_KEY_SECRET`, then `ALICLOUD_SECRET_KEY`. Prefer the environment over writing it in configuration.",
+            )
+            .sensitive(),
+        )
+        .attribute(
+            Attribute::optional(
+                "security_token",
+                Type::String,
+                "STS security token for temporary credentials. Falls back to `ALIBABA_CLOUD_SECURITY_TOKEN`, then `ALICLOUD_SECURITY_TOKEN`.",
+            )
+            .sensitive(),
+        )
+        .attribute(Attribute::optional(
+            "region",
+            Type::String,
+            "Region of the CAMS endpoint, `cams.<region>.aliyuncs.com`. Defaults to `ap-southeast-1` (Singapore, the only documented CAMS region).",
+        ))
+        .attribute(Attribute::optional(
+            "endpoint",
+            Type::String,
+            "CAMS API endpoint, as a host (`cams.ap-southeast-1.aliyuncs.com`) or a URL (`https://...`; plain `http://` only for loopback hosts such as the local emulator). Falls back to `ALIBABA_CLOUD_CAMS_ENDPOINT`. Overrides `region`.",
+        ))
+        .attribute(Attribute::optional(
+            "profile",
+            Type::String,
+            "Name of a profile in the Alibaba Cloud CLI configuration file (modes `AK`, `StsToken`, `RamRoleArn`, `EcsRamRole`). Falls back to `ALIBABA_CLOUD_PROFILE`, then `ALICLOUD_PROFILE`.",
+        ))
+        .attribute(Attribute::optional(
+            "shared_credentials_file",
+            Type::String,
+            "Path of the Alibaba Cloud CLI configuration file. Defaults to `~/.aliyun/config.json`; falls back to `ALIBABA_CLOUD_CREDENTIALS_FILE`, then `ALICLOUD_SHARED_CREDENTIALS_FILE`.",
+        ))
+        .attribute(Attribute::optional(
+            "sts_endpoint",
+            Type::String,
+            "STS endpoint used by `assume_role`, as a host or URL. Defaults to `sts.<region>.aliyuncs.com`.",
+        ))
+        .attribute(Attribute::optional(
+            "cust_space_id",
+            Type::String,
+            "Default `CustSpaceId` (the ISV sub-customer space or instance ID) for data sources that do not set their own.",
+        ))
+        .attribute(Attribute::optional(
+            "max_retries",
+            Type::Number,
+            "Most attempts per API call when CAMS throttles or fails transiently (throttling, 5xx, connection resets, timeouts). Defaults to 5; 1 disables retries.",
+        ))
+        .attribute(Attribute::optional(
+            "rate_limit",
+            Type::Number,
+            "Most CAMS requests per second per AccessKey ID, shared by every read in this Terraform run. Defaults to 5, the documented `GetFlowJSONAssest` limit.",
+        ))
+        .attribute(Attribute::optional(
+            "max_content_bytes",
+            Type::Number,
+            "Largest Flow JSON file to download, in bytes. Defaults to 67108864 (64 MiB).",
+        ))
+        .block(NestedBlock::list(
+            "assume_role",
+            Block::new("Assume a RAM role through STS `AssumeRole` on top of the credentials found, and use its temporary credentials.")
+                .attribute(Attribute::required(
+                    "role_arn",
+                    Type::String,
+                    "ARN of the RAM role to assume, e.g. `acs:ram::123456789012:role/terraform`.",
+                ))
+                .attribute(Attribute::optional(
+                    "session_name",
+                    Type::String,
+                    "Role session name (2-64 characters of `A-Za-z0-9.@_-`). Defaults to `terraform`.",
+                ))
+                .attribute(Attribute::optional(
+                    "session_expiration",
+                    Type::Number,
+                    "Lifetime of the temporary credentials in seconds, 900 to 43200. Defaults to 3600.",
+                ))
+                .attribute(Attribute::optional(
+                    "policy",
+                    Type::String,
+                    "A RAM policy document (JSON) that further restricts the assumed role's permissions.",
+                ))
+                .attribute(Attribute::optional(
+                    "external_id",
+                    Type::String,
+                    "External ID required by the role's trust policy, if any.",
+                )),
+            0,
+            1,
+        )),
+    )
+}
+
+pub fn flow_json_schema() -> Schema {
+    Schema::new(
+        Block::new(
+            "Reads the Flow JSON document of a WhatsApp Flow stored in CAMS (API `GetFlowJSONAssest`) and downloads it. Use `jsondecode(content)` to work with it.",
+        )
+        .attribute(Attribute::required(
+            "flow_id",
+            Type::String,
+            "ID of the WhatsApp Flow, as returned by CAMS `CreateFlow`.",
+        ))
+        .attribute(Attribute::optional(
+            "cust_space_id",
+            Type::String,
+            "`CustSpaceId` of the flow's space. Defaults to the provider's `cust_space_id`.",
+        ))
+        .attribute(Attribute::computed("id", Type::String, "Same as `flow_id`."))
+        .attribute(Attribute::computed(
+            "file_path",
+            Type::String,
+            "The URL CAMS returned for the Flow JSON file (usually a presigned OSS URL that expires).",
+        ))
+        .attribute(Attribute::computed(
+            "content",
+            Type::String,
+            "The Flow JSON document, byte for byte as downloaded.",
+        ))
+        .attribute(Attribute::computed(
+            "content_sha256",
+            Type::String,
+            "Lowercase hex SHA-256 of `content`.",
+        ))
+        .attribute(Attribute::computed(
+            "request_id",
+            Type::String,
+            "The CAMS `RequestId` of the `GetFlowJSONAssest` call, for Alibaba Cloud support.",
+        ))
+        .attribute(Attribute::computed(
+            "flow_json_version",
+            Type::String,
+            "The document's Flow JSON `version` (e.g. `7.0`); null when absent.",
+        ))
+        .attribute(Attribute::computed(
+            "screen_ids",
+            Type::List(Box::new(Type::String)),
+            "The `id` of each screen, in document order; empty when there are none.",
+        )),
+    )
+}

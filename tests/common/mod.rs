@@ -1,0 +1,3 @@
+pub mod emulator_process;
+pub mod plugin_client;
+pub mod terraform;

@@ -1,0 +1,496 @@
+//! End-to-end: the real Terraform CLI (1.0.3 and any newer one on PATH)
+//! runs the provider binary against the `cams-emulator` binary.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::emulator_process::{
+    flows_dir, flows_with_ids, EmulatorProcess, DEMO_KEY_ID, DEMO_SECRET, SIGNUP_FLOW,
+};
+use common::terraform::{terraforms, text, Workdir};
+use sha2::Digest as _;
+
+const HEADER: &str = r#"
+terraform {
+  required_providers {
+    cams = { source = "local/cams" }
+  }
+}
+variable "endpoint" { type = string }
+"#;
+
+/// A config with the provider block (credentials from the environment
+/// unless `provider_body` sets them) and `body`.
+fn config(provider_body: &str, body: &str) -> String {
+    format!(
+        "{HEADER}\nprovider \"cams\" {{\n  endpoint = var.endpoint\n  {provider_body}\n}}\n{body}"
+    )
+}
+
+fn one_flow(flow_id: &str) -> String {
+    config(
+        "",
+        &format!(
+            r#"
+data "cams_flow_json" "f" {{ flow_id = "{flow_id}" }}
+output "content" {{ value = data.cams_flow_json.f.content }}
+output "sha" {{ value = data.cams_flow_json.f.content_sha256 }}
+output "screens" {{ value = join(",", data.cams_flow_json.f.screen_ids) }}
+output "version" {{ value = data.cams_flow_json.f.flow_json_version }}
+output "id" {{ value = data.cams_flow_json.f.id }}
+"#
+        ),
+    )
+}
+
+fn demo_env(w: Workdir) -> Workdir {
+    w.env("ALIBABA_CLOUD_ACCESS_KEY_ID", DEMO_KEY_ID)
+        .env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", DEMO_SECRET)
+}
+
+fn assert_ok(o: &std::process::Output, what: &str) {
+    assert!(o.status.success(), "{what} failed:\n{}", text(o));
+}
+
+#[test]
+fn apply_outputs_are_byte_equal_to_the_served_file() {
+    let served = std::fs::read(flows_dir().join(format!("{SIGNUP_FLOW}.json"))).unwrap();
+    for protocol in [None, Some(5)] {
+        for (tf, version) in terraforms() {
+            let emu = EmulatorProcess::start(&[]);
+            let w = demo_env(Workdir::new(&one_flow(SIGNUP_FLOW), protocol));
+            let o = w.apply(&tf, &[("endpoint", &emu.url)]);
+            assert_ok(&o, &format!("apply with {version}, protocol {protocol:?}"));
+            assert_eq!(
+                w.output_raw(&tf, "content"),
+                served,
+                "{version} {protocol:?}"
+            );
+            assert_eq!(
+                String::from_utf8(w.output_raw(&tf, "sha")).unwrap(),
+                hex::encode(sha2::Sha256::digest(&served))
+            );
+            assert_eq!(w.output_raw(&tf, "id"), SIGNUP_FLOW.as_bytes());
+            let doc: serde_json::Value = serde_json::from_slice(&served).unwrap();
+            let want: Vec<&str> = doc["screens"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|s| s["id"].as_str().unwrap())
+                .collect();
+            assert_eq!(
+                String::from_utf8(w.output_raw(&tf, "screens")).unwrap(),
+                want.join(",")
+            );
+            assert_eq!(
+                w.output_raw(&tf, "version"),
+                doc["version"].as_str().unwrap().as_bytes()
+            );
+        }
+    }
+}
+
+#[test]
+fn providers_schema_json_describes_every_attribute_over_both_protocols() {
+    for protocol in [None, Some(5)] {
+        for (tf, version) in terraforms() {
+            let w = Workdir::new(&one_flow(SIGNUP_FLOW), protocol);
+            let o = w.run(&tf, &["providers", "schema", "-json"]);
+            assert_ok(&o, &format!("schema with {version}"));
+            let json: serde_json::Value = serde_json::from_slice(&o.stdout).expect("schema JSON");
+            let p = &json["provider_schemas"]["registry.terraform.io/local/cams"];
+            let mut blocks = vec![
+                &p["provider"]["block"],
+                &p["data_source_schemas"]["cams_flow_json"]["block"],
+            ];
+            let mut checked = 0;
+            while let Some(block) = blocks.pop() {
+                assert!(
+                    block["description"].as_str().is_some_and(|d| !d.is_empty()),
+                    "block description: {block}"
+                );
+                for (name, attr) in block["attributes"].as_object().expect("attributes") {
+                    assert!(
+                        attr["description"].as_str().is_some_and(|d| !d.is_empty()),
+                        "{name} has no description ({version})"
+                    );
+                    checked += 1;
+                }
+                if let Some(nested) = block["block_types"].as_object() {
+                    blocks.extend(nested.values().map(|b| &b["block"]));
+                }
+            }
+            assert!(checked >= 25, "only {checked} attributes found");
+            assert_eq!(
+                p["data_source_schemas"]["cams_flow_json"]["block"]["attributes"]["secret_key"],
+                serde_json::Value::Null
+            );
+            assert_eq!(
+                p["provider"]["block"]["attributes"]["secret_key"]["sensitive"],
+                true
+            );
+        }
+    }
+}
+
+#[test]
+fn credentials_from_each_environment_family_and_an_sts_token() {
+    let sts = "STS.e2eid:sts-secret:sts-token-value";
+    for (tf, version) in terraforms() {
+        let emu = EmulatorProcess::start(&["--sts-key", sts]);
+        let families: [&[(&str, &str)]; 3] = [
+            &[
+                ("ALIBABA_CLOUD_ACCESS_KEY_ID", DEMO_KEY_ID),
+                ("ALIBABA_CLOUD_ACCESS_KEY_SECRET", DEMO_SECRET),
+            ],
+            &[
+                ("ALICLOUD_ACCESS_KEY", DEMO_KEY_ID),
+                ("ALICLOUD_SECRET_KEY", DEMO_SECRET),
+            ],
+            &[
+                ("ALIBABA_CLOUD_ACCESS_KEY_ID", "STS.e2eid"),
+                ("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "sts-secret"),
+                ("ALIBABA_CLOUD_SECURITY_TOKEN", "sts-token-value"),
+            ],
+        ];
+        for env in families {
+            let mut w = Workdir::new(&one_flow(SIGNUP_FLOW), None);
+            for (k, v) in env {
+                w = w.env(k, v);
+            }
+            assert_ok(
+                &w.apply(&tf, &[("endpoint", &emu.url)]),
+                &format!("{version} with {env:?}"),
+            );
+        }
+        // The same STS key with a wrong token is refused by the emulator.
+        let w = Workdir::new(&one_flow(SIGNUP_FLOW), None)
+            .env("ALIBABA_CLOUD_ACCESS_KEY_ID", "STS.e2eid")
+            .env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "sts-secret")
+            .env("ALIBABA_CLOUD_SECURITY_TOKEN", "another-token");
+        let o = w.apply(&tf, &[("endpoint", &emu.url)]);
+        assert!(!o.status.success());
+        assert!(text(&o).contains("InvalidSecurityToken"), "{}", text(&o));
+    }
+}
+
+#[test]
+fn api_errors_become_diagnostics_with_code_message_request_id_and_flow_id() {
+    let cases = [
+        (
+            "3000000000000001",
+            "error:Product.Unsubscript",
+            "Product.Unsubscript",
+        ),
+        (
+            "3000000000000002",
+            "error:Ram.PermissionDeny",
+            "Ram.PermissionDeny",
+        ),
+        (
+            "3000000000000003",
+            "error:Unknown.ResourceOwnerId",
+            "Unknown.ResourceOwnerId",
+        ),
+        ("3000000000000004", "code200:Flow.Frozen", "Flow.Frozen"),
+        ("3000000000000005", "garbage", "not JSON"),
+        ("3000000000000006", "no-filepath", "FilePath"),
+        ("3000000000000007", "file404", "NoSuchKey"),
+        ("3000000000000008", "invalid-json", "not valid JSON"),
+        ("3000000000000009", "file403", "AccessDenied"),
+    ];
+    let ids: Vec<&str> = cases.iter().map(|c| c.0).collect();
+    let flows = flows_with_ids(&ids);
+    let mut args = Vec::new();
+    for (id, spec, _) in &cases {
+        args.push("--fault".to_owned());
+        args.push(format!("{id}={spec}"));
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    for (tf, version) in terraforms() {
+        let emu = EmulatorProcess::start_with_flows(flows.path(), &args);
+        let mut body = String::new();
+        for (id, _, _) in &cases {
+            body.push_str(&format!(
+                "data \"cams_flow_json\" \"f{id}\" {{ flow_id = \"{id}\" }}\n"
+            ));
+        }
+        body.push_str("data \"cams_flow_json\" \"missing\" { flow_id = \"4040404040404040\" }\n");
+        let w = demo_env(Workdir::new(&config("", &body), None));
+        let o = w.apply(&tf, &[("endpoint", &emu.url)]);
+        assert!(!o.status.success());
+        let out = text(&o);
+        for (id, _, code) in &cases {
+            assert!(out.contains(code), "{version}: no {code} in:\n{out}");
+            assert!(
+                out.contains(id),
+                "{version}: flow id {id} not named:\n{out}"
+            );
+        }
+        assert!(
+            out.contains("Flow.NotExists") && out.contains("4040404040404040"),
+            "{out}"
+        );
+        assert!(out.contains("RequestId"), "{out}");
+        assert!(!out.contains("panic"), "{out}");
+    }
+}
+
+#[test]
+fn a_wrong_secret_is_signature_does_not_match_and_is_not_retried() {
+    for (tf, _) in terraforms() {
+        let emu = EmulatorProcess::start(&[]);
+        let w = Workdir::new(&one_flow(SIGNUP_FLOW), None)
+            .env("ALIBABA_CLOUD_ACCESS_KEY_ID", DEMO_KEY_ID)
+            .env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "not-the-secret");
+        let o = w.apply(&tf, &[("endpoint", &emu.url)]);
+        assert!(!o.status.success());
+        assert!(text(&o).contains("SignatureDoesNotMatch"), "{}", text(&o));
+        assert!(!text(&o).contains("not-the-secret"));
+        assert_eq!(emu.stat("api_requests"), 1, "answered once, not retried");
+    }
+}
+
+#[test]
+fn no_credentials_is_a_clear_error_and_no_request_is_made() {
+    for (tf, _) in terraforms() {
+        let emu = EmulatorProcess::start(&[]);
+        let w = Workdir::new(&one_flow(SIGNUP_FLOW), None);
+        let o = w.apply(&tf, &[("endpoint", &emu.url)]);
+        assert!(!o.status.success());
+        let out = text(&o);
+        assert!(
+            out.contains("ALIBABA_CLOUD_ACCESS_KEY_ID"),
+            "lists where it looked:\n{out}"
+        );
+        assert_eq!(emu.stat("api_requests"), 0);
+    }
+}
+
+#[test]
+fn an_unreachable_endpoint_gives_up_within_a_bounded_time() {
+    for (tf, _) in terraforms() {
+        // Nothing listens on port 1; every attempt is refused at once.
+        let w = demo_env(Workdir::new(&one_flow(SIGNUP_FLOW), None));
+        let started = Instant::now();
+        let o = w.apply(&tf, &[("endpoint", "http://127.0.0.1:1")]);
+        assert!(!o.status.success());
+        assert!(
+            started.elapsed() < Duration::from_secs(90),
+            "gave up after {:?}",
+            started.elapsed()
+        );
+        assert!(text(&o).contains("127.0.0.1:1"), "{}", text(&o));
+    }
+}
+
+#[test]
+fn forty_reads_are_paced_at_five_per_second_without_drops() {
+    let body = r#"
+data "cams_flow_json" "f" {
+  count   = 40
+  flow_id = "9267533281264300"
+}
+output "n" { value = length(data.cams_flow_json.f) }
+"#;
+    for (tf, version) in terraforms() {
+        let emu = EmulatorProcess::start(&["--qps", "5"]);
+        let w = demo_env(Workdir::new(&config("", body), None));
+        let started = Instant::now();
+        let o = w.apply(&tf, &[("endpoint", &emu.url)]);
+        let wall = started.elapsed();
+        assert_ok(&o, "40 reads");
+        assert_eq!(w.output_raw(&tf, "n"), b"40");
+        let stats = emu.stats();
+        eprintln!("{version}: 40 reads in {wall:?} (floor 7.8 s); emulator stats {stats}");
+        assert!(emu.stat("throttled") <= 2, "drops: {stats}");
+        assert!(emu.stat("accepted") >= 40);
+    }
+}
+
+#[test]
+fn transient_faults_are_retried_to_success() {
+    let cases = [
+        ("5000000000000001", "http5xx:2"),
+        ("5000000000000002", "reset:2"),
+        ("5000000000000003", "throttle:2"),
+        ("5000000000000004", "file5xx:2"),
+    ];
+    let ids: Vec<&str> = cases.iter().map(|c| c.0).collect();
+    let flows = flows_with_ids(&ids);
+    let mut body = String::new();
+    for (id, _) in &cases {
+        body.push_str(&format!(
+            "data \"cams_flow_json\" \"f{id}\" {{ flow_id = \"{id}\" }}\n"
+        ));
+    }
+    for (tf, version) in terraforms() {
+        let mut args = vec!["--qps".to_owned(), "0".to_owned()];
+        for (id, spec) in &cases {
+            args.push("--fault".into());
+            args.push(format!("{id}={spec}"));
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let emu = EmulatorProcess::start_with_flows(flows.path(), &args);
+        let w = demo_env(Workdir::new(&config("", &body), None));
+        assert_ok(
+            &w.apply(&tf, &[("endpoint", &emu.url)]),
+            &format!("retries with {version}"),
+        );
+    }
+}
+
+#[test]
+fn twenty_megabytes_of_content() {
+    let flows = flows_with_ids(&["6000000000000001"]);
+    for (tf, _) in terraforms() {
+        let emu = EmulatorProcess::start_with_flows(
+            flows.path(),
+            &["--fault", "6000000000000001=large:20000000"],
+        );
+        let w = demo_env(Workdir::new(&one_flow("6000000000000001"), None));
+        assert_ok(&w.apply(&tf, &[("endpoint", &emu.url)]), "20 MB");
+        let content = w.output_raw(&tf, "content");
+        assert!(content.len() >= 20_000_000, "{} bytes", content.len());
+        assert_eq!(
+            String::from_utf8(w.output_raw(&tf, "sha")).unwrap(),
+            hex::encode(sha2::Sha256::digest(&content))
+        );
+    }
+}
+
+#[test]
+fn a_flow_id_unknown_at_plan_is_read_at_apply() {
+    assert!(
+        std::env::var("CAMS_TEST_NULL_PROVIDER").is_ok(),
+        "CAMS_TEST_NULL_PROVIDER must point at the null provider (make test sets it)"
+    );
+    let body = format!(
+        r#"
+terraform {{
+  required_providers {{
+    null = {{ source = "hashicorp/null" }}
+  }}
+}}
+resource "null_resource" "r" {{}}
+data "cams_flow_json" "f" {{
+  # null_resource.r.id is only known after apply, so the read is deferred.
+  flow_id = null_resource.r.id == "" ? "none" : "{SIGNUP_FLOW}"
+}}
+output "id" {{ value = data.cams_flow_json.f.id }}
+"#
+    );
+    for (tf, version) in terraforms() {
+        let emu = EmulatorProcess::start(&[]);
+        let w = demo_env(Workdir::new(&config("", &body), None));
+        let plan = w.run(
+            &tf,
+            &[
+                "plan",
+                "-input=false",
+                "-no-color",
+                "-var",
+                &format!("endpoint={}", emu.url),
+            ],
+        );
+        assert_ok(&plan, "plan");
+        assert!(
+            text(&plan).contains("known after apply")
+                || text(&plan).contains("will be read during apply"),
+            "{}",
+            text(&plan)
+        );
+        assert_eq!(
+            emu.stat("api_requests"),
+            0,
+            "nothing read at plan ({version})"
+        );
+        assert_ok(&w.apply(&tf, &[("endpoint", &emu.url)]), "apply");
+        assert_eq!(w.output_raw(&tf, "id"), SIGNUP_FLOW.as_bytes());
+        assert!(emu.stat("api_requests") >= 1);
+    }
+}
+
+#[test]
+fn trace_logs_and_state_never_contain_the_secret_or_the_token() {
+    let secret = "sts-secret-must-not-leak";
+    let token = "sts-token-must-not-leak";
+    for (tf, _) in terraforms() {
+        let emu =
+            EmulatorProcess::start(&["--sts-key", &format!("STS.leakcheck:{secret}:{token}")]);
+        let w = Workdir::new(&one_flow(SIGNUP_FLOW), None)
+            .env("ALIBABA_CLOUD_ACCESS_KEY_ID", "STS.leakcheck")
+            .env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", secret)
+            .env("ALIBABA_CLOUD_SECURITY_TOKEN", token)
+            .env("TF_LOG", "trace");
+        let log = w.path().join("trace.log");
+        let w = w.env("TF_LOG_PATH", log.to_str().unwrap());
+        let o = w.apply(&tf, &[("endpoint", &emu.url)]);
+        assert_ok(&o, "apply with trace logging");
+        let log = std::fs::read_to_string(&log).unwrap();
+        assert!(
+            log.contains("sdk.proto"),
+            "the provider's own JSON logs reached Terraform's log"
+        );
+        assert!(log.contains("GetFlowJSONAssest"), "the API call is logged");
+        let state = std::fs::read_to_string(w.path().join("terraform.tfstate")).unwrap();
+        for (name, haystack) in [("log", &log), ("state", &state), ("output", &text(&o))] {
+            assert!(!haystack.contains(secret), "secret in {name}");
+            assert!(!haystack.contains(token), "token in {name}");
+            assert!(!haystack.contains("Signature="), "signature in {name}");
+        }
+    }
+}
+
+#[test]
+fn ctrl_c_during_a_slow_read_stops_terraform_within_seconds() {
+    let flows = flows_with_ids(&["7000000000000001"]);
+    for (tf, version) in terraforms() {
+        let emu = EmulatorProcess::start_with_flows(
+            flows.path(),
+            &["--fault", "7000000000000001=slow:60000"],
+        );
+        let w = demo_env(Workdir::new(&one_flow("7000000000000001"), None));
+        let mut child = w.spawn(
+            &tf,
+            &[
+                "apply",
+                "-auto-approve",
+                "-input=false",
+                "-no-color",
+                "-var",
+                &format!("endpoint={}", emu.url),
+            ],
+        );
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while emu.stat("api_requests") == 0 {
+            assert!(Instant::now() < deadline, "the read never started");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        std::thread::sleep(Duration::from_millis(300));
+        let interrupted = Instant::now();
+        // SAFETY-free: plain kill(2) through the shell utility.
+        std::process::Command::new("kill")
+            .args(["-INT", &child.id().to_string()])
+            .status()
+            .unwrap();
+        let mut exited = None;
+        while interrupted.elapsed() < Duration::from_secs(20) {
+            if let Some(status) = child.try_wait().unwrap() {
+                exited = Some(status);
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let Some(status) = exited else {
+            let _ = child.kill();
+            panic!("{version}: terraform still running 20 s after Ctrl-C");
+        };
+        eprintln!(
+            "{version}: terraform exited {:?} after Ctrl-C",
+            interrupted.elapsed()
+        );
+        assert!(!status.success());
+    }
+}
