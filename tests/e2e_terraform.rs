@@ -370,9 +370,12 @@ fn a_flow_id_unknown_at_plan_is_read_at_apply() {
         r#"
 terraform {{
   required_providers {{
+    cams = {{ source = "local/cams" }}
     null = {{ source = "hashicorp/null" }}
   }}
 }}
+variable "endpoint" {{ type = string }}
+provider "cams" {{ endpoint = var.endpoint }}
 resource "null_resource" "r" {{}}
 data "cams_flow_json" "f" {{
   # null_resource.r.id is only known after apply, so the read is deferred.
@@ -383,7 +386,7 @@ output "id" {{ value = data.cams_flow_json.f.id }}
     );
     for (tf, version) in terraforms() {
         let emu = EmulatorProcess::start(&[]);
-        let w = demo_env(Workdir::new(&config("", &body), None));
+        let w = demo_env(Workdir::new(&body, None));
         let plan = w.run(
             &tf,
             &[
@@ -438,8 +441,22 @@ fn trace_logs_and_state_never_contain_the_secret_or_the_token() {
         for (name, haystack) in [("log", &log), ("state", &state), ("output", &text(&o))] {
             assert!(!haystack.contains(secret), "secret in {name}");
             assert!(!haystack.contains(token), "token in {name}");
-            assert!(!haystack.contains("Signature="), "signature in {name}");
+            // The signed API query (nonce, signature) is never recorded.
+            assert!(
+                !haystack.contains("SignatureNonce"),
+                "signed request query in {name}"
+            );
         }
+        // The presigned file URL is a bearer credential: it may be kept in
+        // state (file_path, marked sensitive) but never logged with its query.
+        assert!(
+            !log.contains("Signature="),
+            "presigned URL query in the log"
+        );
+        assert!(
+            !text(&o).contains("Signature="),
+            "presigned URL query in the output"
+        );
     }
 }
 

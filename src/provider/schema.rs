@@ -130,11 +130,14 @@ pub fn flow_json_schema() -> Schema {
             "`CustSpaceId` of the flow's space. Defaults to the provider's `cust_space_id`.",
         ))
         .attribute(Attribute::computed("id", Type::String, "Same as `flow_id`."))
-        .attribute(Attribute::computed(
-            "file_path",
-            Type::String,
-            "The URL CAMS returned for the Flow JSON file (usually a presigned OSS URL that expires).",
-        ))
+        .attribute(
+            Attribute::computed(
+                "file_path",
+                Type::String,
+                "The URL CAMS returned for the Flow JSON file: usually a presigned OSS URL, a bearer credential until it expires, hence sensitive.",
+            )
+            .sensitive(),
+        )
         .attribute(Attribute::computed(
             "content",
             Type::String,

@@ -169,8 +169,12 @@ impl Workdir {
             .expect("run terraform")
     }
 
+    /// Starts terraform in its own process group, as a shell does for a
+    /// foreground job, so a test can Ctrl-C the whole group like a terminal.
     pub fn spawn(&self, tf: &Path, args: &[&str]) -> Child {
+        use std::os::unix::process::CommandExt as _;
         self.command(tf, args)
+            .process_group(0)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
