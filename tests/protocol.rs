@@ -223,7 +223,7 @@ async fn a_client_with_another_certificate_is_refused() {
         .await
         .map_err(|e| e.to_string())
         .map(|_| ())
-        .map_err(|e| Box::<dyn std::error::Error>::from(e))?;
+        .map_err(Box::<dyn std::error::Error>::from)?;
         Ok::<(), Box<dyn std::error::Error>>(())
     }
     .await;

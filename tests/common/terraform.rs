@@ -171,15 +171,26 @@ impl Workdir {
 
     /// Starts terraform in its own process group, as a shell does for a
     /// foreground job, so a test can Ctrl-C the whole group like a terminal.
+    ///
+    /// A process inherits an ignored SIGINT (as background jobs of a
+    /// non-interactive shell have it), and Terraform then never sees Ctrl-C;
+    /// a terminal's foreground job has it at its default, so restore that
+    /// through a tiny exec shim before starting Terraform.
     pub fn spawn(&self, tf: &Path, args: &[&str]) -> Child {
         use std::os::unix::process::CommandExt as _;
-        self.command(tf, args)
-            .process_group(0)
+        let mut shim_args: Vec<&str> = vec![
+            "-c",
+            "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execv(sys.argv[1], sys.argv[1:])",
+        ];
+        let tf_str = tf.to_str().expect("utf-8 path");
+        shim_args.push(tf_str);
+        shim_args.extend_from_slice(args);
+        let mut cmd = self.command(Path::new("python3"), &shim_args);
+        cmd.process_group(0)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("spawn terraform")
+            .stderr(Stdio::piped());
+        cmd.spawn().expect("spawn terraform")
     }
 
     /// `terraform apply -auto-approve` with the given variables.

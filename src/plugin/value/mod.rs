@@ -22,6 +22,7 @@ mod msgpack;
 mod number;
 mod path;
 mod ty;
+#[allow(clippy::module_inception)]
 mod value;
 
 pub use error::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind, MAX_DEPTH};
