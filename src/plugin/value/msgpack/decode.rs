@@ -10,7 +10,7 @@ use crate::plugin::value::error::{DecodeError, DecodeErrorKind, MAX_DEPTH};
 use crate::plugin::value::number::Number;
 use crate::plugin::value::path::PathStep;
 use crate::plugin::value::ty::Type;
-use crate::plugin::value::value::Value;
+use crate::plugin::value::values::Value;
 
 /// Collections start with at most this much room; a hostile length costs
 /// nothing until the elements really arrive.
