@@ -37,11 +37,7 @@ pub fn decode_msgpack(ty: &Type, bytes: &[u8]) -> Result<Value, DecodeError> {
 // every temporary of a function its own stack slot, and MAX_DEPTH levels
 // must fit in a 2 MiB thread stack even there.
 
-pub(super) fn decode_value(
-    reader: &mut Reader<'_>,
-    ty: &Type,
-    depth: usize,
-) -> Result<Value, DecodeError> {
+fn decode_value(reader: &mut Reader<'_>, ty: &Type, depth: usize) -> Result<Value, DecodeError> {
     if depth > MAX_DEPTH {
         return Err(DecodeError::new(DecodeErrorKind::TooDeep {
             limit: MAX_DEPTH,
