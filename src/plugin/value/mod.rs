@@ -22,8 +22,7 @@ mod msgpack;
 mod number;
 mod path;
 mod ty;
-#[allow(clippy::module_inception)]
-mod value;
+mod values;
 
 pub use error::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind, MAX_DEPTH};
 pub use json::{decode_json, encode_json};
@@ -31,7 +30,7 @@ pub use msgpack::{decode_msgpack, encode_msgpack};
 pub use number::{Number, NumberError};
 pub use path::{Path, PathStep};
 pub use ty::{Type, TypeError};
-pub use value::{Nullness, NumberBound, Refinements, Value};
+pub use values::{Nullness, NumberBound, Refinements, Value};
 
 #[cfg(test)]
 mod proptests;

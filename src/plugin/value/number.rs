@@ -29,7 +29,7 @@ pub enum NumberError {
 /// Built from `i64`/`u64` (via `From`), from `f64` ([`Number::from_f64`]) or
 /// from decimal text ([`str::parse`]). Infinities are allowed because cty has
 /// them; NaN is not.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct Number(Repr);
 
 // Invariants (upheld by every constructor, relied on by `PartialEq`):
@@ -181,6 +181,13 @@ impl FromStr for Number {
             return Ok(Number::ZERO);
         };
         Ok(Number(repr_of_decimal(decimal)))
+    }
+}
+
+/// `Number(2.5)`: the exact text, which says more than the representation.
+impl fmt::Debug for Number {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Number({self})")
     }
 }
 
@@ -458,6 +465,7 @@ mod tests {
                 .as_deref(),
             Some("+Inf")
         );
+        assert_eq!(format!("{:?}", num("-2.5")), "Number(-2.5)");
     }
 
     #[test]

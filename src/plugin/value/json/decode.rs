@@ -7,7 +7,7 @@ use crate::plugin::value::error::{DecodeError, DecodeErrorKind};
 use crate::plugin::value::number::Number;
 use crate::plugin::value::path::PathStep;
 use crate::plugin::value::ty::Type;
-use crate::plugin::value::value::Value;
+use crate::plugin::value::values::Value;
 
 /// Decodes the JSON of a value of type `ty`.
 ///

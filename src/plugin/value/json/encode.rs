@@ -6,7 +6,7 @@ use super::syntax::write_string;
 use crate::plugin::value::error::{EncodeError, EncodeErrorKind, MAX_DEPTH};
 use crate::plugin::value::path::PathStep;
 use crate::plugin::value::ty::Type;
-use crate::plugin::value::value::Value;
+use crate::plugin::value::values::Value;
 
 /// Encodes `value` as type `ty` in JSON (for a `DynamicValue.json`).
 ///

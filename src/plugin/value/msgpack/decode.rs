@@ -10,7 +10,7 @@ use crate::plugin::value::error::{DecodeError, DecodeErrorKind, MAX_DEPTH};
 use crate::plugin::value::number::Number;
 use crate::plugin::value::path::PathStep;
 use crate::plugin::value::ty::Type;
-use crate::plugin::value::value::Value;
+use crate::plugin::value::values::Value;
 
 /// Collections start with at most this much room; a hostile length costs
 /// nothing until the elements really arrive.
@@ -37,11 +37,7 @@ pub fn decode_msgpack(ty: &Type, bytes: &[u8]) -> Result<Value, DecodeError> {
 // every temporary of a function its own stack slot, and MAX_DEPTH levels
 // must fit in a 2 MiB thread stack even there.
 
-pub(super) fn decode_value(
-    reader: &mut Reader<'_>,
-    ty: &Type,
-    depth: usize,
-) -> Result<Value, DecodeError> {
+fn decode_value(reader: &mut Reader<'_>, ty: &Type, depth: usize) -> Result<Value, DecodeError> {
     if depth > MAX_DEPTH {
         return Err(DecodeError::new(DecodeErrorKind::TooDeep {
             limit: MAX_DEPTH,

@@ -10,7 +10,7 @@ use crate::plugin::value::error::{EncodeError, EncodeErrorKind, MAX_DEPTH};
 use crate::plugin::value::number::{Number, WireNumber};
 use crate::plugin::value::path::PathStep;
 use crate::plugin::value::ty::Type;
-use crate::plugin::value::value::{Refinements, Value};
+use crate::plugin::value::values::{Refinements, Value};
 
 /// Encodes `value` as type `ty` (for a `DynamicValue.msgpack`).
 ///

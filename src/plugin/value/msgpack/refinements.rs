@@ -8,7 +8,7 @@ use super::decode::read_number_after;
 use super::encode::{write_number, Out};
 use super::reader::Reader;
 use crate::plugin::value::error::EncodeError;
-use crate::plugin::value::value::{Nullness, NumberBound, Refinements};
+use crate::plugin::value::values::{Nullness, NumberBound, Refinements};
 
 /// Extension type of a refined unknown.
 pub(super) const REFINED_UNKNOWN_EXT: i8 = 12;
