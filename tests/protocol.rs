@@ -44,16 +44,13 @@ fn s(v: &str) -> Value {
     Value::String(v.to_owned())
 }
 
-fn block_type<B>(attrs: &[(String, Vec<u8>)], blocks: &[(String, Type, B)]) -> Type {
-    let mut t = BTreeMap::new();
+fn block_type(attrs: &[(String, Vec<u8>)], blocks: Vec<(String, Type)>) -> Type {
+    let mut t: BTreeMap<String, Type> = blocks.into_iter().collect();
     for (name, json) in attrs {
         t.insert(
             name.clone(),
             Type::from_json(json).expect("attribute type JSON"),
         );
-    }
-    for (name, ty, _) in blocks {
-        t.insert(name.clone(), ty.clone());
     }
     Type::Object(t)
 }
@@ -83,7 +80,7 @@ macro_rules! terraform_sequence {
         let block_types = |b: &pb::schema::Block| -> Type {
             fn convert(b: &pb::schema::Block) -> Type {
                 let attrs: Vec<(String, Vec<u8>)> = b.attributes.iter().map(|a| (a.name.clone(), a.r#type.clone())).collect();
-                let blocks: Vec<(String, Type, ())> = b
+                let blocks: Vec<(String, Type)> = b
                     .block_types
                     .iter()
                     .map(|nb| {
@@ -93,10 +90,10 @@ macro_rules! terraform_sequence {
                         } else {
                             Type::List(Box::new(inner))
                         };
-                        (nb.type_name.clone(), ty, ())
+                        (nb.type_name.clone(), ty)
                     })
                     .collect();
-                block_type(&attrs, &blocks)
+                block_type(&attrs, blocks)
             }
             convert(b)
         };

@@ -33,7 +33,6 @@ pub struct SchemaSet<'a> {
 
 struct DataSourceEntry {
     source: Arc<dyn DataSource>,
-    schema: Schema,
     ty: Type,
 }
 
@@ -57,10 +56,10 @@ impl ProviderServer {
         for source in provider.data_sources() {
             let schema = source.schema();
             let ty = schema.block.implied_type();
-            data_source_schemas.insert(source.type_name().to_owned(), schema.clone());
+            data_source_schemas.insert(source.type_name().to_owned(), schema);
             data_sources.insert(
                 source.type_name().to_owned(),
-                DataSourceEntry { source, schema, ty },
+                DataSourceEntry { source, ty },
             );
         }
         Self {
@@ -74,10 +73,6 @@ impl ProviderServer {
         }
     }
 
-    pub fn provider_type_name(&self) -> &'static str {
-        self.provider.type_name()
-    }
-
     pub fn schemas(&self) -> SchemaSet<'_> {
         SchemaSet {
             provider: &self.provider_schema,
@@ -87,11 +82,6 @@ impl ProviderServer {
 
     pub fn data_source_names(&self) -> impl Iterator<Item = &String> {
         self.data_source_schemas.keys()
-    }
-
-    /// The token StopProvider cancels.
-    pub fn stop_token(&self) -> CancellationToken {
-        self.stop.clone()
     }
 
     /// StopProvider: cancel every in-flight and future operation.
@@ -215,11 +205,6 @@ impl ProviderServer {
                 .into(),
             ),
         }
-    }
-
-    /// The schema a data source was registered with.
-    pub fn data_source_schema(&self, type_name: &str) -> Option<&Schema> {
-        self.data_sources.get(type_name).map(|e| &e.schema)
     }
 }
 
