@@ -30,6 +30,9 @@ use super::{handshake, tls, v5, v6};
 const MAX_MESSAGE_BYTES: usize = 256 * 1024 * 1024;
 /// A client that connects but never finishes TLS is dropped after this.
 const TLS_HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long the process lingers after a shutdown so that responses already
+/// handed to the connection tasks reach the socket.
+const SHUTDOWN_FLUSH_GRACE: Duration = Duration::from_micros(300);
 
 /// How the plugin was started.
 #[derive(Clone, Debug)]
@@ -254,9 +257,15 @@ pub async fn serve(server: Arc<ProviderServer>, mode: Mode) -> Result<(), ServeE
     }
     shutdown.cancel();
     server.stop();
-    // Give in-flight responses (e.g. Shutdown's own) a moment to flush,
-    // but never hold the host up: it kills us after 2 s anyway.
-    let _ = tokio::time::timeout(Duration::from_millis(5), grpc).await;
+    // Give in-flight responses (e.g. Shutdown's own, written by a worker
+    // thread within microseconds) a moment to flush, but do not wait for the
+    // host to close its connection: go-plugin ignores Shutdown's answer (Go
+    // plugins drop it) and only waits for the process to exit. A blocking
+    // sleep, because tokio timers round up to whole milliseconds; this thread
+    // runs `block_on`, not a worker, so the workers keep writing meanwhile.
+    if !grpc.is_finished() {
+        std::thread::sleep(SHUTDOWN_FLUSH_GRACE);
+    }
     Ok(())
 }
 
