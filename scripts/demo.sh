@@ -42,10 +42,21 @@ export TF_CLI_CONFIG_FILE=$work/terraformrc CHECKPOINT_DISABLE=1 TF_IN_AUTOMATIO
 export ALIBABA_CLOUD_ACCESS_KEY_ID=demo-access-key-id ALIBABA_CLOUD_ACCESS_KEY_SECRET=demo-access-key-secret
 echo "==> terraform init"
 "$tf" init -input=false -no-color | sed 's/^/    /'
-echo "==> terraform apply"
-"$tf" apply -auto-approve -input=false -no-color -var "endpoint=$url" | sed 's/^/    /'
-echo "==> the flow's screens"
+echo "==> terraform apply (full output in $work/apply.log)"
+if ! "$tf" apply -auto-approve -input=false -no-color -var "endpoint=$url" >"$work/apply.log" 2>&1; then
+  cat "$work/apply.log"
+  exit 1
+fi
+grep '^Apply complete' "$work/apply.log" | sed 's/^/    /'
+echo "==> what the emulator saw (a signed GetFlowJSONAssest call, then the file download)"
+sed 's/^/    /' "$work/emulator.log"
+echo "==> the flow's screens (output \"screens\")"
 "$tf" output -json screens
+echo "==> Flow JSON version and SHA-256"
+"$tf" output -raw version
+echo
+"$tf" output -raw sha256
+echo
 echo "==> the flow's content (data.cams_flow_json.signup.content)"
 "$tf" output -raw content
 echo
