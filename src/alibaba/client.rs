@@ -313,7 +313,7 @@ impl CamsClient {
             .credentials()
             .await
             .map_err(AttemptError::Credentials)?;
-        pacing::limiter_for(&credentials.access_key_id, self.inner.rate)
+        pacing::pacer_for(&credentials.access_key_id, self.inner.rate)
             .until_ready()
             .await;
         // Timestamp and nonce are taken after the wait, so they are fresh.

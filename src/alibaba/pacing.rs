@@ -1,61 +1,110 @@
-//! Client-side pacing of CAMS calls: one rate limiter per AccessKeyId (and
-//! rate), shared by every client and every concurrent call in the process.
+//! Client-side pacing of CAMS calls: one pacer per AccessKeyId (and rate),
+//! shared by every client and every concurrent call in the process.
 //!
 //! CAMS allows 5 `GetFlowJSONAssest` calls per second per account and drops
-//! the sixth call in any sliding one-second window. A token bucket with a
-//! burst would happily send 5 calls at once and 5 more a second later, which
-//! a sliding window can punish; so the bucket holds a single token (burst 1)
-//! and calls go out evenly spaced. The spacing is stretched by a small
-//! margin so that a request delayed a little on the way out and the next one
-//! sent on time still land more than a window apart.
+//! the sixth call in any sliding one-second window. Two shapes are safe
+//! against such a window:
+//!
+//! * a token bucket with burst 1 (calls evenly spaced, 1/rate apart): safe,
+//!   but 40 calls take 39 intervals, ≈ 8.2 s at 5/s with a margin, where the
+//!   server would accept them in 7 s;
+//! * a sliding window of our own, slightly longer than the server's: at most
+//!   `rate` calls in any window, so 5 go out at once and the next 5 a window
+//!   later, reaching the 7 s floor (plus the margin).
+//!
+//! A token bucket with a burst of `rate` is *not* safe: after a burst of 5 it
+//! refills one token per 1/rate and sends a sixth call 200 ms later, inside
+//! the server's window. So the pacer is a sliding window, built from `rate`
+//! governor cells that each admit one call per window: any window then holds
+//! at most one call per cell. The window is stretched by a margin so that a
+//! call delayed a little on the way out and a later one sent on time still
+//! land more than a server window apart.
 
 use std::collections::HashMap;
 use std::num::NonZeroU32;
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::Duration;
 
+use governor::clock::Clock as _;
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 
 /// The documented CAMS limit for `GetFlowJSONAssest`, per account.
 pub const DEFAULT_RATE_PER_SECOND: u32 = 5;
 
-/// Extra spacing between calls, in percent of the nominal 1/rate interval.
+/// The highest rate the pacer tracks call by call; faster rates are capped
+/// here (the provider accepts at most 1000).
+pub const MAX_RATE_PER_SECOND: u32 = 1000;
+
+/// Extra length of our window over the server's one second, in percent.
 pub const SAFETY_MARGIN_PERCENT: u32 = 5;
 
-type Registry = Mutex<HashMap<(String, NonZeroU32), Arc<DefaultDirectRateLimiter>>>;
+/// The length of the pacing window: one second plus the margin.
+pub fn window() -> Duration {
+    Duration::from_millis(1000 + 10 * u64::from(SAFETY_MARGIN_PERCENT))
+}
+
+/// Admits at most `rate` calls in any [`window`].
+#[derive(Debug)]
+pub struct Pacer {
+    /// One cell per call allowed in a window; each admits one call per
+    /// window (a GCRA limiter with burst 1).
+    cells: Vec<DefaultDirectRateLimiter>,
+}
+
+impl Pacer {
+    pub fn new(per_second: NonZeroU32) -> Self {
+        let count = per_second.get().min(MAX_RATE_PER_SECOND);
+        // `window()` is never zero, so `with_period` always succeeds; the
+        // fallback only keeps this free of panics.
+        let quota = Quota::with_period(window())
+            .unwrap_or_else(|| Quota::per_second(NonZeroU32::MIN))
+            .allow_burst(NonZeroU32::MIN);
+        Self {
+            cells: (0..count).map(|_| RateLimiter::direct(quota)).collect(),
+        }
+    }
+
+    /// Takes a free cell if one is free now, else says how long until the
+    /// first one frees up.
+    pub fn try_acquire(&self) -> Result<(), Duration> {
+        let mut soonest = window();
+        for cell in &self.cells {
+            match cell.check() {
+                Ok(()) => return Ok(()),
+                Err(not_until) => {
+                    soonest = soonest.min(not_until.wait_time_from(cell.clock().now()))
+                }
+            }
+        }
+        Err(soonest)
+    }
+
+    /// Waits until a call may go out, and counts it.
+    pub async fn until_ready(&self) {
+        while let Err(wait) = self.try_acquire() {
+            // Several waiters may wake for one freed cell; the losers find
+            // none free and wait again, which costs a few checks, no calls.
+            tokio::time::sleep(wait.max(Duration::from_micros(100))).await;
+        }
+    }
+}
+
+type Registry = Mutex<HashMap<(String, NonZeroU32), Arc<Pacer>>>;
 
 fn registry() -> &'static Registry {
     static REGISTRY: OnceLock<Registry> = OnceLock::new();
     REGISTRY.get_or_init(Default::default)
 }
 
-/// The interval between two calls at `per_second`, margin included.
-pub fn spacing(per_second: NonZeroU32) -> Duration {
-    let nominal_nanos = 1_000_000_000u64 / u64::from(per_second.get());
-    let with_margin = nominal_nanos * u64::from(100 + SAFETY_MARGIN_PERCENT) / 100;
-    // At absurd rates (> 1e9/s) the interval would round to zero, which the
-    // limiter cannot express; one nanosecond is "no pacing" in practice.
-    Duration::from_nanos(with_margin.max(1))
-}
-
-/// The process-wide limiter for this AccessKeyId at this rate. Every caller
-/// asking with the same pair gets the same limiter.
-pub fn limiter_for(access_key_id: &str, per_second: NonZeroU32) -> Arc<DefaultDirectRateLimiter> {
+/// The process-wide pacer for this AccessKeyId at this rate. Every caller
+/// asking with the same pair gets the same pacer.
+pub fn pacer_for(access_key_id: &str, per_second: NonZeroU32) -> Arc<Pacer> {
     // A poisoned lock only means another thread panicked while inserting;
     // the map itself is still consistent, so keep using it.
     let mut map = registry().lock().unwrap_or_else(PoisonError::into_inner);
     map.entry((access_key_id.to_owned(), per_second))
-        .or_insert_with(|| Arc::new(new_limiter(per_second)))
+        .or_insert_with(|| Arc::new(Pacer::new(per_second)))
         .clone()
-}
-
-fn new_limiter(per_second: NonZeroU32) -> DefaultDirectRateLimiter {
-    // `spacing` is never zero, so `with_period` always succeeds; the
-    // fallback only keeps this free of panics.
-    let quota = Quota::with_period(spacing(per_second))
-        .unwrap_or_else(|| Quota::per_second(per_second))
-        .allow_burst(NonZeroU32::MIN);
-    RateLimiter::direct(quota)
 }
 
 #[cfg(test)]
@@ -68,41 +117,68 @@ mod tests {
     }
 
     #[test]
-    fn spacing_adds_the_margin() {
-        assert_eq!(spacing(nz(5)), Duration::from_millis(210));
-        assert_eq!(spacing(nz(1)), Duration::from_millis(1050));
-        assert!(spacing(NonZeroU32::MAX) > Duration::ZERO);
+    fn window_adds_the_margin() {
+        assert_eq!(window(), Duration::from_millis(1050));
     }
 
     #[test]
-    fn same_key_and_rate_share_one_limiter() {
-        let a = limiter_for("pacing-test-ak", nz(5));
-        let b = limiter_for("pacing-test-ak", nz(5));
+    fn same_key_and_rate_share_one_pacer() {
+        let a = pacer_for("pacing-test-ak", nz(5));
+        let b = pacer_for("pacing-test-ak", nz(5));
         assert!(Arc::ptr_eq(&a, &b));
-        assert!(!Arc::ptr_eq(&a, &limiter_for("pacing-test-ak-2", nz(5))));
-        assert!(!Arc::ptr_eq(&a, &limiter_for("pacing-test-ak", nz(4))));
+        assert!(!Arc::ptr_eq(&a, &pacer_for("pacing-test-ak-2", nz(5))));
+        assert!(!Arc::ptr_eq(&a, &pacer_for("pacing-test-ak", nz(4))));
     }
 
     #[test]
-    fn burst_is_one() {
-        let limiter = limiter_for("pacing-test-burst", nz(5));
-        assert!(limiter.check().is_ok());
-        assert!(
-            limiter.check().is_err(),
-            "a second immediate call must wait"
-        );
+    fn a_burst_of_rate_calls_then_a_wait_of_about_a_window() {
+        let pacer = Pacer::new(nz(5));
+        for i in 0..5 {
+            assert!(pacer.try_acquire().is_ok(), "call {i} of the first burst");
+        }
+        let wait = pacer.try_acquire().expect_err("the sixth call must wait");
+        assert!(wait > Duration::from_millis(1000), "{wait:?}");
+        assert!(wait <= window(), "{wait:?}");
     }
 
+    #[test]
+    fn rates_above_the_maximum_are_capped() {
+        let pacer = Pacer::new(NonZeroU32::MAX);
+        assert_eq!(pacer.cells.len(), MAX_RATE_PER_SECOND as usize);
+    }
+
+    /// The property the server enforces: no more than `rate` calls in any
+    /// one-second window (checked on the instants the pacer admitted).
     #[tokio::test]
-    async fn permits_are_evenly_spaced() {
-        let limiter = limiter_for("pacing-test-spacing", nz(20));
+    async fn no_window_of_one_second_holds_more_than_rate_calls() {
+        let pacer = Arc::new(Pacer::new(nz(4)));
+        let admitted = Arc::new(Mutex::new(Vec::new()));
         let start = Instant::now();
-        for _ in 0..5 {
-            limiter.until_ready().await;
+        let tasks: Vec<_> = (0..10)
+            .map(|_| {
+                let (pacer, admitted) = (pacer.clone(), admitted.clone());
+                tokio::spawn(async move {
+                    pacer.until_ready().await;
+                    admitted.lock().unwrap().push(Instant::now());
+                })
+            })
+            .collect();
+        for t in tasks {
+            t.await.unwrap();
         }
-        // 4 gaps of 52.5 ms each; generous bound only from below.
+        let mut times = admitted.lock().unwrap().clone();
+        times.sort();
+        assert_eq!(times.len(), 10);
+        for (i, t) in times.iter().enumerate() {
+            let in_window = times[i..]
+                .iter()
+                .take_while(|u| u.duration_since(*t) < Duration::from_secs(1))
+                .count();
+            assert!(in_window <= 4, "{in_window} calls within 1 s of call {i}");
+        }
+        // 10 calls at 4 per window need two full windows; only a lower bound.
         assert!(
-            start.elapsed() >= Duration::from_millis(200),
+            start.elapsed() >= Duration::from_secs(2),
             "{:?}",
             start.elapsed()
         );
