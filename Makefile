@@ -13,4 +13,8 @@ fmt:
 clippy:
 	cargo clippy --all-targets -- -D warnings
 
+# Whole-process figures next to the Go-built providers (../shared/bench).
+bench:
+	scripts/bench.sh
+
 check: fmt clippy test

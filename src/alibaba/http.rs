@@ -86,7 +86,9 @@ pub async fn read_body_capped(
     if announced.is_some_and(|len| len > limit) {
         return Err(ReadFailure::TooLarge { limit, announced });
     }
-    let initial_capacity = announced.unwrap_or(0).min(1024 * 1024);
+    // An announced length was checked against the limit above: allocate it
+    // once rather than doubling (and copying) a large file several times.
+    let initial_capacity = announced.unwrap_or(0);
     let mut body = Vec::with_capacity(usize::try_from(initial_capacity).unwrap_or(0));
     loop {
         let chunk = response

@@ -6,47 +6,13 @@ use crate::plugin::value::Value;
 use crate::plugin::{Attr, Config, Context, DataSource, Diagnostic, Diagnostics, Schema, State};
 
 use super::errors;
+use super::flow_summary::summarize;
 use super::schema::flow_json_schema;
 use super::Configured;
 
 pub struct FlowJson;
 
 /// What the provider surfaces from a Flow JSON document.
-#[derive(Debug, PartialEq)]
-pub struct FlowSummary {
-    pub version: Option<String>,
-    pub screen_ids: Vec<String>,
-}
-
-/// Parses the document: it must be JSON; `version` and `screens[*].id` are
-/// read when present.
-pub fn summarize(content: &str) -> Result<FlowSummary, serde_json::Error> {
-    let doc: serde_json::Value = serde_json::from_str(content)?;
-    let version = match doc.get("version") {
-        Some(serde_json::Value::String(s)) => Some(s.clone()),
-        Some(serde_json::Value::Number(n)) => Some(n.to_string()),
-        _ => None,
-    };
-    let screen_ids = doc
-        .get("screens")
-        .and_then(serde_json::Value::as_array)
-        .map(|screens| {
-            screens
-                .iter()
-                .filter_map(|s| {
-                    s.get("id")
-                        .and_then(serde_json::Value::as_str)
-                        .map(str::to_owned)
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    Ok(FlowSummary {
-        version,
-        screen_ids,
-    })
-}
-
 fn string_or_null(s: Option<String>) -> Value {
     s.map_or(Value::Null, Value::String)
 }
@@ -156,36 +122,5 @@ impl DataSource for FlowJson {
             )
             .set("content", Value::String(content));
         Ok(state)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn summary_reads_version_and_screen_ids_in_order() {
-        let s =
-            summarize(r#"{"version":"7.0","screens":[{"id":"A"},{"id":"B"},{"title":"no id"}]}"#)
-                .unwrap();
-        assert_eq!(s.version.as_deref(), Some("7.0"));
-        assert_eq!(s.screen_ids, vec!["A", "B"]);
-    }
-
-    #[test]
-    fn summary_of_a_document_without_version_or_screens() {
-        let s = summarize(r#"{"data_api_version":"3.0"}"#).unwrap();
-        assert_eq!(
-            s,
-            FlowSummary {
-                version: None,
-                screen_ids: vec![]
-            }
-        );
-    }
-
-    #[test]
-    fn invalid_json_is_an_error() {
-        assert!(summarize("{\"version\": ").is_err());
     }
 }

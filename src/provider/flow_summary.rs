@@ -1,0 +1,162 @@
+//! What the data source reads out of a Flow JSON document (`version` and the
+//! screen ids), and the check that the document is JSON at all.
+//!
+//! A Flow JSON may be megabytes (up to `max_content_bytes`), and a
+//! `serde_json::Value` tree costs several times the text, so the document is
+//! never built in memory: it is validated while being skipped over, and only
+//! the few fields we want are looked at, borrowed from the text.
+
+use std::collections::HashMap;
+
+use serde_json::value::RawValue;
+
+#[derive(Debug, Default, PartialEq)]
+pub struct FlowSummary {
+    /// The top-level `version` when it is a string or a number.
+    pub version: Option<String>,
+    /// `screens[*].id`, in order, for the screens whose id is a string.
+    pub screen_ids: Vec<String>,
+}
+
+/// A JSON object's members, each left as unparsed text. Like
+/// `serde_json::Value`, the last of duplicate keys wins.
+type Members<'a> = HashMap<String, &'a RawValue>;
+
+/// Parses the document: it must be JSON; `version` and `screens[*].id` are
+/// read when present and well-shaped, and ignored otherwise.
+pub fn summarize(content: &str) -> Result<FlowSummary, serde_json::Error> {
+    if !starts_with(content, b'{') {
+        // Valid JSON that is not an object has neither field.
+        serde_json::from_str::<&RawValue>(content)?;
+        return Ok(FlowSummary::default());
+    }
+    let document: Members = serde_json::from_str(content)?;
+    Ok(FlowSummary {
+        version: document.get("version").and_then(|v| version_text(v)),
+        screen_ids: document
+            .get("screens")
+            .map(|s| screen_ids(s))
+            .unwrap_or_default(),
+    })
+}
+
+/// The first non-blank character of a JSON text is `first`.
+fn starts_with(json: &str, first: u8) -> bool {
+    json.trim_start().as_bytes().first() == Some(&first)
+}
+
+fn version_text(raw: &RawValue) -> Option<String> {
+    let text = raw.get();
+    if starts_with(text, b'"') {
+        return serde_json::from_str::<String>(text).ok();
+    }
+    // A number keeps its spelling ("7.0" stays "7.0"); anything else fails
+    // at its first character, without being built.
+    serde_json::from_str::<serde_json::Number>(text)
+        .ok()
+        .map(|n| n.to_string())
+}
+
+fn screen_ids(raw: &RawValue) -> Vec<String> {
+    // The parts were validated with the whole document: a part that does not
+    // have the expected shape is skipped, never an error.
+    let Ok(screens) = serde_json::from_str::<Vec<&RawValue>>(raw.get()) else {
+        return Vec::new();
+    };
+    screens
+        .into_iter()
+        .filter(|screen| starts_with(screen.get(), b'{'))
+        .filter_map(|screen| serde_json::from_str::<Members>(screen.get()).ok())
+        .filter_map(|members| {
+            let id = members.get("id")?;
+            serde_json::from_str::<String>(id.get()).ok()
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn version_and_screen_ids_in_order() {
+        let s =
+            summarize(r#"{"version":"7.0","screens":[{"id":"A"},{"id":"B"},{"title":"no id"}]}"#)
+                .unwrap();
+        assert_eq!(s.version.as_deref(), Some("7.0"));
+        assert_eq!(s.screen_ids, vec!["A", "B"]);
+    }
+
+    #[test]
+    fn a_document_without_version_or_screens() {
+        let s = summarize(r#"{"data_api_version":"3.0"}"#).unwrap();
+        assert_eq!(s, FlowSummary::default());
+    }
+
+    #[test]
+    fn numeric_versions_keep_their_spelling() {
+        assert_eq!(
+            summarize(r#"{"version":7.0}"#).unwrap().version.as_deref(),
+            Some("7.0")
+        );
+        assert_eq!(
+            summarize(r#"{"version":3}"#).unwrap().version.as_deref(),
+            Some("3")
+        );
+    }
+
+    #[test]
+    fn ill_shaped_fields_are_ignored_not_errors() {
+        let s = summarize(
+            r#"{"version":{"major":7},"screens":[1,"x",null,{"id":5},{"id":"OK"},[{"id":"nested"}]]}"#,
+        )
+        .unwrap();
+        assert_eq!(s.version, None);
+        assert_eq!(s.screen_ids, vec!["OK"]);
+        assert_eq!(
+            summarize(r#"{"screens":{"id":"A"}}"#).unwrap().screen_ids,
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            summarize(r#"{"version":null,"screens":null}"#).unwrap(),
+            FlowSummary::default()
+        );
+    }
+
+    #[test]
+    fn escaped_keys_and_ids_are_decoded() {
+        let s = summarize(r#"{"scr\u0065ens":[{"\u0069d":"A\u00e9\n"}]}"#).unwrap();
+        assert_eq!(s.screen_ids, vec!["A\u{e9}\n"]);
+    }
+
+    #[test]
+    fn the_last_duplicate_key_wins_as_in_serde_json_values() {
+        let s = summarize(r#"{"version":"1","screens":[{"id":"A"}],"version":"2","screens":7}"#)
+            .unwrap();
+        assert_eq!(s.version.as_deref(), Some("2"));
+        assert!(s.screen_ids.is_empty());
+    }
+
+    #[test]
+    fn json_that_is_not_an_object_has_no_summary() {
+        for doc in ["[]", " \"text\"", "42", "null", "true", "[{\"id\":\"A\"}]"] {
+            assert_eq!(summarize(doc).unwrap(), FlowSummary::default(), "{doc}");
+        }
+    }
+
+    #[test]
+    fn invalid_json_is_an_error_anywhere_in_the_document() {
+        for doc in [
+            "{\"version\": ",
+            "",
+            "   ",
+            "{\"version\":\"7.0\"} trailing",
+            "[1, 2,]",
+            "{\"screens\":[{\"id\":\"A\"}], \"other\": [1, }",
+            "{\"a\":1,}",
+            "nul",
+        ] {
+            assert!(summarize(doc).is_err(), "{doc:?} accepted");
+        }
+    }
+}
