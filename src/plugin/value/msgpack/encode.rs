@@ -21,9 +21,38 @@ use crate::plugin::value::values::{Refinements, Value};
 /// The value must match the type (see [`Value::Dynamic`] for dynamic
 /// positions), else the error says where it does not.
 pub fn encode_msgpack(ty: &Type, value: &Value) -> Result<Vec<u8>, EncodeError> {
-    let mut out = Out(ByteBuf::new());
+    // Sized up front: a state may hold a string of many megabytes, and a
+    // buffer that doubles past it may copy it, briefly holding it twice.
+    let buffer = Vec::with_capacity(size_hint(value, 0));
+    let mut out = Out(ByteBuf::from_vec(buffer));
     encode_value(&mut out, ty, value, 0)?;
     Ok(out.0.into_vec())
+}
+
+/// About the encoded size of `value`, never much less: the strings' bytes
+/// plus a few bytes of framing per value (a dynamic value's type JSON is
+/// left out; it is small).
+fn size_hint(value: &Value, depth: usize) -> usize {
+    const FRAMING: usize = 9;
+    let nested = |values: &mut dyn Iterator<Item = &Value>| -> usize {
+        if depth >= MAX_DEPTH {
+            return 0;
+        }
+        values.map(|v| size_hint(v, depth + 1)).sum()
+    };
+    FRAMING
+        + match value {
+            Value::String(s) => s.len(),
+            Value::List(items) | Value::Set(items) | Value::Tuple(items) => {
+                nested(&mut items.iter())
+            }
+            Value::Map(members) | Value::Object(members) => {
+                members.keys().map(|k| k.len() + FRAMING).sum::<usize>()
+                    + nested(&mut members.values())
+            }
+            Value::Dynamic { value, .. } => nested(&mut std::iter::once(value.as_ref())),
+            Value::Null | Value::Unknown(_) | Value::Number(_) | Value::Bool(_) => 0,
+        }
 }
 
 // As in decode.rs, the functions on the recursion path stay small so
@@ -215,5 +244,38 @@ impl Out {
     pub(super) fn map_len(&mut self, count: usize) -> Result<(), EncodeError> {
         infallible(rmp_encode::write_map_len(&mut self.0, Out::length(count)?));
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The buffer is sized once: a state with a large string is encoded
+    /// without the buffer growing (and copying the string) on the way.
+    #[test]
+    fn the_size_hint_covers_a_state_with_a_large_string() {
+        let ty = Type::Object(BTreeMap::from([
+            ("content".to_owned(), Type::String),
+            ("screen_ids".to_owned(), Type::List(Box::new(Type::String))),
+            ("sha".to_owned(), Type::String),
+        ]));
+        let value = Value::Object(BTreeMap::from([
+            ("content".to_owned(), Value::String("x".repeat(1 << 20))),
+            (
+                "screen_ids".to_owned(),
+                Value::List(vec![Value::String("A".into()), Value::String("B".into())]),
+            ),
+            ("sha".to_owned(), Value::String("0".repeat(64))),
+        ]));
+        let encoded = encode_msgpack(&ty, &value).unwrap();
+        let hint = size_hint(&value, 0);
+        assert!(hint >= encoded.len(), "hint {hint} < {}", encoded.len());
+        assert!(
+            hint < encoded.len() + 1024,
+            "hint {hint} far above {}",
+            encoded.len()
+        );
+        assert_eq!(encoded.capacity(), hint, "the buffer grew");
     }
 }
