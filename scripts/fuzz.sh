@@ -14,7 +14,7 @@ if ! [[ $seconds =~ ^[1-9][0-9]*$ ]]; then
     echo "usage: $0 [SECONDS]  (a positive whole number, default 300)" >&2
     exit 2
 fi
-targets=(value_decoder api_response oss_error cli_config)
+targets=(value_decoder api_response oss_error cli_config flow_summary)
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"

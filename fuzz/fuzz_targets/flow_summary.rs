@@ -1,0 +1,48 @@
+//! Differential fuzzing of the Flow JSON summary (`version`, screen ids).
+//!
+//! The provider reads a downloaded Flow JSON without building it in memory.
+//! That reader must agree with the obvious one, which builds a
+//! `serde_json::Value` and looks the fields up: same verdict on whether the
+//! text is JSON at all, same version, same screen ids in the same order.
+
+#![no_main]
+
+use cams_provider::provider::flow_summary::{summarize, FlowSummary};
+use libfuzzer_sys::fuzz_target;
+use serde_json::Value;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let fast = summarize(text);
+    let tree = serde_json::from_str::<Value>(text);
+    match (fast, tree) {
+        (Ok(summary), Ok(doc)) => assert_eq!(summary, from_tree(&doc), "{text:?}"),
+        (Err(_), Err(_)) => {}
+        (fast, tree) => panic!("disagree on {text:?}: summary {fast:?}, tree {tree:?}"),
+    }
+});
+
+/// The summary as read from a value tree.
+fn from_tree(doc: &Value) -> FlowSummary {
+    let version = match doc.get("version") {
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(Value::Number(n)) => Some(n.to_string()),
+        _ => None,
+    };
+    let screen_ids = doc
+        .get("screens")
+        .and_then(Value::as_array)
+        .map(|screens| {
+            screens
+                .iter()
+                .filter_map(|s| s.get("id").and_then(Value::as_str).map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default();
+    FlowSummary {
+        version,
+        screen_ids,
+    }
+}
