@@ -20,6 +20,10 @@ fuzz_target!(|data: &[u8]| {
     match (fast, tree) {
         (Ok(summary), Ok(doc)) => assert_eq!(summary, from_tree(&doc), "{text:?}"),
         (Err(_), Err(_)) => {}
+        // The one intended difference: a number too large for f64 (1e999)
+        // is valid JSON, and Terraform's jsondecode reads it; only the
+        // f64-based tree refuses it.
+        (Ok(_), Err(e)) if e.to_string().starts_with("number out of range") => {}
         (fast, tree) => panic!("disagree on {text:?}: summary {fast:?}, tree {tree:?}"),
     }
 });

@@ -137,6 +137,18 @@ mod tests {
         assert!(s.screen_ids.is_empty());
     }
 
+    /// Found by the flow_summary fuzz target: numbers beyond f64 are valid
+    /// JSON (Terraform's jsondecode reads them), so the document is
+    /// accepted; such a version is not read.
+    #[test]
+    fn numbers_too_large_for_f64_are_valid_json() {
+        let s = summarize("135152631807e999").unwrap();
+        assert_eq!(s, FlowSummary::default());
+        let s = summarize(r#"{"version":1e999,"screens":[{"id":"A","n":-2e400}]}"#).unwrap();
+        assert_eq!(s.version, None);
+        assert_eq!(s.screen_ids, vec!["A"]);
+    }
+
     #[test]
     fn json_that_is_not_an_object_has_no_summary() {
         for doc in ["[]", " \"text\"", "42", "null", "true", "[{\"id\":\"A\"}]"] {
