@@ -35,7 +35,8 @@ done
 
 emulators=()
 trap 'for p in "${emulators[@]}"; do kill "$p" 2>/dev/null || true; done' EXIT
-# start_emulator NAME ARGS... -> prints its URL
+# start_emulator NAME ARGS... -> sets $url (not a $(...) subshell, so that
+# the EXIT trap knows the process to stop)
 start_emulator() {
   local name=$1
   shift
@@ -46,11 +47,15 @@ start_emulator() {
     grep -q listening "$work/$name.out" 2>/dev/null && break
     sleep 0.05
   done
-  sed -n 's/^cams-emulator listening on //p' "$work/$name.out"
+  url=$(sed -n 's/^cams-emulator listening on //p' "$work/$name.out")
+  [[ -n $url ]] || { echo "bench.sh: emulator $name did not start, see $work/$name.log" >&2; exit 1; }
 }
-unlimited=$(start_emulator unlimited --qps 0)
-paced=$(start_emulator paced --qps 5)
-large=$(start_emulator large --qps 0 --fault '*=large:20971520')
+start_emulator unlimited --qps 0
+unlimited=$url
+start_emulator paced --qps 5
+paced=$url
+start_emulator large --qps 0 --fault '*=large:20971520'
+large=$url
 
 cams_plan=(-b "$cams" -s local/cams -c "$config")
 raw=$work/raw.txt
