@@ -149,6 +149,16 @@ mod tests {
         assert_eq!(s.screen_ids, vec!["A"]);
     }
 
+    /// Found by the flow_summary fuzz target: a lone surrogate escape is
+    /// valid JSON text (Terraform's jsondecode turns it into U+FFFD), so the
+    /// document is accepted; an id spelled with one cannot be a Rust string
+    /// and is skipped.
+    #[test]
+    fn lone_surrogate_escapes_are_valid_json() {
+        let s = summarize(r#"{"note":"\udc0e","screens":[{"id":"\ud800"},{"id":"B"}]}"#).unwrap();
+        assert_eq!(s.screen_ids, vec!["B"]);
+    }
+
     #[test]
     fn json_that_is_not_an_object_has_no_summary() {
         for doc in ["[]", " \"text\"", "42", "null", "true", "[{\"id\":\"A\"}]"] {
