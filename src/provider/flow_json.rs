@@ -12,7 +12,6 @@ use super::Configured;
 
 pub struct FlowJson;
 
-/// What the provider surfaces from a Flow JSON document.
 fn string_or_null(s: Option<String>) -> Value {
     s.map_or(Value::Null, Value::String)
 }
