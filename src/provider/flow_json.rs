@@ -10,6 +10,7 @@ use super::flow_summary::summarize;
 use super::schema::flow_json_schema;
 use super::Configured;
 
+/// The `cams_flow_json` data source.
 pub struct FlowJson;
 
 fn string_or_null(s: Option<String>) -> Value {
