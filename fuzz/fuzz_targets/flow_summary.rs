@@ -26,10 +26,38 @@ fuzz_target!(|data: &[u8]| {
         // which must turn them into f64 and Rust strings, refuses them.
         (Ok(_), Err(e))
             if e.to_string().starts_with("number out of range")
-                || e.to_string().contains("surrogate") => {}
+                || at_a_surrogate_escape(text, &e) => {}
         (fast, tree) => panic!("disagree on {text:?}: summary {fast:?}, tree {tree:?}"),
     }
 });
+
+/// The tree's error points just past a `\uD800`–`\uDFFF` escape: a lone
+/// or unpaired surrogate, which the tree cannot turn into a Rust string
+/// (its messages vary: "lone leading surrogate", "unexpected end of hex
+/// escape" when no second escape follows). A truncated escape such as
+/// `\u12` has no surrogate before the error and is not excused.
+fn at_a_surrogate_escape(text: &str, e: &serde_json::Error) -> bool {
+    let Some(line) = text.lines().nth(e.line().saturating_sub(1)) else {
+        return false;
+    };
+    let end = line
+        .char_indices()
+        .nth(e.column())
+        .map_or(line.len(), |(i, _)| i);
+    let start = end.saturating_sub(16);
+    let Some(before) = line.get(start..end).or_else(|| line.get(..end)) else {
+        return false;
+    };
+    before
+        .to_ascii_lowercase()
+        .match_indices("\\ud")
+        .any(|(i, _)| {
+            matches!(
+                before.as_bytes().get(i + 3),
+                Some(b'8'..=b'9' | b'a'..=b'f')
+            )
+        })
+}
 
 /// The summary as read from a value tree.
 fn from_tree(doc: &Value) -> FlowSummary {
