@@ -27,9 +27,17 @@ fuzz_target!(|data: &[u8]| {
         (Ok(_), Err(e))
             if e.to_string().starts_with("number out of range")
                 || at_a_surrogate_escape(text, &e) => {}
+        // A quirk of the oracle, not of the reader: with serde_json's
+        // raw_value feature (which the reader uses), a `Value` treats an
+        // object with this magic key as a raw value and refuses valid JSON
+        // such as {"$serde_json::private::RawValue":"x"}.
+        (Ok(_), Err(_)) if text.contains(RAW_VALUE_TOKEN) => {}
         (fast, tree) => panic!("disagree on {text:?}: summary {fast:?}, tree {tree:?}"),
     }
 });
+
+/// The key serde_json reserves for raw values (see the match above).
+const RAW_VALUE_TOKEN: &str = "$serde_json::private::RawValue";
 
 /// The tree's error points just past a `\uD800`–`\uDFFF` escape: a lone
 /// or unpaired surrogate, which the tree cannot turn into a Rust string

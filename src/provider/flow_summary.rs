@@ -159,6 +159,14 @@ mod tests {
         assert_eq!(s.screen_ids, vec!["B"]);
     }
 
+    /// Found by the flow_summary fuzz target: serde_json's reserved raw
+    /// value key is just a key to a Flow JSON document.
+    #[test]
+    fn serde_jsons_raw_value_key_is_an_ordinary_key() {
+        let doc = r#"{"$serde_json::private::RawValue":":x","screens":[{"$serde_json::private::RawValue":1,"id":"A"}]}"#;
+        assert_eq!(summarize(doc).unwrap().screen_ids, vec!["A"]);
+    }
+
     #[test]
     fn json_that_is_not_an_object_has_no_summary() {
         for doc in ["[]", " \"text\"", "42", "null", "true", "[{\"id\":\"A\"}]"] {
