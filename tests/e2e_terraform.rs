@@ -368,24 +368,7 @@ fn a_flow_id_unknown_at_plan_is_read_at_apply() {
         std::env::var("CAMS_TEST_NULL_PROVIDER").is_ok(),
         "CAMS_TEST_NULL_PROVIDER must point at the null provider (make test sets it)"
     );
-    let body = format!(
-        r#"
-terraform {{
-  required_providers {{
-    cams = {{ source = "local/cams" }}
-    null = {{ source = "hashicorp/null" }}
-  }}
-}}
-variable "endpoint" {{ type = string }}
-provider "cams" {{ endpoint = var.endpoint }}
-resource "null_resource" "r" {{}}
-data "cams_flow_json" "f" {{
-  # null_resource.r.id is only known after apply, so the read is deferred.
-  flow_id = null_resource.r.id == "" ? "none" : "{SIGNUP_FLOW}"
-}}
-output "id" {{ value = data.cams_flow_json.f.id }}
-"#
-    );
+    let body = read_deferred_to_apply(SIGNUP_FLOW);
     for (tf, version) in terraforms() {
         let emu = EmulatorProcess::start(&[]);
         let w = demo_env(Workdir::new(&body, None));
