@@ -56,15 +56,13 @@ fn at_a_surrogate_escape(text: &str, e: &serde_json::Error) -> bool {
     let Some(before) = line.get(start..end).or_else(|| line.get(..end)) else {
         return false;
     };
-    before
-        .to_ascii_lowercase()
-        .match_indices("\\ud")
-        .any(|(i, _)| {
-            matches!(
-                before.as_bytes().get(i + 3),
-                Some(b'8'..=b'9' | b'a'..=b'f')
-            )
-        })
+    let before = before.to_ascii_lowercase();
+    before.match_indices("\\ud").any(|(i, _)| {
+        matches!(
+            before.as_bytes().get(i + 3),
+            Some(b'8'..=b'9' | b'a'..=b'f')
+        )
+    })
 }
 
 /// The summary as read from a value tree.

@@ -157,6 +157,7 @@ mod tests {
     fn lone_surrogate_escapes_are_valid_json() {
         let s = summarize(r#"{"note":"\udc0e","screens":[{"id":"\ud800"},{"id":"B"}]}"#).unwrap();
         assert_eq!(s.screen_ids, vec!["B"]);
+        assert!(summarize(r#""screens\udAAAAA""#).is_ok(), "upper-case hex");
     }
 
     /// Found by the flow_summary fuzz target: serde_json's reserved raw
