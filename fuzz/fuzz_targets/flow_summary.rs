@@ -48,14 +48,10 @@ fn at_a_surrogate_escape(text: &str, e: &serde_json::Error) -> bool {
     let Some(line) = text.lines().nth(e.line().saturating_sub(1)) else {
         return false;
     };
-    let end = line
-        .char_indices()
-        .nth(e.column())
-        .map_or(line.len(), |(i, _)| i);
-    let start = end.saturating_sub(16);
-    let Some(before) = line.get(start..end).or_else(|| line.get(..end)) else {
-        return false;
-    };
+    // serde_json counts columns in bytes; look at the bytes just before.
+    let end = e.column().min(line.len());
+    let start = end.saturating_sub(24);
+    let before = String::from_utf8_lossy(&line.as_bytes()[start..end]);
     let before = before.to_ascii_lowercase();
     before.match_indices("\\ud").any(|(i, _)| {
         matches!(
