@@ -23,14 +23,40 @@ pub struct ProviderSettings {
     pub max_content_bytes: u64,
 }
 
-/// Reads a whole-number attribute within `min..=max`.
-fn whole_number(
-    config: &Config,
-    name: &str,
+/// A whole-number argument and the range it must be in. Validation and
+/// the conversion into settings read it through the same description, so
+/// the two cannot disagree on a bound.
+struct WholeNumber {
+    name: &'static str,
     min: u64,
     max: u64,
-    diags: &mut Diagnostics,
-) -> Option<u64> {
+}
+
+const RATE_LIMIT: WholeNumber = WholeNumber {
+    name: "rate_limit",
+    min: 1,
+    max: 1000,
+};
+const MAX_RETRIES: WholeNumber = WholeNumber {
+    name: "max_retries",
+    min: 1,
+    max: 20,
+};
+const MAX_CONTENT_BYTES: WholeNumber = WholeNumber {
+    name: "max_content_bytes",
+    min: 1,
+    max: 1 << 40,
+};
+/// STS allows sessions of 15 minutes to 12 hours.
+const SESSION_EXPIRATION: WholeNumber = WholeNumber {
+    name: "session_expiration",
+    min: 900,
+    max: 43200,
+};
+
+/// Reads a whole-number attribute within its range.
+fn whole_number(config: &Config, arg: &WholeNumber, diags: &mut Diagnostics) -> Option<u64> {
+    let WholeNumber { name, min, max } = *arg;
     let attr = match config.number(name) {
         Ok(a) => a,
         Err(d) => {
@@ -83,9 +109,9 @@ fn check_endpoint(config: &Config, name: &str, diags: &mut Diagnostics) {
 /// environment. Unknown values are accepted (they are known by configure).
 pub fn validate(config: &Config) -> Diagnostics {
     let mut diags = Diagnostics::new();
-    whole_number(config, "rate_limit", 1, 1000, &mut diags);
-    whole_number(config, "max_retries", 1, 20, &mut diags);
-    whole_number(config, "max_content_bytes", 1, 1 << 40, &mut diags);
+    whole_number(config, &RATE_LIMIT, &mut diags);
+    whole_number(config, &MAX_RETRIES, &mut diags);
+    whole_number(config, &MAX_CONTENT_BYTES, &mut diags);
     check_endpoint(config, "endpoint", &mut diags);
     check_endpoint(config, "sts_endpoint", &mut diags);
     if let Attr::Known(region) = string(config, "region", &mut diags) {
@@ -116,7 +142,7 @@ pub fn validate(config: &Config) -> Diagnostics {
                         );
                     }
                 }
-                whole_number(block, "session_expiration", 900, 43200, &mut diags);
+                whole_number(block, &SESSION_EXPIRATION, &mut diags);
             }
         }
         Ok(_) => {}
@@ -159,8 +185,7 @@ pub fn settings(
         Ok(Attr::Known(blocks)) => blocks.first().map(|b| AssumeRoleConfig {
             role_arn: known(string(b, "role_arn", &mut diags)).unwrap_or_default(),
             session_name: known(string(b, "session_name", &mut diags)),
-            session_expiration: whole_number(b, "session_expiration", 900, 43200, &mut diags)
-                .map(|v| v as u32),
+            session_expiration: whole_number(b, &SESSION_EXPIRATION, &mut diags).map(|v| v as u32),
             policy: known(string(b, "policy", &mut diags)),
             external_id: known(string(b, "external_id", &mut diags)),
         }),
@@ -183,11 +208,11 @@ pub fn settings(
         region,
         endpoint,
         cust_space_id: known(string(config, "cust_space_id", &mut diags)),
-        max_retries: whole_number(config, "max_retries", 1, 20, &mut diags)
+        max_retries: whole_number(config, &MAX_RETRIES, &mut diags)
             .map_or(DEFAULT_MAX_RETRIES, |v| v as u32),
-        rate_limit: whole_number(config, "rate_limit", 1, 1000, &mut diags)
+        rate_limit: whole_number(config, &RATE_LIMIT, &mut diags)
             .map_or(DEFAULT_RATE_LIMIT, |v| v as u32),
-        max_content_bytes: whole_number(config, "max_content_bytes", 1, 1 << 40, &mut diags)
+        max_content_bytes: whole_number(config, &MAX_CONTENT_BYTES, &mut diags)
             .unwrap_or(DEFAULT_MAX_CONTENT_BYTES),
     };
     if diags.has_errors() {
