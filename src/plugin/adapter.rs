@@ -255,7 +255,7 @@ macro_rules! provider_adapter {
                 _: Request<pb::$st_fn::Request>,
             ) -> Result<Response<pb::$st_fn::Response>, Status> {
                 let _log = RpcLog::start($st_rpc, $version);
-                self.0.stop();
+                self.0.stop("StopProvider called by Terraform");
                 Ok(Response::new(pb::$st_fn::Response {
                     error: String::new(),
                 }))

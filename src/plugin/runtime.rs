@@ -84,9 +84,11 @@ impl ProviderServer {
         self.data_source_schemas.keys()
     }
 
-    /// StopProvider: cancel every in-flight and future operation.
-    pub fn stop(&self) {
-        tracing::info!(target: "provider", "stop requested: cancelling in-flight operations");
+    /// Cancels every in-flight and future operation: on StopProvider, and
+    /// when the process shuts down. `why` goes into the log, so a normal
+    /// exit does not read like Terraform asked to stop.
+    pub fn stop(&self, why: &'static str) {
+        tracing::info!(target: "provider", why, "cancelling in-flight operations");
         self.stop.cancel();
     }
 

@@ -256,7 +256,7 @@ pub async fn serve(server: Arc<ProviderServer>, mode: Mode) -> Result<(), ServeE
         }
     }
     shutdown.cancel();
-    server.stop();
+    server.stop("the plugin is shutting down");
     // Give in-flight responses (e.g. Shutdown's own, written by a worker
     // thread within microseconds) a moment to flush, but do not wait for the
     // host to close its connection: go-plugin ignores Shutdown's answer (Go
