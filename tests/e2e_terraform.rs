@@ -486,17 +486,17 @@ fn ctrl_c_during_a_slow_read_stops_terraform_within_seconds() {
                 &["--fault", &format!("{FLOW}=slow:60000")],
             );
             let endpoint = format!("endpoint={}", emu.url);
-            let (w, args) = if deferred {
-                let w = Workdir::new(&read_deferred_to_apply(FLOW), None);
-                let args = vec!["apply", "-auto-approve", "-input=false", "-no-color"];
-                (w, args)
+            let (main_tf, command) = if deferred {
+                (
+                    read_deferred_to_apply(FLOW),
+                    &["apply", "-auto-approve"][..],
+                )
             } else {
-                let w = Workdir::new(&one_flow(FLOW), None);
-                (w, vec!["plan", "-input=false", "-no-color"])
+                (one_flow(FLOW), &["plan"][..])
             };
-            let w = demo_env(w);
-            let mut args = args;
-            args.extend(["-var", &endpoint]);
+            let w = demo_env(Workdir::new(&main_tf, None));
+            let mut args = command.to_vec();
+            args.extend(["-input=false", "-no-color", "-var", &endpoint]);
             let what = format!("{version} terraform {}", args[0]);
             let mut child = w.spawn(&tf, &args);
             let deadline = Instant::now() + Duration::from_secs(60);
