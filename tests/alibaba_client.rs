@@ -302,6 +302,19 @@ async fn cams_server(answer: impl Fn(&Received, usize) -> Reply + Send + Sync + 
     .await
 }
 
+/// A CAMS server whose first answer is `first()` and every later one a
+/// success: the shape of every "this failure is retried" test.
+async fn first_answer_then_ok(first: fn() -> Reply) -> Server {
+    cams_server(move |_, index| {
+        if index == 0 {
+            first()
+        } else {
+            cams_ok(FILE_URL)
+        }
+    })
+    .await
+}
+
 fn cams_ok(file_path: &str) -> Reply {
     let body = serde_json::json!({
         "RequestId": "REQ-OK",
@@ -597,14 +610,7 @@ async fn throttling_and_server_errors_are_retried_with_fresh_nonces() {
 
 #[tokio::test]
 async fn http_429_is_retried() {
-    let server = cams_server(|_, index| {
-        if index == 0 {
-            reply(429, "Too Many Requests")
-        } else {
-            cams_ok(FILE_URL)
-        }
-    })
-    .await;
+    let server = first_answer_then_ok(|| reply(429, "Too Many Requests")).await;
     client(config(&server.url()), "ak-429")
         .get_flow_json_asset("f", None, &CancellationToken::new())
         .await
@@ -614,14 +620,7 @@ async fn http_429_is_retried() {
 
 #[tokio::test]
 async fn a_connection_reset_is_retried() {
-    let server = cams_server(|_, index| {
-        if index == 0 {
-            Reply::Reset
-        } else {
-            cams_ok(FILE_URL)
-        }
-    })
-    .await;
+    let server = first_answer_then_ok(|| Reply::Reset).await;
     client(config(&server.url()), "ak-reset")
         .get_flow_json_asset("f", None, &CancellationToken::new())
         .await
@@ -631,14 +630,9 @@ async fn a_connection_reset_is_retried() {
 
 #[tokio::test]
 async fn a_read_timeout_is_retried() {
-    let server = cams_server(|_, index| {
-        if index == 0 {
-            Reply::After(Duration::from_secs(5), Box::new(cams_ok(FILE_URL)))
-        } else {
-            cams_ok(FILE_URL)
-        }
-    })
-    .await;
+    let server =
+        first_answer_then_ok(|| Reply::After(Duration::from_secs(5), Box::new(cams_ok(FILE_URL))))
+            .await;
     let config = ClientConfig {
         read_timeout: Duration::from_millis(300),
         ..config(&server.url())
