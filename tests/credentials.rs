@@ -549,6 +549,41 @@ fn explicit_file_that_is_missing_or_invalid_is_an_error() {
     assert!(!err.to_string().contains("secret-looking"), "{err}");
 }
 
+#[test]
+fn an_endless_or_huge_credentials_file_is_refused_after_the_cap() {
+    let sandbox = Sandbox::new();
+    let endless = CredentialsConfig {
+        shared_credentials_file: Some(PathBuf::from("/dev/zero")),
+        ..Default::default()
+    };
+    let err = resolve_err(&endless, &sandbox.env());
+    assert!(
+        matches!(err, CredentialsError::ConfigFileTooLarge { limit, .. } if limit == 1024 * 1024),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("/dev/zero"), "{err}");
+
+    let huge = sandbox.write_file("huge.json", &" ".repeat(1024 * 1024 + 1));
+    let err = resolve_err(
+        &CredentialsConfig {
+            shared_credentials_file: Some(huge),
+            ..Default::default()
+        },
+        &sandbox.env(),
+    );
+    assert!(
+        matches!(err, CredentialsError::ConfigFileTooLarge { .. }),
+        "{err:?}"
+    );
+
+    let directory = CredentialsConfig {
+        shared_credentials_file: Some(sandbox.home.path().to_path_buf()),
+        ..Default::default()
+    };
+    let err = resolve_err(&directory, &sandbox.env());
+    assert!(err.to_string().contains("directory"), "{err}");
+}
+
 // ---------------------------------------------------------------------------
 // fake STS
 

@@ -314,7 +314,7 @@ impl Resolver<'_> {
         // A file the user pointed at (or a profile they named) must exist;
         // the default file is simply skipped when absent.
         let required = name_setting.is_some() || path_setting.is_some();
-        let bytes = match std::fs::read(&path) {
+        let bytes = match read_capped(&path, MAX_CLI_CONFIG_BYTES) {
             Ok(bytes) => bytes,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => {
                 looked_in.push(format!(
@@ -322,6 +322,12 @@ impl Resolver<'_> {
                     path.display()
                 ));
                 return Ok(None);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::FileTooLarge => {
+                return Err(CredentialsError::ConfigFileTooLarge {
+                    path,
+                    limit: MAX_CLI_CONFIG_BYTES,
+                })
             }
             Err(e) => {
                 return Err(CredentialsError::ConfigFileUnreadable {
@@ -528,4 +534,29 @@ fn non_empty(value: Option<&str>) -> Option<String> {
 
 fn non_empty_secret(value: Option<&Secret>) -> Option<Secret> {
     value.filter(|v| !v.is_empty()).cloned()
+}
+
+/// The largest CLI config file read. A real one with dozens of profiles is a
+/// few KiB; the cap stops `/dev/zero` or a log file named by mistake from
+/// being read until memory runs out.
+pub const MAX_CLI_CONFIG_BYTES: u64 = 1024 * 1024;
+
+/// Reads a whole file of at most `limit` bytes. A larger file (or an endless
+/// one, such as a device) is `ErrorKind::FileTooLarge`, found after reading
+/// `limit + 1` bytes at most.
+fn read_capped(path: &std::path::Path, limit: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read as _;
+    let file = std::fs::File::open(path)?;
+    if file.metadata()?.is_dir() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::IsADirectory,
+            "it is a directory, not a file",
+        ));
+    }
+    let mut bytes = Vec::new();
+    file.take(limit + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(std::io::ErrorKind::FileTooLarge.into());
+    }
+    Ok(bytes)
 }

@@ -124,6 +124,8 @@ pub enum CredentialsError {
     IncompletePair { present: String, missing: String },
     #[error("cannot read Alibaba Cloud CLI config file {}: {message}", .path.display())]
     ConfigFileUnreadable { path: PathBuf, message: String },
+    #[error("Alibaba Cloud CLI config file {} is larger than {limit} bytes, which no CLI config file is; reading stopped there", .path.display())]
+    ConfigFileTooLarge { path: PathBuf, limit: u64 },
     #[error("Alibaba Cloud CLI config file {}: {source}", .path.display())]
     ConfigFileInvalid {
         path: PathBuf,
