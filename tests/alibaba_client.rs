@@ -92,6 +92,13 @@ enum Reply {
     /// 200 with a chunked body of up to `total` bytes, counting what it
     /// managed to send.
     Endless { total: u64, sent: Arc<AtomicU64> },
+    /// 200 announcing `announced` bytes, then sending `body` one byte per
+    /// `every`, then closing (a hostile or broken file host).
+    Trickle {
+        announced: u64,
+        body: Vec<u8>,
+        every: Duration,
+    },
 }
 
 fn reply(status: u16, body: impl Into<Vec<u8>>) -> Reply {
@@ -175,6 +182,26 @@ async fn serve(mut stream: TcpStream, log: Arc<Mutex<Vec<Received>>>, handler: H
                 head.push_str("\r\n");
                 let _ = stream.write_all(head.as_bytes()).await;
                 let _ = stream.write_all(&body).await;
+                let _ = stream.shutdown().await;
+                return;
+            }
+            Reply::Trickle {
+                announced,
+                body,
+                every,
+            } => {
+                let head = format!(
+                    "HTTP/1.1 200 OK\r\ncontent-length: {announced}\r\nconnection: close\r\n\r\n"
+                );
+                if stream.write_all(head.as_bytes()).await.is_err() {
+                    return;
+                }
+                for byte in body {
+                    if stream.write_all(&[byte]).await.is_err() || stream.flush().await.is_err() {
+                        return;
+                    }
+                    tokio::time::sleep(every).await;
+                }
                 let _ = stream.shutdown().await;
                 return;
             }
@@ -738,6 +765,197 @@ async fn transport_errors_never_show_secrets_or_the_signed_query() {
             assert!(!text.contains(secret), "{secret:?} leaked: {text}");
         }
     }
+}
+
+/// A long STS security token, with the characters that percent-encoding
+/// changes.
+fn long_token() -> String {
+    let mut token = String::from("CAIS");
+    while token.len() < 600 {
+        token.push_str("q+W/e=rTy0123456789");
+    }
+    token
+}
+
+#[tokio::test]
+async fn a_message_quoting_the_string_to_sign_never_shows_the_security_token() {
+    // As CAMS answers a wrong secret: the message quotes the server's string
+    // to sign (the query encoded again, so the token is encoded twice), cut
+    // short by the server.
+    let server = Server::start(|request, index| {
+        let canonical = request
+            .raw_query()
+            .split('&')
+            .filter(|kv| !kv.starts_with("Signature="))
+            .collect::<Vec<_>>()
+            .join("&");
+        let string_to_sign = format!("POST&%2F&{}", signature::percent_encode(&canonical));
+        let cut = match index {
+            0 => {
+                let at = string_to_sign.find("SecurityToken%253D").unwrap();
+                at + "SecurityToken%253D".len() + 84
+            }
+            _ => string_to_sign.len(),
+        };
+        cams_error(
+            400,
+            "SignatureDoesNotMatch",
+            &format!(
+                "Specified signature is not matched with our calculation. server string to sign is:{}",
+                &string_to_sign[..cut]
+            ),
+        )
+    })
+    .await;
+    let token = long_token();
+    let client = CamsClient::new(
+        config(&server.url()),
+        static_credentials("ak-sts", Some(&token)),
+    )
+    .unwrap();
+    for _ in 0..2 {
+        let err = client
+            .get_flow_json_asset("flow_1", None, &CancellationToken::new())
+            .await
+            .unwrap_err();
+        let signature_sent = server
+            .requests()
+            .last()
+            .unwrap()
+            .param("Signature")
+            .unwrap();
+        let once = signature::percent_encode(&token);
+        let twice = signature::percent_encode(&once);
+        for text in [err.to_string(), format!("{err:?}")] {
+            assert!(text.contains("SignatureDoesNotMatch"), "{text}");
+            assert!(text.contains("string to sign"), "{text}");
+            for leaked in [&token[..16], &once[..16], &twice[..16], &signature_sent] {
+                assert!(!text.contains(leaked), "{leaked:?} leaked: {text}");
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn an_oss_error_quoting_the_presigned_signature_never_shows_it() {
+    let server = Server::start(|_, _| {
+        reply(
+            403,
+            "<Error><Code>SignatureDoesNotMatch</Code><Message>The request signature we calculated does not match the signature you provided: L/VE+MgGDx6oX7+PKNA/Rv2RVXw=</Message><RequestId>OSS-REQ-9</RequestId><SignatureProvided>L/VE+MgGDx6oX7+PKNA/Rv2RVXw=</SignatureProvided></Error>",
+        )
+    })
+    .await;
+    let err = download_client(1 << 20)
+        .download(
+            &format!("{}{OSS_PATH}", server.url()),
+            &CancellationToken::new(),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.oss_code(), Some("SignatureDoesNotMatch"));
+    for text in [err.to_string(), format!("{err:?}")] {
+        assert!(text.contains("OSS-REQ-9"), "{text}");
+        assert!(!text.contains("L/VE+MgGDx6oX7"), "{text}");
+    }
+}
+
+#[tokio::test]
+async fn an_impossible_content_length_is_an_error_not_an_abort() {
+    // 500 GiB announced and allowed by the cap: allocating it up front
+    // aborted the process ("memory allocation of 536870912000 bytes failed").
+    let server = Server::start(|_, _| Reply::Trickle {
+        announced: 500 << 30,
+        body: b"{\"version\"".to_vec(),
+        every: Duration::ZERO,
+    })
+    .await;
+    let err = download_client(1 << 40)
+        .download(
+            &format!("{}/huge.json", server.url()),
+            &CancellationToken::new(),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, DownloadError::Transport { .. }), "{err:?}");
+}
+
+#[tokio::test]
+async fn a_trickling_download_stops_at_the_overall_deadline() {
+    // One byte every 100 ms never trips the 1 s read timeout; only the
+    // overall deadline of the request ends it.
+    let server = Server::start(|_, _| Reply::Trickle {
+        announced: 1000,
+        body: vec![b' '; 1000],
+        every: Duration::from_millis(100),
+    })
+    .await;
+    let config = ClientConfig {
+        read_timeout: Duration::from_secs(1),
+        request_timeout: Duration::from_millis(1500),
+        max_attempts: 3,
+        ..config(&server.url())
+    };
+    let client = CamsClient::new(config, static_credentials("ak-slow", None)).unwrap();
+    let started = Instant::now();
+    let err = tokio::time::timeout(
+        Duration::from_secs(20),
+        client.download(
+            &format!("{}/slow.json", server.url()),
+            &CancellationToken::new(),
+        ),
+    )
+    .await
+    .expect("the download must end at its deadline")
+    .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            DownloadError::Transport {
+                deadline: Some(d),
+                attempts: 1,
+                ..
+            } if d == Duration::from_millis(1500)
+        ),
+        "{err:?}"
+    );
+    assert!(
+        err.to_string().contains("overall deadline of 1.5 s"),
+        "{err}"
+    );
+    assert!(started.elapsed() < Duration::from_secs(5));
+}
+
+#[tokio::test]
+async fn a_trickling_api_answer_stops_at_the_overall_deadline() {
+    let server = cams_server(|_, _| Reply::Trickle {
+        announced: 500,
+        body: vec![b' '; 500],
+        every: Duration::from_millis(100),
+    })
+    .await;
+    let config = ClientConfig {
+        read_timeout: Duration::from_secs(1),
+        request_timeout: Duration::from_millis(800),
+        ..config(&server.url())
+    };
+    let err = tokio::time::timeout(
+        Duration::from_secs(20),
+        client(config, "ak-slow-api").get_flow_json_asset("f", None, &CancellationToken::new()),
+    )
+    .await
+    .expect("the call must end at its deadline")
+    .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            CamsError::Transport {
+                deadline: Some(_),
+                attempts: 1,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]

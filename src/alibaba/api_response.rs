@@ -11,6 +11,7 @@ use serde_json::{Map, Value};
 
 use super::endpoint::redact_url;
 use super::error_codes::{hint_for_code, retry_class, RetryClass};
+use super::redact::Redactor;
 
 /// How many bytes of an unreadable body an error quotes.
 pub const BODY_SNIPPET_BYTES: usize = 200;
@@ -126,6 +127,36 @@ fn request_id_clause(request_id: &Option<String>) -> String {
 }
 
 impl ApiError {
+    /// The same error with every server-provided text passed through
+    /// `redactor` (a message may quote the string to sign).
+    pub fn redacted(self, redactor: &Redactor) -> Self {
+        match self {
+            ApiError::Service(e) => ApiError::Service(ServiceError {
+                http_status: e.http_status,
+                code: redactor.scrub_opt(e.code),
+                message: redactor.scrub_opt(e.message),
+                request_id: redactor.scrub_opt(e.request_id),
+                access_denied_detail: redactor.scrub_opt(e.access_denied_detail),
+            }),
+            ApiError::MalformedBody {
+                http_status,
+                reason,
+                snippet,
+            } => ApiError::MalformedBody {
+                http_status,
+                reason,
+                snippet: redactor.scrub(&snippet),
+            },
+            ApiError::MissingFilePath {
+                http_status,
+                request_id,
+            } => ApiError::MissingFilePath {
+                http_status,
+                request_id: redactor.scrub_opt(request_id),
+            },
+        }
+    }
+
     pub fn http_status(&self) -> u16 {
         match self {
             ApiError::Service(e) => e.http_status,

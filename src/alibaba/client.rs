@@ -16,8 +16,11 @@ use super::credentials::{Credentials, CredentialsError, CredentialsProvider};
 use super::download::{self, DownloadError, DownloadSettings, Downloaded};
 use super::endpoint::{parse_endpoint, redact_url, region_endpoint, EndpointError};
 use super::error_codes::RetryClass;
-use super::http::{build_client, read_body_capped, ReadFailure, TransportFailure};
+use super::http::{
+    build_client, read_body_capped, within_deadline, Deadline, ReadFailure, TransportFailure,
+};
 use super::pacing;
+use super::redact::Redactor;
 use super::retry::{self, GiveUp, RetryFailure, RetryPolicy, Verdict};
 use super::signature;
 
@@ -66,6 +69,8 @@ pub enum CamsError {
     Transport {
         endpoint: String,
         detail: String,
+        /// Set when the last attempt was stopped by its overall deadline.
+        deadline: Option<Duration>,
         attempts: u32,
         gave_up: GiveUp,
     },
@@ -140,6 +145,7 @@ struct Inner {
     rate: NonZeroU32,
     retry: RetryPolicy,
     max_content_bytes: u64,
+    request_timeout: Duration,
 }
 
 impl fmt::Debug for CamsClient {
@@ -150,6 +156,7 @@ impl fmt::Debug for CamsClient {
             .field("rate_limit_per_second", &self.inner.rate)
             .field("retry", &self.inner.retry)
             .field("max_content_bytes", &self.inner.max_content_bytes)
+            .field("request_timeout", &self.inner.request_timeout)
             .finish()
     }
 }
@@ -170,7 +177,7 @@ impl CamsClient {
         config: ClientConfig,
         credentials: Arc<dyn CredentialsProvider>,
     ) -> Result<Self, ClientError> {
-        let http = build_client(config.connect_timeout, config.read_timeout)
+        let http = build_client(config.timeouts())
             .map_err(|e| ClientError::Http(TransportFailure::from_reqwest(&e).detail))?;
         Self::with_http(config, credentials, http)
     }
@@ -200,6 +207,7 @@ impl CamsClient {
                     max_delay: config.retry_max_delay,
                 },
                 max_content_bytes: config.max_content_bytes,
+                request_timeout: config.request_timeout,
             }),
         })
     }
@@ -267,6 +275,7 @@ impl CamsClient {
         let settings = DownloadSettings {
             retry: self.inner.retry,
             max_bytes: self.inner.max_content_bytes,
+            request_timeout: self.inner.request_timeout,
         };
         download::download(&self.inner.http, settings, file_path, cancel).await
     }
@@ -326,25 +335,39 @@ impl CamsClient {
             &signature::fresh_nonce(),
         );
         let started = Instant::now();
-        let response = self
-            .inner
-            .http
-            .post(url)
-            .header(ACCEPT, "application/json")
-            .body(Vec::new())
-            .send()
-            .await
-            .map_err(|e| self.transport_failure(action, attempt, started, &e))?;
-        let status = response.status().as_u16();
-        let server_delay = retry_after(response.headers());
-        let body =
-            read_body_capped(response, API_BODY_LIMIT)
+        let exchange = async {
+            let response = self
+                .inner
+                .http
+                .post(url.clone())
+                .header(ACCEPT, "application/json")
+                .body(Vec::new())
+                .send()
+                .await
+                .map_err(|e| self.transport_failure(action, attempt, started, &e))?;
+            let status = response.status().as_u16();
+            let server_delay = retry_after(response.headers());
+            let body = read_body_capped(response, API_BODY_LIMIT)
                 .await
                 .map_err(|failure| match failure {
-                    ReadFailure::TooLarge { .. } => AttemptError::TooLarge,
+                    ReadFailure::TooLarge { .. } | ReadFailure::OutOfMemory { .. } => {
+                        AttemptError::TooLarge
+                    }
                     ReadFailure::Transport(t) => AttemptError::Transport(t),
                 })?;
-        let parsed = parse_get_flow_json_response(status, &body);
+            Ok((status, server_delay, body))
+        };
+        let (status, server_delay, body) =
+            match within_deadline(self.inner.request_timeout, exchange).await {
+                Ok(answer) => answer,
+                Err(Deadline::Failed(error)) => return Err(error),
+                Err(Deadline::Exceeded(failure)) => return Err(AttemptError::Transport(failure)),
+            };
+        // Whatever the server quotes back (a string to sign holds the
+        // security token) loses the secrets this request carried.
+        let redactor = request_redactor(&credentials, &url);
+        let parsed =
+            parse_get_flow_json_response(status, &body).map_err(|error| error.redacted(&redactor));
         let (code, request_id) = match &parsed {
             Ok(asset) => (Some("OK"), asset.request_id.as_deref()),
             Err(e) => (e.code(), e.request_id()),
@@ -394,6 +417,7 @@ impl CamsClient {
             AttemptError::Transport(t) => CamsError::Transport {
                 endpoint,
                 detail: t.detail,
+                deadline: t.deadline,
                 attempts,
                 gave_up,
             },
@@ -442,6 +466,21 @@ fn classify(error: &AttemptError, nonce_retry_used: &mut bool) -> Verdict {
             Verdict::Stop
         }
     }
+}
+
+/// The secrets a signed request carries: the secret key, the security
+/// token and the signature.
+fn request_redactor(credentials: &Credentials, url: &Url) -> Redactor {
+    let mut redactor = Redactor::new().secret(credentials.access_key_secret.expose());
+    if let Some(token) = &credentials.security_token {
+        redactor.add(token.expose());
+    }
+    for (name, value) in url.query_pairs() {
+        if name == "Signature" {
+            redactor.add(&value);
+        }
+    }
+    redactor
 }
 
 /// The `x-acs-retry-after` header: a positive number of milliseconds.

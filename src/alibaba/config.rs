@@ -4,6 +4,7 @@ use std::num::NonZeroU32;
 use std::time::Duration;
 
 use super::endpoint::DEFAULT_REGION;
+use super::http::Timeouts;
 use super::pacing::DEFAULT_RATE_PER_SECOND;
 
 /// Everything [`CamsClient::new`](super::client::CamsClient::new) needs
@@ -33,7 +34,13 @@ pub struct ClientConfig {
     pub connect_timeout: Duration,
     /// Longest wait for any single read from the server.
     pub read_timeout: Duration,
+    /// Longest time one request may take in all, from sending it to the
+    /// last byte of the answer (API calls, STS, downloads, uploads).
+    pub request_timeout: Duration,
 }
+
+/// The overall deadline of one request when none is configured.
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// 64 MiB.
 pub const DEFAULT_MAX_CONTENT_BYTES: u64 = 64 * 1024 * 1024;
@@ -52,11 +59,21 @@ impl Default for ClientConfig {
             max_content_bytes: DEFAULT_MAX_CONTENT_BYTES,
             connect_timeout: Duration::from_secs(10),
             read_timeout: Duration::from_secs(30),
+            request_timeout: DEFAULT_REQUEST_TIMEOUT,
         }
     }
 }
 
 impl ClientConfig {
+    /// The timeouts of the HTTP client.
+    pub fn timeouts(&self) -> Timeouts {
+        Timeouts {
+            connect: self.connect_timeout,
+            read: self.read_timeout,
+            request: self.request_timeout,
+        }
+    }
+
     /// Rejects settings that cannot work; the endpoint is checked separately.
     pub fn validate(&self) -> Result<(), String> {
         if self.max_attempts == 0 {
@@ -65,8 +82,11 @@ impl ClientConfig {
         if self.max_content_bytes == 0 {
             return Err("max_content_bytes must be at least 1".to_owned());
         }
-        if self.connect_timeout.is_zero() || self.read_timeout.is_zero() {
-            return Err("connect and read timeouts must be longer than zero".to_owned());
+        if self.connect_timeout.is_zero()
+            || self.read_timeout.is_zero()
+            || self.request_timeout.is_zero()
+        {
+            return Err("connect, read and request timeouts must be longer than zero".to_owned());
         }
         if self.retry_initial_delay > self.retry_max_delay {
             return Err("retry_initial_delay must not exceed retry_max_delay".to_owned());

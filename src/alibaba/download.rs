@@ -17,7 +17,8 @@ use url::Url;
 
 use super::api_response::one_line;
 use super::endpoint::{is_loopback, redact_url};
-use super::http::{read_body_capped, ReadFailure, TransportFailure};
+use super::http::{read_body_capped, within_deadline, Deadline, ReadFailure, TransportFailure};
+use super::redact::Redactor;
 use super::retry::{self, GiveUp, RetryFailure, RetryPolicy, Verdict};
 
 /// How much of an OSS error body is read to find its error code.
@@ -49,6 +50,16 @@ pub struct OssError {
 }
 
 impl OssError {
+    /// The same error with its server-provided texts passed through
+    /// `redactor`.
+    pub fn redacted(self, redactor: &Redactor) -> Self {
+        Self {
+            code: redactor.scrub(&self.code),
+            message: redactor.scrub_opt(self.message),
+            request_id: redactor.scrub_opt(self.request_id),
+        }
+    }
+
     /// OSS answers an expired presigned URL with 403 `AccessDenied`,
     /// "Request has expired".
     pub fn is_expired_url(&self) -> bool {
@@ -83,17 +94,21 @@ pub enum DownloadError {
         /// The redirect target, without its query.
         location: Option<String>,
     },
-    #[error("the Flow JSON at {url} is larger than the limit of {limit} bytes{}; raise the download size limit if this file is expected", announced_clause(.announced))]
+    #[error("the Flow JSON at {url} is larger than the limit of {limit} bytes{}", announced_clause(.announced))]
     TooLarge {
         url: String,
         limit: u64,
         /// The `Content-Length`, when the server announced one.
         announced: Option<u64>,
     },
+    #[error("the Flow JSON from {url} does not fit in memory: the buffer could not grow to {needed} bytes")]
+    OutOfMemory { url: String, needed: u64 },
     #[error("downloading the Flow JSON from {url} failed after {attempts} attempt(s) ({gave_up}): {detail}")]
     Transport {
         url: String,
         detail: String,
+        /// Set when the attempt was stopped by its overall deadline.
+        deadline: Option<std::time::Duration>,
         attempts: u32,
         gave_up: GiveUp,
     },
@@ -169,6 +184,8 @@ fn announced_clause(announced: &Option<u64>) -> String {
 pub(crate) struct DownloadSettings {
     pub retry: RetryPolicy,
     pub max_bytes: u64,
+    /// Overall deadline of one attempt.
+    pub request_timeout: std::time::Duration,
 }
 
 /// Checks that `file_path` is a URL we may fetch, without changing it.
@@ -205,6 +222,9 @@ enum AttemptFailure {
     TooLarge {
         announced: Option<u64>,
     },
+    OutOfMemory {
+        needed: u64,
+    },
     Transport(TransportFailure),
 }
 
@@ -220,7 +240,21 @@ pub(crate) async fn download(
         &settings.retry,
         cancel,
         "download",
-        |attempt| fetch_once(http, &url, &shown, settings.max_bytes, attempt),
+        |attempt| {
+            let (url, shown) = (&url, &shown);
+            async move {
+                match within_deadline(
+                    settings.request_timeout,
+                    fetch_once(http, url, shown, settings.max_bytes, attempt),
+                )
+                .await
+                {
+                    Ok(bytes) => Ok(bytes),
+                    Err(Deadline::Failed(failure)) => Err(failure),
+                    Err(Deadline::Exceeded(failure)) => Err(AttemptFailure::Transport(failure)),
+                }
+            }
+        },
         |failure| match failure {
             AttemptFailure::Status { status, .. } if *status >= 500 => {
                 Verdict::Retry { server_delay: None }
@@ -281,9 +315,11 @@ fn into_download_error(
             limit,
             announced,
         },
+        AttemptFailure::OutOfMemory { needed } => DownloadError::OutOfMemory { url, needed },
         AttemptFailure::Transport(t) => DownloadError::Transport {
             url,
             detail: t.detail,
+            deadline: t.deadline,
             attempts,
             gave_up,
         },
@@ -330,7 +366,9 @@ async fn fetch_once(
         let oss = read_body_capped(response, ERROR_BODY_LIMIT)
             .await
             .ok()
-            .and_then(|body| parse_oss_error(&body));
+            .and_then(|body| parse_oss_error(&body))
+            // OSS quotes the signature it was given; the URL's query holds it.
+            .map(|oss| oss.redacted(&Redactor::new().url_query(url)));
         return Err(AttemptFailure::Status {
             status: status.as_u16(),
             oss,
@@ -340,6 +378,7 @@ async fn fetch_once(
         .await
         .map_err(|failure| match failure {
             ReadFailure::TooLarge { announced, .. } => AttemptFailure::TooLarge { announced },
+            ReadFailure::OutOfMemory { needed } => AttemptFailure::OutOfMemory { needed },
             ReadFailure::Transport(t) => AttemptFailure::Transport(t),
         })
 }

@@ -8,20 +8,61 @@ use std::time::Duration;
 /// `User-Agent` of every request.
 pub const USER_AGENT: &str = concat!("terraform-provider-cams/", env!("CARGO_PKG_VERSION"));
 
-/// Builds the shared client: rustls, HTTP/1.1, the given timeouts, no
-/// redirects (a presigned URL must not be followed to another host, and the
-/// CAMS API never redirects), proxies from the environment (reqwest's
-/// default: `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`, `NO_PROXY`).
-pub fn build_client(
-    connect_timeout: Duration,
-    read_timeout: Duration,
-) -> Result<reqwest::Client, reqwest::Error> {
+/// The timeouts of every request the client makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timeouts {
+    /// TCP + TLS connection establishment.
+    pub connect: Duration,
+    /// Longest wait for any single read; it starts again with every byte.
+    pub read: Duration,
+    /// The whole request, from sending it to the last byte of the answer:
+    /// what stops a server that trickles one byte at a time.
+    pub request: Duration,
+}
+
+/// How much later than a request's overall deadline the HTTP client's own
+/// timeout fires (for requests that enforce no deadline of their own, such
+/// as STS and ECS metadata, it is the deadline).
+const BACKSTOP_MARGIN: Duration = Duration::from_millis(500);
+
+/// Builds the shared client: rustls, HTTP/1.1, the given timeouts (the
+/// overall one is the default of every request, STS and ECS metadata
+/// included), no redirects (a presigned URL must not be followed to another
+/// host, and the CAMS API never redirects), proxies from the environment
+/// (reqwest's default: `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`, `NO_PROXY`).
+pub fn build_client(timeouts: Timeouts) -> Result<reqwest::Client, reqwest::Error> {
     reqwest::Client::builder()
         .user_agent(USER_AGENT)
-        .connect_timeout(connect_timeout)
-        .read_timeout(read_timeout)
+        .connect_timeout(timeouts.connect)
+        .read_timeout(timeouts.read)
+        // A backstop a little later than the deadline the callers enforce
+        // themselves, so that theirs fires first and names itself.
+        .timeout(timeouts.request + BACKSTOP_MARGIN)
         .redirect(reqwest::redirect::Policy::none())
         .build()
+}
+
+/// Runs one request (sending it and reading its answer) within `deadline`.
+/// The client's own overall timeout is the backstop; this one names the
+/// deadline in the error.
+pub async fn within_deadline<T, E>(
+    deadline: Duration,
+    request: impl std::future::Future<Output = Result<T, E>>,
+) -> Result<T, Deadline<E>> {
+    match tokio::time::timeout(deadline, request).await {
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(error)) => Err(Deadline::Failed(error)),
+        Err(_) => Err(Deadline::Exceeded(TransportFailure::deadline_exceeded(
+            deadline,
+        ))),
+    }
+}
+
+/// The outcome of [`within_deadline`] when it is not a success.
+#[derive(Debug)]
+pub enum Deadline<E> {
+    Failed(E),
+    Exceeded(TransportFailure),
 }
 
 /// A transport failure, described without the request URL (whose query may
@@ -30,11 +71,28 @@ pub fn build_client(
 pub struct TransportFailure {
     pub detail: String,
     /// Worth another attempt: timeouts, refused or reset connections, a
-    /// connection closed mid-answer. Not: a request that could not be built.
+    /// connection closed mid-answer. Not: a request that could not be built,
+    /// nor one that used up its overall deadline (another attempt would
+    /// only wait as long again).
     pub retryable: bool,
+    /// Set when the request was stopped by its overall deadline, to this
+    /// deadline.
+    pub deadline: Option<Duration>,
 }
 
 impl TransportFailure {
+    /// A request stopped because it took longer than `deadline` in all.
+    pub fn deadline_exceeded(deadline: Duration) -> Self {
+        Self {
+            detail: format!(
+                "did not complete within the overall deadline of {} s per request",
+                deadline.as_secs_f64()
+            ),
+            retryable: false,
+            deadline: Some(deadline),
+        }
+    }
+
     pub fn from_reqwest(error: &reqwest::Error) -> Self {
         let kind = if error.is_timeout() {
             "timed out"
@@ -60,6 +118,7 @@ impl TransportFailure {
         Self {
             detail,
             retryable: !error.is_builder(),
+            deadline: None,
         }
     }
 }
@@ -72,8 +131,16 @@ pub enum ReadFailure {
         limit: u64,
         announced: Option<u64>,
     },
+    /// The buffer could not grow to `needed` bytes.
+    OutOfMemory {
+        needed: u64,
+    },
     Transport(TransportFailure),
 }
+
+/// The most a body buffer reserves before bytes arrive. Above the largest
+/// Flow JSON Meta accepts (10 MB); bigger files grow the buffer as they come.
+pub const PREALLOCATE_MAX: u64 = 32 * 1024 * 1024;
 
 /// Reads a whole body, refusing it as soon as it is announced (by
 /// `Content-Length`) or seen to exceed `limit` bytes. Reading stops there:
@@ -87,9 +154,16 @@ pub async fn read_body_capped(
         return Err(ReadFailure::TooLarge { limit, announced });
     }
     // An announced length was checked against the limit above: allocate it
-    // once rather than doubling (and copying) a large file several times.
-    let initial_capacity = announced.unwrap_or(0);
-    let mut body = Vec::with_capacity(usize::try_from(initial_capacity).unwrap_or(0));
+    // once rather than doubling (and copying) a large file several times,
+    // but never more than PREALLOCATE_MAX up front: the announcement is only
+    // a claim (500 GiB announced must not abort the process), and beyond
+    // that the buffer grows with what really arrives.
+    let initial_capacity = announced.unwrap_or(0).min(PREALLOCATE_MAX);
+    let mut body = Vec::new();
+    body.try_reserve_exact(usize::try_from(initial_capacity).unwrap_or(0))
+        .map_err(|_| ReadFailure::OutOfMemory {
+            needed: initial_capacity,
+        })?;
     loop {
         let chunk = response
             .chunk()
@@ -103,6 +177,9 @@ pub async fn read_body_capped(
                 announced: None,
             });
         }
+        // Growth that the machine cannot hold is an error, not an abort.
+        body.try_reserve(chunk.len())
+            .map_err(|_| ReadFailure::OutOfMemory { needed: total })?;
         body.extend_from_slice(&chunk);
     }
 }
@@ -125,7 +202,12 @@ mod tests {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
         drop(listener);
-        let client = build_client(Duration::from_secs(2), Duration::from_secs(2)).unwrap();
+        let client = build_client(Timeouts {
+            connect: Duration::from_secs(2),
+            read: Duration::from_secs(2),
+            request: Duration::from_secs(4),
+        })
+        .unwrap();
         let err = client
             .get(format!(
                 "http://127.0.0.1:{port}/x?Signature=SECRETSIG&SecurityToken=TOKEN"

@@ -20,6 +20,7 @@ pub mod endpoint;
 pub mod error_codes;
 pub mod http;
 pub mod pacing;
+pub mod redact;
 pub mod retry;
 pub mod signature;
 

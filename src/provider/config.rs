@@ -9,6 +9,7 @@ use crate::plugin::{Attr, Config, Diagnostic, Diagnostics};
 
 use super::schema::{
     DEFAULT_MAX_CONTENT_BYTES, DEFAULT_MAX_RETRIES, DEFAULT_RATE_LIMIT, DEFAULT_REGION,
+    DEFAULT_REQUEST_TIMEOUT_SECONDS,
 };
 
 /// Everything the provider block says, after defaults and environment.
@@ -21,6 +22,7 @@ pub struct ProviderSettings {
     pub max_retries: u32,
     pub rate_limit: u32,
     pub max_content_bytes: u64,
+    pub request_timeout_seconds: u64,
 }
 
 /// A whole-number argument and the range it must be in. Validation and
@@ -46,6 +48,11 @@ const MAX_CONTENT_BYTES: WholeNumber = WholeNumber {
     name: "max_content_bytes",
     min: 1,
     max: 1 << 40,
+};
+const REQUEST_TIMEOUT: WholeNumber = WholeNumber {
+    name: "request_timeout",
+    min: 1,
+    max: 3600,
 };
 /// STS allows sessions of 15 minutes to 12 hours.
 const SESSION_EXPIRATION: WholeNumber = WholeNumber {
@@ -112,6 +119,7 @@ pub fn validate(config: &Config) -> Diagnostics {
     whole_number(config, &RATE_LIMIT, &mut diags);
     whole_number(config, &MAX_RETRIES, &mut diags);
     whole_number(config, &MAX_CONTENT_BYTES, &mut diags);
+    whole_number(config, &REQUEST_TIMEOUT, &mut diags);
     check_endpoint(config, "endpoint", &mut diags);
     check_endpoint(config, "sts_endpoint", &mut diags);
     if let Attr::Known(region) = string(config, "region", &mut diags) {
@@ -214,6 +222,8 @@ pub fn settings(
             .map_or(DEFAULT_RATE_LIMIT, |v| v as u32),
         max_content_bytes: whole_number(config, &MAX_CONTENT_BYTES, &mut diags)
             .unwrap_or(DEFAULT_MAX_CONTENT_BYTES),
+        request_timeout_seconds: whole_number(config, &REQUEST_TIMEOUT, &mut diags)
+            .unwrap_or(DEFAULT_REQUEST_TIMEOUT_SECONDS),
     };
     if diags.has_errors() {
         Err(diags)

@@ -70,13 +70,10 @@ impl Provider for CamsProvider {
             rate_limit_per_second: NonZeroU32::new(settings.rate_limit).unwrap_or(NonZeroU32::MIN),
             max_attempts: settings.max_retries,
             max_content_bytes: settings.max_content_bytes,
+            request_timeout: std::time::Duration::from_secs(settings.request_timeout_seconds),
             ..ClientConfig::default()
         };
-        let http = crate::alibaba::http::build_client(
-            client_config.connect_timeout,
-            client_config.read_timeout,
-        )
-        .map_err(|e| {
+        let http = crate::alibaba::http::build_client(client_config.timeouts()).map_err(|e| {
             Diagnostics::from(Diagnostic::error(
                 "Cannot Create HTTP Client",
                 e.without_url().to_string(),

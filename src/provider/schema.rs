@@ -8,6 +8,7 @@ pub const DEFAULT_REGION: &str = "ap-southeast-1";
 pub const DEFAULT_RATE_LIMIT: u32 = 5;
 pub const DEFAULT_MAX_RETRIES: u32 = 5;
 pub const DEFAULT_MAX_CONTENT_BYTES: u64 = 64 * 1024 * 1024;
+pub const DEFAULT_REQUEST_TIMEOUT_SECONDS: u64 = 60;
 
 pub fn provider_schema() -> Schema {
     Schema::new(
@@ -79,6 +80,11 @@ pub fn provider_schema() -> Schema {
             "max_content_bytes",
             Type::Number,
             "Largest Flow JSON file to download, in bytes. Defaults to 67108864 (64 MiB).",
+        ))
+        .attribute(Attribute::optional(
+            "request_timeout",
+            Type::Number,
+            "Longest time one HTTP request may take in all, in seconds, from sending it to the last byte of the answer: CAMS calls, STS, ECS metadata and Flow JSON downloads. A server that answers too slowly fails the request with an error naming this argument. 1 to 3600; defaults to 60.",
         ))
         .block(NestedBlock::list(
             "assume_role",

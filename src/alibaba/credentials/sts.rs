@@ -7,7 +7,6 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::Duration;
 
 use serde_json::{Map, Value};
 use url::Url;
@@ -15,6 +14,7 @@ use url::Url;
 use super::cache::{RefreshCache, TemporaryCredentials};
 use super::http_body::{read_limited, transport_error};
 use super::{Credentials, CredentialsError, CredentialsProvider, Secret};
+use crate::alibaba::redact::Redactor;
 use crate::alibaba::signature;
 
 pub const STS_API_VERSION: &str = "2015-04-01";
@@ -24,7 +24,6 @@ pub const MIN_DURATION_SECONDS: u32 = 900;
 pub const MAX_DURATION_SECONDS: u32 = 43200;
 
 const SERVICE: &str = "STS AssumeRole";
-const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// What to ask STS for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -125,14 +124,16 @@ impl AssumeRoleProvider {
         let response = self
             .http
             .get(url)
-            .timeout(REQUEST_TIMEOUT)
             .send()
             .await
             .map_err(|e| transport_error(SERVICE, e))?;
         let status = response.status();
         let body = read_limited(SERVICE, response).await?;
-        let scrub = |text: &str| scrub_token(text, base.security_token.as_ref());
-        parse_response(status, &body, scrub)
+        parse_response(
+            status,
+            &body,
+            &request_redactor(&base, &self.endpoint, &query),
+        )
     }
 }
 
@@ -209,13 +210,13 @@ pub(crate) fn signed_query(
     out
 }
 
-/// Interprets STS's answer. `scrub` removes secrets from server-provided
+/// Interprets STS's answer. `redactor` removes secrets from server-provided
 /// text (a `SignatureDoesNotMatch` message quotes the string to sign, which
 /// contains the caller's SecurityToken).
 fn parse_response(
     status: reqwest::StatusCode,
     body: &[u8],
-    scrub: impl Fn(&str) -> String,
+    redactor: &Redactor,
 ) -> Result<TemporaryCredentials, CredentialsError> {
     let document: Option<Map<String, Value>> =
         serde_json::from_slice::<Value>(body)
@@ -243,13 +244,13 @@ fn parse_response(
         Some(credentials) if status.is_success() => parse_credentials(credentials),
         _ => Err(CredentialsError::Sts {
             status: status.as_u16(),
-            code: scrub(if text("Code").is_empty() {
+            code: redactor.scrub(if text("Code").is_empty() {
                 "(no Code)"
             } else {
                 text("Code")
             }),
-            message: scrub(text("Message")),
-            request_id: text("RequestId").to_string(),
+            message: redactor.scrub(text("Message")),
+            request_id: redactor.scrub(text("RequestId")),
         }),
     }
 }
@@ -315,17 +316,21 @@ pub(crate) fn parse_expiration(
         })
 }
 
-/// Removes every spelling of the security token (raw, percent-encoded once
-/// and twice, as in a string to sign) from server-provided text.
-fn scrub_token(text: &str, token: Option<&Secret>) -> String {
-    let Some(token) = token.filter(|t| !t.is_empty()) else {
-        return text.to_string();
-    };
-    let once = signature::percent_encode(token.expose());
-    let twice = signature::percent_encode(&once);
-    text.replace(&twice, "<redacted>")
-        .replace(&once, "<redacted>")
-        .replace(token.expose(), "<redacted>")
+/// The secrets an AssumeRole request carries: the caller's secret key and
+/// security token, and the signature.
+fn request_redactor(base: &Credentials, endpoint: &Url, query: &str) -> Redactor {
+    let mut redactor = Redactor::new().secret(base.access_key_secret.expose());
+    if let Some(token) = &base.security_token {
+        redactor.add(token.expose());
+    }
+    let mut url = endpoint.clone();
+    url.set_query(Some(query));
+    for (name, value) in url.query_pairs() {
+        if name == "Signature" {
+            redactor.add(&value);
+        }
+    }
+    redactor
 }
 
 #[cfg(test)]
@@ -406,11 +411,8 @@ mod tests {
     fn error_document_becomes_sts_error_without_the_token() {
         let body = br#"{"RequestId":"REQ-1","Code":"SignatureDoesNotMatch",
             "Message":"server string to sign is:GET&%2F&SecurityToken%3Dtok%252Ben"}"#;
-        let token = Secret::new("tok+en");
-        let err = parse_response(reqwest::StatusCode::BAD_REQUEST, body, |t| {
-            scrub_token(t, Some(&token))
-        })
-        .unwrap_err();
+        let redactor = Redactor::new().secret("tok+en");
+        let err = parse_response(reqwest::StatusCode::BAD_REQUEST, body, &redactor).unwrap_err();
         match &err {
             CredentialsError::Sts {
                 status,
@@ -432,26 +434,30 @@ mod tests {
     fn malformed_success_bodies_are_invalid_responses_naming_the_field() {
         let ok = reqwest::StatusCode::OK;
         let missing = br#"{"Credentials":{"AccessKeyId":"STS.x","AccessKeySecret":"s","Expiration":"2030-01-01T00:00:00Z"}}"#;
-        let err = parse_response(ok, missing, str::to_string).unwrap_err();
+        let err = parse_response(ok, missing, &Redactor::default()).unwrap_err();
         assert!(
             err.to_string().contains("Credentials.SecurityToken"),
             "{err}"
         );
 
         let wrong_type = br#"{"Credentials":{"AccessKeyId":"STS.x","AccessKeySecret":["leak"],"SecurityToken":"t","Expiration":"2030-01-01T00:00:00Z"}}"#;
-        let err = parse_response(ok, wrong_type, str::to_string).unwrap_err();
+        let err = parse_response(ok, wrong_type, &Redactor::default()).unwrap_err();
         assert!(!err.to_string().contains("leak"), "{err}");
 
         let bad_time = br#"{"Credentials":{"AccessKeyId":"STS.x","AccessKeySecret":"s","SecurityToken":"t","Expiration":"tomorrow"}}"#;
-        let err = parse_response(ok, bad_time, str::to_string).unwrap_err();
+        let err = parse_response(ok, bad_time, &Redactor::default()).unwrap_err();
         assert!(err.to_string().contains("Expiration"), "{err}");
 
         assert!(matches!(
-            parse_response(ok, b"<xml/>", str::to_string),
+            parse_response(ok, b"<xml/>", &Redactor::default()),
             Err(CredentialsError::InvalidResponse { .. })
         ));
         assert!(matches!(
-            parse_response(reqwest::StatusCode::BAD_GATEWAY, b"oops", str::to_string),
+            parse_response(
+                reqwest::StatusCode::BAD_GATEWAY,
+                b"oops",
+                &Redactor::default()
+            ),
             Err(CredentialsError::Transport { .. })
         ));
     }
@@ -460,7 +466,7 @@ mod tests {
     fn success_body_parses() {
         let body = br#"{"RequestId":"r","AssumedRoleUser":{"Arn":"a","AssumedRoleId":"i"},
             "Credentials":{"AccessKeyId":"STS.x","AccessKeySecret":"s","SecurityToken":"t","Expiration":"2030-01-01T00:00:00Z"}}"#;
-        let parsed = parse_response(reqwest::StatusCode::OK, body, str::to_string).unwrap();
+        let parsed = parse_response(reqwest::StatusCode::OK, body, &Redactor::default()).unwrap();
         assert_eq!(parsed.credentials.access_key_id, "STS.x");
         assert_eq!(parsed.credentials.access_key_secret.expose(), "s");
         assert_eq!(
