@@ -14,7 +14,8 @@ use axum::http::{HeaderMap, Method, StatusCode};
 use axum::routing::{get, put};
 use axum::Router;
 use cams_provider::alibaba::credentials::{
-    resolve, AssumeRoleConfig, Credentials, CredentialsConfig, CredentialsError, MapEnv, Secret,
+    conflicting_env_families, resolve, AssumeRoleConfig, Credentials, CredentialsConfig,
+    CredentialsError, MapEnv, Secret,
 };
 use cams_provider::alibaba::signature;
 
@@ -102,10 +103,10 @@ async fn explicit_values_beat_environment_and_profile() {
     let env = sandbox
         .env()
         .with_var("ALIBABA_CLOUD_ACCESS_KEY_ID", "ENV_ID")
-        .with_var("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "env-secret");
+        .with_var("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "env-secret")
+        .with_var("ALIBABA_CLOUD_PROFILE", "other");
     let mut config = explicit("EXPLICIT_ID", "explicit-secret");
     config.security_token = Some(Secret::new("explicit-token"));
-    config.profile = Some("other".into());
 
     let (creds, source) = creds_of(&config, &env).await;
     assert_eq!(creds.access_key_id, "EXPLICIT_ID");
@@ -115,6 +116,114 @@ async fn explicit_values_beat_environment_and_profile() {
         Some("explicit-token")
     );
     assert!(source.contains("provider configuration"), "{source}");
+}
+
+#[test]
+fn explicit_keys_and_an_explicit_profile_or_file_are_a_conflict() {
+    let sandbox = Sandbox::new();
+    sandbox.write_default_cli_config(CLI_CONFIG);
+    for (setting, config) in [
+        (
+            "profile",
+            CredentialsConfig {
+                profile: Some("other".into()),
+                ..explicit("EXPLICIT_ID", "explicit-secret")
+            },
+        ),
+        (
+            "shared_credentials_file",
+            CredentialsConfig {
+                shared_credentials_file: Some(sandbox.home.path().join(".aliyun/config.json")),
+                ..explicit("EXPLICIT_ID", "explicit-secret")
+            },
+        ),
+    ] {
+        let err = resolve_err(&config, &sandbox.env());
+        assert!(
+            matches!(&err, CredentialsError::Conflict { second, .. } if second == setting),
+            "{err:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_explicit_profile_is_used_ahead_of_environment_keys() {
+    let sandbox = Sandbox::new();
+    sandbox.write_default_cli_config(CLI_CONFIG);
+    let env = sandbox
+        .env()
+        .with_var("ALIBABA_CLOUD_ACCESS_KEY_ID", "ENV_ID")
+        .with_var("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "env-secret");
+    let config = CredentialsConfig {
+        profile: Some("other".into()),
+        ..Default::default()
+    };
+    let (creds, source) = creds_of(&config, &env).await;
+    assert_ne!(creds.access_key_id, "ENV_ID", "{source}");
+    assert!(source.contains("profile \"other\""), "{source}");
+}
+
+#[test]
+fn an_explicit_missing_profile_or_file_fails_even_with_environment_keys() {
+    // Both used to be skipped silently because the environment's keys won.
+    let sandbox = Sandbox::new();
+    sandbox.write_default_cli_config(CLI_CONFIG);
+    let env = sandbox
+        .env()
+        .with_var("ALIBABA_CLOUD_ACCESS_KEY_ID", "ENV_ID")
+        .with_var("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "env-secret");
+    let missing_profile = CredentialsConfig {
+        profile: Some("no-such-profile".into()),
+        ..Default::default()
+    };
+    assert!(matches!(
+        resolve_err(&missing_profile, &env),
+        CredentialsError::ProfileNotFound { .. }
+    ));
+    let missing_file = CredentialsConfig {
+        shared_credentials_file: Some(sandbox.home.path().join("absent.json")),
+        ..Default::default()
+    };
+    assert!(matches!(
+        resolve_err(&missing_file, &env),
+        CredentialsError::ConfigFileUnreadable { .. }
+    ));
+}
+
+#[test]
+fn both_environment_families_with_different_ids_are_reported_by_name() {
+    let sandbox = Sandbox::new();
+    let env = sandbox
+        .env()
+        .with_var("ALIBABA_CLOUD_ACCESS_KEY_ID", "NEW_ID")
+        .with_var("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "new-secret")
+        .with_var("ALICLOUD_ACCESS_KEY", "OLD_ID")
+        .with_var("ALICLOUD_SECRET_KEY", "old-secret");
+    let ignored = conflicting_env_families(&env).expect("a conflict");
+    assert_eq!(ignored.used, "ALIBABA_CLOUD_ACCESS_KEY_ID");
+    assert_eq!(ignored.ignored, "ALICLOUD_ACCESS_KEY");
+    let same = sandbox
+        .env()
+        .with_var("ALIBABA_CLOUD_ACCESS_KEY_ID", "SAME")
+        .with_var("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "s")
+        .with_var("ALICLOUD_ACCESS_KEY", "SAME");
+    assert_eq!(conflicting_env_families(&same), None);
+}
+
+#[test]
+fn a_policy_that_is_not_json_is_refused_before_sts_is_called() {
+    let sandbox = Sandbox::new();
+    let mut config = explicit("ID", "secret");
+    config.assume_role = Some(AssumeRoleConfig {
+        role_arn: "acs:ram::1:role/r".into(),
+        policy: Some("{not json".into()),
+        ..Default::default()
+    });
+    let err = resolve_err(&config, &sandbox.env());
+    assert!(
+        matches!(&err, CredentialsError::InvalidSetting { setting, .. } if setting == "assume_role.policy"),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]

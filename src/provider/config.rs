@@ -3,7 +3,9 @@
 
 use std::path::PathBuf;
 
+use crate::alibaba::credentials::sts::{validate_policy, validate_session_name};
 use crate::alibaba::credentials::{AssumeRoleConfig, CredentialsConfig, Secret};
+use crate::alibaba::endpoint::EndpointError;
 use crate::alibaba::parse_endpoint;
 use crate::plugin::{Attr, Config, Diagnostic, Diagnostics};
 
@@ -98,15 +100,96 @@ fn string(config: &Config, name: &str, diags: &mut Diagnostics) -> Attr<String> 
     }
 }
 
-fn check_endpoint(config: &Config, name: &str, diags: &mut Diagnostics) {
+/// Checks an endpoint argument. `example_host` is a real host of that
+/// service, for the advice.
+fn check_endpoint(config: &Config, name: &str, example_host: &str, diags: &mut Diagnostics) {
     if let Attr::Known(s) = string(config, name, diags) {
         if let Err(e) = parse_endpoint(&s) {
+            let summary = match e {
+                EndpointError::Scheme { .. } => "Insecure Endpoint",
+                _ => "Invalid Endpoint",
+            };
             diags.push(
                 Diagnostic::error(
-                    "Invalid Endpoint",
-                    format!("{name} = {s:?} is not a host name or an http(s) URL: {e}. Use a host such as \"cams.ap-southeast-1.aliyuncs.com\" or a URL such as \"https://cams.ap-southeast-1.aliyuncs.com\" (plain http only for loopback)."),
+                    summary,
+                    format!("{name}: {e}. Use a host such as \"{example_host}\" or a URL such as \"https://{example_host}\" (plain http only for loopback hosts such as 127.0.0.1)."),
                 )
                 .at(config.path_of(name)),
+            );
+        }
+    }
+}
+
+/// Settings that choose the credentials and cannot go together, and a key
+/// pair half set in the block (the environment's pair is used only when the
+/// block sets neither half, so the other half cannot come from there).
+fn check_credential_choice(config: &Config, diags: &mut Diagnostics) {
+    let state = |name: &str| match config.string(name) {
+        Ok(Attr::Known(s)) if s.trim().is_empty() => Attr::Null,
+        Ok(a) => a,
+        Err(_) => Attr::Null,
+    };
+    let (id, secret) = (state("access_key"), state("secret_key"));
+    for (present, missing, p, m) in [
+        ("access_key", "secret_key", &id, &secret),
+        ("secret_key", "access_key", &secret, &id),
+    ] {
+        if matches!(p, Attr::Known(_)) && m.is_null() {
+            diags.push(
+                Diagnostic::error(
+                    "Incomplete Access Key Pair",
+                    format!("{present} is set in the provider block but {missing} is not. The environment's key pair is used only when the block sets neither, so set `{missing}` in the block too (from a variable), or remove `{present}`."),
+                )
+                .at(config.path_of(present)),
+            );
+        }
+    }
+    let keys_set = !id.is_null() && !secret.is_null();
+    for other in ["profile", "shared_credentials_file"] {
+        if keys_set && !state(other).is_null() {
+            diags.push(
+                Diagnostic::error(
+                    "Conflicting Credential Settings",
+                    format!("access_key and secret_key are set, and so is {other}; each chooses the credentials. Keep only one: remove `{other}` to use the keys, or remove the keys to use the CLI profile."),
+                )
+                .at(config.path_of(other)),
+            );
+        }
+    }
+}
+
+/// What STS would refuse, refused before any request: an empty role ARN
+/// (e.g. from an empty variable, which would otherwise silently drop the
+/// role), a session name STS does not accept, a policy that is not JSON.
+fn check_assume_role(block: &Config, diags: &mut Diagnostics) {
+    if let Ok(Attr::Known(arn)) = block.string("role_arn") {
+        if arn.trim().is_empty() {
+            diags.push(
+                Diagnostic::error(
+                    "Empty Role ARN",
+                    "assume_role.role_arn is empty (an empty variable?). Running with the base credentials instead of the role would quietly drop a least-privilege role, so this is refused. Set `role_arn` to the role's ARN, or remove the assume_role block.",
+                )
+                .at(block.path_of("role_arn")),
+            );
+        }
+    }
+    let mut ignored = Diagnostics::new();
+    if let Attr::Known(name) = string(block, "session_name", &mut ignored) {
+        if let Err(e) = validate_session_name(&name, "assume_role.session_name") {
+            diags.push(
+                Diagnostic::error("Invalid Role Session Name", e.to_string())
+                    .at(block.path_of("session_name")),
+            );
+        }
+    }
+    if let Attr::Known(policy) = string(block, "policy", &mut ignored) {
+        if let Err(e) = validate_policy(&policy, "assume_role.policy") {
+            diags.push(
+                Diagnostic::error(
+                    "Invalid Role Policy",
+                    format!("{e}. Write it with jsonencode({{...}}) or file(\"policy.json\")."),
+                )
+                .at(block.path_of("policy")),
             );
         }
     }
@@ -120,8 +203,18 @@ pub fn validate(config: &Config) -> Diagnostics {
     whole_number(config, &MAX_RETRIES, &mut diags);
     whole_number(config, &MAX_CONTENT_BYTES, &mut diags);
     whole_number(config, &REQUEST_TIMEOUT, &mut diags);
-    check_endpoint(config, "endpoint", &mut diags);
-    check_endpoint(config, "sts_endpoint", &mut diags);
+    check_endpoint(
+        config,
+        "endpoint",
+        "cams.ap-southeast-1.aliyuncs.com",
+        &mut diags,
+    );
+    check_endpoint(
+        config,
+        "sts_endpoint",
+        "sts.ap-southeast-1.aliyuncs.com",
+        &mut diags,
+    );
     if let Attr::Known(region) = string(config, "region", &mut diags) {
         if !region
             .chars()
@@ -136,9 +229,11 @@ pub fn validate(config: &Config) -> Diagnostics {
             );
         }
     }
+    check_credential_choice(config, &mut diags);
     match config.blocks("assume_role") {
         Ok(Attr::Known(blocks)) => {
             for block in &blocks {
+                check_assume_role(block, &mut diags);
                 if let Attr::Known(arn) = string(block, "role_arn", &mut diags) {
                     if !arn.starts_with("acs:ram::") {
                         diags.push(
@@ -185,7 +280,7 @@ pub fn settings(
         if let Err(err) = parse_endpoint(e) {
             diags.push(Diagnostic::error(
                 "Invalid Endpoint",
-                format!("ALIBABA_CLOUD_CAMS_ENDPOINT = {e:?} is not a host name or an http(s) URL: {err}."),
+                format!("ALIBABA_CLOUD_CAMS_ENDPOINT (from the environment): {err}. Correct or unset it, or set `endpoint` in the provider block."),
             ));
         }
     }

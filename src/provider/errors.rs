@@ -5,12 +5,33 @@
 use crate::alibaba::{CamsError, DownloadError, FetchError};
 use crate::plugin::{Config, Diagnostic, Diagnostics};
 
-use super::schema::{DEFAULT_MAX_CONTENT_BYTES, DEFAULT_REQUEST_TIMEOUT_SECONDS};
+use super::schema::{
+    DEFAULT_MAX_CONTENT_BYTES, DEFAULT_MAX_RETRIES, DEFAULT_RATE_LIMIT,
+    DEFAULT_REQUEST_TIMEOUT_SECONDS,
+};
+
+/// Codes with which CAMS (and the POP gateway in front of it) says "too
+/// many requests".
+fn is_throttling_code(code: &str) -> bool {
+    matches!(
+        code,
+        "System.LimitControl" | "Throttling" | "Throttling.User" | "Throttling.Api"
+    )
+}
 
 /// The emulator's code for an unknown flow (CAMS's own is undocumented).
 const FLOW_NOT_FOUND_CODES: [&str; 2] = ["Flow.NotExists", "Flow.NotExist"];
 
 pub fn fetch_error(flow_id: &str, config: &Config, e: &FetchError) -> Diagnostics {
+    if let FetchError::Asset(CamsError::Credentials { error, .. }) = e {
+        let mut d = super::credential_errors::diagnostic(error, None);
+        d.detail = format!(
+            "Reading the Flow JSON of flow_id {} needed Alibaba Cloud credentials: {}",
+            shown_id(flow_id),
+            d.detail
+        );
+        return d.into();
+    }
     let (summary, on_flow_id) = match e {
         FetchError::Asset(CamsError::Cancelled { .. }) => ("Read Cancelled", false),
         FetchError::Asset(CamsError::Credentials { .. }) => {
@@ -19,6 +40,10 @@ pub fn fetch_error(flow_id: &str, config: &Config, e: &FetchError) -> Diagnostic
         FetchError::Asset(CamsError::EmptyFlowId) => ("Invalid Flow ID", true),
         FetchError::Asset(a) if a.code().is_some_and(|c| FLOW_NOT_FOUND_CODES.contains(&c)) => {
             ("Flow Not Found", true)
+        }
+        FetchError::Asset(CamsError::Transport { .. }) => ("Cannot Reach CAMS", false),
+        FetchError::Asset(a) if a.code().is_some_and(is_throttling_code) => {
+            ("CAMS Request Rate Exceeded", false)
         }
         FetchError::Asset(_) => ("CAMS API Error", false),
         FetchError::Download(DownloadError::Cancelled { .. }) => ("Download Cancelled", false),
@@ -31,7 +56,7 @@ pub fn fetch_error(flow_id: &str, config: &Config, e: &FetchError) -> Diagnostic
         FetchError::Asset(_) => "Reading the Flow JSON of",
         FetchError::Download(_) => "Downloading the Flow JSON file of",
     };
-    let mut detail = format!("{what} flow_id {flow_id:?} failed: {e}");
+    let mut detail = format!("{what} flow_id {} failed: {e}", shown_id(flow_id));
     if let Some(advice) = advice(e) {
         detail.push_str("\n\n");
         detail.push_str(&advice);
@@ -61,6 +86,15 @@ fn advice(e: &FetchError) -> Option<String> {
         ));
     }
     match e {
+        FetchError::Asset(CamsError::Transport { endpoint, .. }) => Some(format!(
+            "Check that {endpoint} is the right CAMS endpoint (`endpoint`, `ALIBABA_CLOUD_CAMS_ENDPOINT` or `region` in the provider block) and that it can be reached from here (network, proxy settings such as `HTTPS_PROXY`)."
+        )),
+        FetchError::Asset(a) if a.code().is_some_and(|c| FLOW_NOT_FOUND_CODES.contains(&c)) => Some(
+            "Check flow_id, and cust_space_id (or the provider's `cust_space_id`) when the flow belongs to an ISV sub-customer space: the flow may have been deleted, or it may belong to another space or account.".into(),
+        ),
+        FetchError::Asset(a) if a.code().is_some_and(is_throttling_code) => Some(format!(
+            "The account's request rate is shared by every process using this AccessKey ID. Lower `rate_limit` in the provider block (default {DEFAULT_RATE_LIMIT}) if other runs share the account, or raise `max_retries` (default {DEFAULT_MAX_RETRIES}) to wait longer."
+        )),
         FetchError::Download(DownloadError::TooLarge { limit, .. }) => Some(format!(
             "If a file this large is expected, raise max_content_bytes in the provider block (now {limit}, default {DEFAULT_MAX_CONTENT_BYTES})."
         )),
@@ -69,4 +103,19 @@ fn advice(e: &FetchError) -> Option<String> {
         )),
         _ => None,
     }
+}
+
+/// How many characters of a user-given id a diagnostic repeats.
+const SHOWN_ID_CHARS: usize = 64;
+
+/// A user-given id as a diagnostic shows it: quoted, and cut after
+/// [`SHOWN_ID_CHARS`] characters (a 10,000-character value is not worth
+/// printing, let alone twice).
+pub fn shown_id(id: &str) -> String {
+    let count = id.chars().count();
+    if count <= SHOWN_ID_CHARS {
+        return format!("{id:?}");
+    }
+    let head: String = id.chars().take(SHOWN_ID_CHARS).collect();
+    format!("{head:?}… ({count} characters)")
 }

@@ -89,7 +89,8 @@ impl DataSource for FlowJson {
             Diagnostics::from(Diagnostic::error(
                 "Flow JSON Is Not Text",
                 format!(
-                    "The Flow JSON file of flow_id {flow_id:?} is not valid UTF-8 (first bad byte at offset {}). CAMS should only store JSON documents; check the file uploaded with UpdateFlowJSONAsset.",
+                    "The Flow JSON file of flow_id {} is not valid UTF-8 (first bad byte at offset {}). CAMS should only store JSON documents; check the file uploaded with UpdateFlowJSONAsset.",
+                    errors::shown_id(&flow_id),
                     e.utf8_error().valid_up_to()
                 ),
             ))
@@ -98,7 +99,8 @@ impl DataSource for FlowJson {
             Diagnostics::from(Diagnostic::error(
                 "Flow JSON Is Not Valid JSON",
                 format!(
-                    "The Flow JSON file of flow_id {flow_id:?} ({} bytes, RequestId {}) is not valid JSON: {e}. Fix the document in CAMS (UpdateFlowJSONAsset) and run Terraform again.",
+                    "The Flow JSON file of flow_id {} ({} bytes, RequestId {}) is not valid JSON: {e}. Fix the document in CAMS (UpdateFlowJSONAsset) and run Terraform again.",
+                    errors::shown_id(&flow_id),
                     content.len(),
                     request_id
                 ),

@@ -6,6 +6,7 @@
 //! * [`errors`]: client errors as diagnostics.
 
 pub mod config;
+pub mod credential_errors;
 pub mod errors;
 pub mod flow_json;
 pub mod flow_summary;
@@ -79,12 +80,8 @@ impl Provider for CamsProvider {
                 e.without_url().to_string(),
             ))
         })?;
-        let creds = credentials::resolve(&settings.credentials, &SystemEnv, http.clone()).map_err(|e| {
-            Diagnostics::from(Diagnostic::error(
-                "Missing Alibaba Cloud Credentials",
-                format!("{e}\n\nSet access_key and secret_key in the provider block, or the ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET environment variables, or a profile of the Alibaba Cloud CLI."),
-            ))
-        })?;
+        let creds = credentials::resolve(&settings.credentials, &SystemEnv, http.clone())
+            .map_err(|e| Diagnostics::from(credential_errors::diagnostic(&e, Some(config))))?;
         let client = CamsClient::with_http(client_config, creds, http).map_err(|e| {
             Diagnostics::from(Diagnostic::error(
                 "Invalid Provider Configuration",

@@ -3,7 +3,10 @@
 //! Order (first match wins, each tier checked completely before the next):
 //!
 //! 1. explicit configuration: `access_key` + `secret_key` (+ `security_token`),
-//!    else `ecs_role_name`;
+//!    else `ecs_role_name`, else an explicitly named `profile` or
+//!    `shared_credentials_file` (which then must exist: an explicit setting is
+//!    never skipped in favour of the environment). Two of these at once are a
+//!    conflict, reported as such;
 //! 2. environment: `ALIBABA_CLOUD_ACCESS_KEY_ID` + `ALIBABA_CLOUD_ACCESS_KEY_SECRET`
 //!    (+ `ALIBABA_CLOUD_SECURITY_TOKEN`), then the deprecated
 //!    `ALICLOUD_ACCESS_KEY` + `ALICLOUD_SECRET_KEY` (+ `ALICLOUD_SECURITY_TOKEN`),
@@ -35,8 +38,8 @@ use super::ecs::EcsRoleProvider;
 use super::endpoint::{ecs_metadata_endpoint, sts_endpoint, DEFAULT_STS_REGION};
 use super::env::Env;
 use super::sts::{
-    validate_duration, validate_session_name, AssumeRoleParams, AssumeRoleProvider,
-    DEFAULT_DURATION_SECONDS, DEFAULT_SESSION_NAME,
+    validate_duration, validate_policy, validate_session_name, AssumeRoleParams,
+    AssumeRoleProvider, DEFAULT_DURATION_SECONDS, DEFAULT_SESSION_NAME,
 };
 use super::{Credentials, CredentialsError, CredentialsProvider, Secret, StaticCredentials};
 
@@ -98,8 +101,8 @@ pub fn resolve(
                 Some(base) => base,
                 None => {
                     looked_in.push(
-                        "ECS RAM role (not configured: set ecs_role_name, ALIBABA_CLOUD_ECS_METADATA, \
-                         ALICLOUD_ECS_ROLE_NAME or use an EcsRamRole profile)"
+                        "ECS RAM role (not configured: neither ALIBABA_CLOUD_ECS_METADATA nor \
+                         ALICLOUD_ECS_ROLE_NAME is set, and no EcsRamRole profile is used)"
                             .to_string(),
                     );
                     if configured_role.is_some() {
@@ -194,6 +197,12 @@ impl Resolver<'_> {
         let secret = non_empty_secret(config.secret_key.as_ref());
         let token = non_empty_secret(config.security_token.as_ref());
         match (id, secret) {
+            (Some(_), Some(_)) if self.explicit_profile_setting().is_some() => {
+                return Err(CredentialsError::Conflict {
+                    first: "access_key and secret_key".into(),
+                    second: self.explicit_profile_setting().unwrap_or("profile").into(),
+                })
+            }
             (Some(id), Some(secret)) => {
                 let source = if token.is_some() {
                     "provider configuration (access_key, secret_key, security_token)"
@@ -219,10 +228,39 @@ impl Resolver<'_> {
                 looked_in.push("provider configuration access_key/secret_key (not set)".into())
             }
         }
-        if let Some(role) = non_empty(config.ecs_role_name.as_deref()) {
+        let ecs_role = non_empty(config.ecs_role_name.as_deref());
+        if let (Some(_), Some(profile_setting)) = (&ecs_role, self.explicit_profile_setting()) {
+            return Err(CredentialsError::Conflict {
+                first: "ecs_role_name".into(),
+                second: profile_setting.into(),
+            });
+        }
+        if let Some(role) = ecs_role {
             return Ok(Some(Base::plain(self.ecs_provider(Some(role))?)));
         }
+        if self.explicit_profile_setting().is_some() {
+            // Named explicitly, so it is required: profile_base errors
+            // rather than returning None.
+            return self.profile_base(looked_in);
+        }
         Ok(None)
+    }
+
+    /// The profile setting given explicitly (not from the environment), if
+    /// any: `profile` first, then `shared_credentials_file`.
+    fn explicit_profile_setting(&self) -> Option<&'static str> {
+        if non_empty(self.config.profile.as_deref()).is_some() {
+            Some("profile")
+        } else if self
+            .config
+            .shared_credentials_file
+            .as_ref()
+            .is_some_and(|p| !p.as_os_str().is_empty())
+        {
+            Some("shared_credentials_file")
+        } else {
+            None
+        }
     }
 
     /// Tier 2: environment variables.
@@ -278,7 +316,32 @@ impl Resolver<'_> {
             }
         }
     }
+}
 
+/// A setting that is present but ignored, which the caller should show the
+/// user (a Terraform warning). It names variables, never their values.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IgnoredSetting {
+    pub used: &'static str,
+    pub ignored: &'static str,
+}
+
+/// Both environment families set with different AccessKey IDs: the first
+/// family wins (see the module docs), the other is ignored. `None` when
+/// that does not apply.
+pub fn conflicting_env_families(env: &dyn Env) -> Option<IgnoredSetting> {
+    let value = |name: &str| non_empty(env.var(name).as_deref());
+    let [current, older] = &ENV_KEY_FAMILIES;
+    let current_id = value(current.id)?;
+    value(current.secret)?;
+    let older_id = value(older.id)?;
+    (current_id != older_id).then_some(IgnoredSetting {
+        used: current.id,
+        ignored: older.id,
+    })
+}
+
+impl Resolver<'_> {
     /// Tier 3: a profile of the CLI config file.
     fn profile_base(&self, looked_in: &mut Vec<String>) -> Result<Option<Base>, CredentialsError> {
         let name_setting = match non_empty(self.config.profile.as_deref()) {
@@ -497,11 +560,17 @@ impl Resolver<'_> {
                 None => DEFAULT_DURATION_SECONDS,
             },
         };
+        let policy = non_empty(block.policy.as_deref());
+        if let Some(policy) = &policy {
+            // Refused here, before any request: STS would only say
+            // "InvalidParameter.PolicyGrammar" after a round trip.
+            validate_policy(policy, "assume_role.policy")?;
+        }
         Ok(Some(AssumeRoleParams {
             role_arn,
             session_name,
             duration_seconds,
-            policy: non_empty(block.policy.as_deref()),
+            policy,
             external_id: non_empty(block.external_id.as_deref()),
         }))
     }

@@ -33,7 +33,7 @@ mod env;
 mod http_body;
 pub mod sts;
 
-pub use chain::resolve;
+pub use chain::{conflicting_env_families, resolve, IgnoredSetting};
 pub use cli_config::{parse_cli_config, CliConfig, CliConfigError, CliProfile, ProfileMode};
 pub use config::{AssumeRoleConfig, CredentialsConfig};
 pub use ecs::EcsRoleProvider;
@@ -119,6 +119,14 @@ pub enum CredentialsError {
     NotFound { looked_in: Vec<String> },
     #[error("{0}")]
     Invalid(String),
+    /// A setting has a value that cannot work. `setting` names it as the
+    /// caller spelt it (`assume_role.session_name`, a profile field, an
+    /// environment variable).
+    #[error("{setting} {message}")]
+    InvalidSetting { setting: String, message: String },
+    /// Two settings that each choose the credentials are both set.
+    #[error("{first} and {second} are both set, and each chooses the credentials; set only one")]
+    Conflict { first: String, second: String },
     /// One half of a pair (access key id / secret) is set, the other is not.
     #[error("{present} is set but {missing} is not; set both or neither")]
     IncompletePair { present: String, missing: String },

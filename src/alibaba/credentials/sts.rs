@@ -52,9 +52,27 @@ impl AssumeRoleParams {
 pub fn validate_duration(seconds: u64, setting: &str) -> Result<u32, CredentialsError> {
     match u32::try_from(seconds) {
         Ok(s) if (MIN_DURATION_SECONDS..=MAX_DURATION_SECONDS).contains(&s) => Ok(s),
-        _ => Err(CredentialsError::Invalid(format!(
-            "{setting} must be between {MIN_DURATION_SECONDS} and {MAX_DURATION_SECONDS} seconds, got {seconds}"
-        ))),
+        _ => Err(CredentialsError::InvalidSetting {
+            setting: setting.to_owned(),
+            message: format!(
+                "must be between {MIN_DURATION_SECONDS} and {MAX_DURATION_SECONDS} seconds, got {seconds}"
+            ),
+        }),
+    }
+}
+
+/// Checks a `Policy`: STS wants a JSON policy document (an object).
+pub fn validate_policy(policy: &str, setting: &str) -> Result<(), CredentialsError> {
+    match serde_json::from_str::<Value>(policy) {
+        Ok(Value::Object(_)) => Ok(()),
+        Ok(_) => Err(CredentialsError::InvalidSetting {
+            setting: setting.to_owned(),
+            message: "is JSON but not a policy document (a JSON object with \"Version\" and \"Statement\")".to_owned(),
+        }),
+        Err(e) => Err(CredentialsError::InvalidSetting {
+            setting: setting.to_owned(),
+            message: format!("is not valid JSON ({e})"),
+        }),
     }
 }
 
@@ -64,10 +82,12 @@ pub fn validate_session_name(name: &str, setting: &str) -> Result<(), Credential
     if (2..=64).contains(&name.len()) && name.chars().all(allowed) {
         Ok(())
     } else {
-        Err(CredentialsError::Invalid(format!(
-            "{setting} {name:?} is not a valid session name \
-             (2 to 64 characters from A-Z a-z 0-9 . @ _ -)"
-        )))
+        Err(CredentialsError::InvalidSetting {
+            setting: setting.to_owned(),
+            message: format!(
+                "{name:?} is not a valid session name (2 to 64 characters from A-Z a-z 0-9 . @ _ -)"
+            ),
+        })
     }
 }
 

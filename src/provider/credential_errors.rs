@@ -1,0 +1,129 @@
+//! Credential failures as diagnostics: one summary per cause, the attribute
+//! of the provider block that caused it (when the user set it there), and
+//! advice for that cause naming the provider's own arguments and the
+//! documented environment variables.
+
+use crate::alibaba::credentials::CredentialsError;
+use crate::plugin::{Attr, AttributePath, Config, Diagnostic};
+
+/// The diagnostic for a credentials failure. `block` is the provider block,
+/// to point at the argument the user wrote; `None` where the failure shows
+/// in a resource or data source (credentials are fetched lazily), whose
+/// block has no such argument to point at.
+pub fn diagnostic(e: &CredentialsError, block: Option<&Config>) -> Diagnostic {
+    let set_in_block = |name: &str| {
+        block.is_some_and(
+            |block| matches!(block.string(name), Ok(Attr::Known(v)) if !v.trim().is_empty()),
+        )
+    };
+    let path_if_set = |name: &str| set_in_block(name).then(|| AttributePath::root(name));
+    let profile_path = || path_if_set("profile").or_else(|| path_if_set("shared_credentials_file"));
+    let file_path = || path_if_set("shared_credentials_file").or_else(|| path_if_set("profile"));
+
+    let (summary, path, advice): (&str, Option<AttributePath>, String) = match e {
+        CredentialsError::NotFound { .. } => (
+            "Missing Alibaba Cloud Credentials",
+            None,
+            "Set `access_key` and `secret_key` in the provider block, or the environment variables `ALIBABA_CLOUD_ACCESS_KEY_ID` and `ALIBABA_CLOUD_ACCESS_KEY_SECRET`, or name a profile of the Alibaba Cloud CLI with `profile` (or `ALIBABA_CLOUD_PROFILE`).".into(),
+        ),
+        CredentialsError::IncompletePair { present, missing } => {
+            let in_block = |name: &str| ["access_key", "secret_key", "security_token"].contains(&name);
+            let advice = if in_block(present) {
+                format!("The environment's access key pair is used only when the provider block sets neither `access_key` nor `secret_key`. Set {} in the provider block too (from a variable, not in plain text), or remove `{present}` from it.", backticked_list(missing))
+            } else {
+                format!("Set {} as well, or unset `{present}`.", backticked_list(missing))
+            };
+            (
+                "Incomplete Access Key Pair",
+                in_block(present).then(|| AttributePath::root(present.as_str())),
+                advice,
+            )
+        }
+        CredentialsError::ConfigFileUnreadable { .. } => (
+            "Cannot Read the Credentials File",
+            file_path(),
+            "Point `shared_credentials_file` (or `ALIBABA_CLOUD_CREDENTIALS_FILE`) at an existing Alibaba Cloud CLI configuration file, or remove it to use `~/.aliyun/config.json`.".into(),
+        ),
+        CredentialsError::ConfigFileTooLarge { .. } => (
+            "Credentials File Too Large",
+            file_path(),
+            "`shared_credentials_file` must name an Alibaba Cloud CLI configuration file (a small JSON file written by `aliyun configure`), not a device or a large file.".into(),
+        ),
+        CredentialsError::ConfigFileInvalid { .. } => (
+            "Invalid Credentials File",
+            file_path(),
+            "The file must be JSON in the format `aliyun configure` writes (`{\"current\": ..., \"profiles\": [...]}`). Fix it, or point `shared_credentials_file` at the right file.".into(),
+        ),
+        CredentialsError::ProfileNotFound { .. } => (
+            "Profile Not Found",
+            profile_path(),
+            "Set `profile` (or `ALIBABA_CLOUD_PROFILE`) to one of the profiles listed, or create the profile with `aliyun configure --profile NAME`.".into(),
+        ),
+        CredentialsError::UnsupportedProfileMode { .. } => (
+            "Unsupported Profile Mode",
+            profile_path(),
+            "Choose a profile in mode AK, StsToken, RamRoleArn or EcsRamRole with `profile`, or set `access_key` and `secret_key`.".into(),
+        ),
+        CredentialsError::InvalidProfile { .. } => (
+            "Invalid Profile",
+            profile_path(),
+            "Complete the profile with `aliyun configure --profile NAME`, or choose another one with `profile`.".into(),
+        ),
+        CredentialsError::InvalidSetting { setting, .. } => match setting.strip_prefix("assume_role.") {
+            Some(field) => (
+                "Invalid Provider Argument",
+                Some(AttributePath::root("assume_role").index(0).attribute(field)),
+                format!("Correct `{setting}` in the provider block."),
+            ),
+            None if setting.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_') => (
+                "Invalid Environment Variable",
+                None,
+                format!("Correct or unset the environment variable `{setting}`."),
+            ),
+            None => (
+                "Invalid Credentials Setting",
+                profile_path(),
+                "Correct the setting in the Alibaba Cloud CLI profile named by `profile`.".into(),
+            ),
+        },
+        CredentialsError::Conflict { second, .. } => (
+            "Conflicting Credential Settings",
+            path_if_set(second),
+            "Keep only one way of choosing credentials in the provider block.".into(),
+        ),
+        CredentialsError::Invalid(_) => (
+            "Invalid Credentials Configuration",
+            None,
+            "Correct the provider block or the environment as the message says.".into(),
+        ),
+        CredentialsError::Sts { .. } => (
+            "Cannot Assume the RAM Role",
+            Some(AttributePath::root("assume_role")),
+            "Check `assume_role.role_arn` and the role's trust policy, and that the base credentials may call sts:AssumeRole. `sts_endpoint` changes where STS is reached.".into(),
+        ),
+        CredentialsError::EcsRole { .. } => (
+            "Cannot Get ECS RAM Role Credentials",
+            None,
+            "Check that the RAM role named by `ALIBABA_CLOUD_ECS_METADATA` (or the EcsRamRole profile) is attached to this ECS instance.".into(),
+        ),
+        CredentialsError::Transport { .. } | CredentialsError::InvalidResponse { .. } => (
+            "Cannot Get Alibaba Cloud Credentials",
+            None,
+            "The credentials service could not be reached or answered unexpectedly; check the network and `sts_endpoint`, then run again.".into(),
+        ),
+    };
+    let d = Diagnostic::error(summary, format!("{e}\n\n{advice}"));
+    match path.filter(|_| block.is_some()) {
+        Some(path) => d.at(path),
+        None => d,
+    }
+}
+
+/// `a`, or `a` and `b` for a list written "a and b".
+fn backticked_list(names: &str) -> String {
+    names
+        .split(" and ")
+        .map(|n| format!("`{}`", n.trim()))
+        .collect::<Vec<_>>()
+        .join(" and ")
+}
