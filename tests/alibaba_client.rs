@@ -732,7 +732,10 @@ async fn the_time_budget_bounds_retries() {
             ..
         }
     ));
-    assert!(err.to_string().contains("5 requests per second"), "{err}");
+    assert!(
+        err.to_string().contains("throttling these credentials"),
+        "{err}"
+    );
 }
 
 #[tokio::test]

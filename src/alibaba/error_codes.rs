@@ -65,7 +65,7 @@ pub fn hint_for_code(code: &str) -> Option<&'static str> {
             "the RAM user or role behind these credentials is not allowed to call this action; grant it the RAM action cams:GetFlowJSONAssest"
         }
         "Unknown.ResourceOwnerId" => {
-            "CAMS does not know the account that owns these credentials (or the cust_space_id does not belong to it); check that the AccessKey belongs to the account with the CAMS instance and that cust_space_id is right"
+            "CAMS does not know the account that owns these credentials (or the CustSpaceId does not belong to it); check that the AccessKey belongs to the account with the CAMS instance and that the CustSpaceId is right"
         }
         "System.LimitControl" | "Rejected.Throttling" => THROTTLING_HINT,
         "SignatureDoesNotMatch" => {
@@ -103,7 +103,9 @@ pub fn hint_for_code(code: &str) -> Option<&'static str> {
     Some(hint)
 }
 
-const THROTTLING_HINT: &str = "CAMS is throttling these credentials (GetFlowJSONAssest allows 5 requests per second per account); lower rate_limit_per_second or Terraform's -parallelism, and check for other clients using the same account";
+/// What happened, not what to change: the provider layer names its own
+/// arguments in its advice.
+const THROTTLING_HINT: &str = "CAMS is throttling these credentials: the account's per-second limit for this operation was exceeded, by this client or by others using the same account";
 
 fn hint_for_family(code: &str) -> Option<&'static str> {
     if is_throttling_code(code) {
@@ -111,7 +113,7 @@ fn hint_for_family(code: &str) -> Option<&'static str> {
     } else if in_family(code, "InvalidSecurityToken") {
         Some("the STS SecurityToken is expired, malformed or does not belong to this AccessKeyId; obtain fresh temporary credentials")
     } else if in_family(code, "MissingParameter") || in_family(code, "InvalidParameter") {
-        Some("CAMS rejected a request parameter; check flow_id and cust_space_id")
+        Some("CAMS rejected a request parameter; check the FlowId and CustSpaceId sent")
     } else if in_family(code, "Forbidden") {
         Some("access was denied; check the RAM permissions of these credentials")
     } else {
@@ -139,7 +141,7 @@ mod tests {
             );
             assert!(hint_for_code(code)
                 .unwrap()
-                .contains("5 requests per second"));
+                .contains("throttling these credentials"));
         }
         assert_eq!(retry_class(429, None), RetryClass::Throttled);
         assert_eq!(retry_class(429, Some("Whatever")), RetryClass::Throttled);

@@ -326,3 +326,113 @@ pub fn settings(
         Ok(settings)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plugin::AttributePath;
+    use crate::provider::test_support::{provider_block, text};
+
+    fn errors_at(config: &Config) -> Vec<(String, Option<AttributePath>)> {
+        validate(config)
+            .into_iter()
+            .filter(|d| d.is_error())
+            .map(|d| (d.summary, d.attribute))
+            .collect()
+    }
+
+    fn role_path(field: &str) -> Option<AttributePath> {
+        Some(AttributePath::root("assume_role").index(0).attribute(field))
+    }
+
+    #[test]
+    fn an_empty_role_arn_is_refused_at_its_path() {
+        let config = provider_block(&[], Some(&[("role_arn", text(""))]));
+        assert_eq!(
+            errors_at(&config),
+            [("Empty Role ARN".to_owned(), role_path("role_arn"))]
+        );
+    }
+
+    #[test]
+    fn session_name_and_policy_are_checked_at_validate() {
+        let config = provider_block(
+            &[],
+            Some(&[
+                ("role_arn", text("acs:ram::1:role/r")),
+                ("session_name", text("a")),
+                ("policy", text("{not json")),
+            ]),
+        );
+        assert_eq!(
+            errors_at(&config),
+            [
+                (
+                    "Invalid Role Session Name".to_owned(),
+                    role_path("session_name")
+                ),
+                ("Invalid Role Policy".to_owned(), role_path("policy")),
+            ]
+        );
+        let good = provider_block(
+            &[],
+            Some(&[
+                ("role_arn", text("acs:ram::1:role/r")),
+                ("session_name", text("ci.run@1")),
+                ("policy", text(r#"{"Version":"1","Statement":[]}"#)),
+            ]),
+        );
+        assert!(errors_at(&good).is_empty());
+    }
+
+    #[test]
+    fn half_a_key_pair_in_the_block_and_keys_with_a_profile_are_refused() {
+        let half = provider_block(&[("access_key", text("id"))], None);
+        assert_eq!(
+            errors_at(&half),
+            [(
+                "Incomplete Access Key Pair".to_owned(),
+                Some(AttributePath::root("access_key"))
+            )]
+        );
+        let both = provider_block(
+            &[
+                ("access_key", text("id")),
+                ("secret_key", text("s")),
+                ("profile", text("p")),
+            ],
+            None,
+        );
+        assert_eq!(
+            errors_at(&both),
+            [(
+                "Conflicting Credential Settings".to_owned(),
+                Some(AttributePath::root("profile"))
+            )]
+        );
+    }
+
+    #[test]
+    fn plain_http_to_a_remote_host_is_called_insecure_and_each_endpoint_has_its_own_example() {
+        let config = provider_block(
+            &[
+                ("endpoint", text("http://example.com")),
+                ("sts_endpoint", text("http://example.com")),
+            ],
+            None,
+        );
+        let diags: Vec<Diagnostic> = validate(&config).into_iter().collect();
+        assert_eq!(diags.len(), 2);
+        assert!(diags.iter().all(|d| d.summary == "Insecure Endpoint"));
+        assert!(
+            diags[0].detail.contains("cams.ap-southeast-1"),
+            "{}",
+            diags[0].detail
+        );
+        assert!(
+            diags[1].detail.contains("sts.ap-southeast-1"),
+            "{}",
+            diags[1].detail
+        );
+    }
+}

@@ -12,6 +12,11 @@ pub mod flow_json;
 pub mod flow_summary;
 pub mod schema;
 
+#[cfg(test)]
+mod advice_names;
+#[cfg(test)]
+mod test_support;
+
 use std::num::NonZeroU32;
 use std::sync::Arc;
 

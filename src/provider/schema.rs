@@ -13,7 +13,7 @@ pub const DEFAULT_REQUEST_TIMEOUT_SECONDS: u64 = 60;
 pub fn provider_schema() -> Schema {
     Schema::new(
         Block::new(
-            "The `cams` provider reads WhatsApp Flow definitions from Alibaba Cloud Chat App Message Service (CAMS). Every argument is optional; credentials are looked up in the usual Alibaba Cloud places when not given.",
+            "The `cams` provider reads WhatsApp Flow definitions from Alibaba Cloud Chat App Message Service (CAMS). Every argument is optional; credentials are looked up in the usual Alibaba Cloud places when not given. Without access keys anywhere, an ECS RAM role named by `ALIBABA_CLOUD_ECS_METADATA` (or `ALICLOUD_ECS_ROLE_NAME`) is used through the instance metadata service. Without an `assume_role` block, `ALIBABA_CLOUD_ROLE_ARN` (or `ALICLOUD_ASSUME_ROLE_ARN`) names a role to assume.",
         )
         .attribute(Attribute::optional(
             "access_key",
@@ -97,12 +97,12 @@ pub fn provider_schema() -> Schema {
                 .attribute(Attribute::optional(
                     "session_name",
                     Type::String,
-                    "Role session name (2-64 characters of `A-Za-z0-9.@_-`). Defaults to `terraform`.",
+                    "Role session name (2-64 characters of `A-Za-z0-9.@_-`). Falls back to `ALIBABA_CLOUD_ROLE_SESSION_NAME`, then `ALICLOUD_ASSUME_ROLE_SESSION_NAME`, then `terraform`.",
                 ))
                 .attribute(Attribute::optional(
                     "session_expiration",
                     Type::Number,
-                    "Lifetime of the temporary credentials in seconds, 900 to 43200. Defaults to 3600.",
+                    "Lifetime of the temporary credentials in seconds, 900 to 43200. Falls back to `ALICLOUD_ASSUME_ROLE_SESSION_EXPIRATION`, then 3600.",
                 ))
                 .attribute(Attribute::optional(
                     "policy",

@@ -1,0 +1,90 @@
+//! Values for the provider's unit tests, built the way Terraform sends them.
+
+use crate::plugin::value::Value;
+use crate::plugin::Config;
+
+pub fn object(pairs: &[(&str, Value)]) -> Value {
+    Value::Object(
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), v.clone()))
+            .collect(),
+    )
+}
+
+pub fn text(s: &str) -> Value {
+    Value::String(s.to_owned())
+}
+
+/// A provider block with every argument null except `set`, and an
+/// `assume_role` block when `role` is given.
+pub fn provider_block(set: &[(&str, Value)], role: Option<&[(&str, Value)]>) -> Config {
+    let mut attrs: Vec<(&str, Value)> = [
+        "access_key",
+        "secret_key",
+        "security_token",
+        "region",
+        "endpoint",
+        "sts_endpoint",
+        "profile",
+        "shared_credentials_file",
+        "cust_space_id",
+        "max_retries",
+        "rate_limit",
+        "max_content_bytes",
+        "request_timeout",
+    ]
+    .iter()
+    .map(|name| (*name, Value::Null))
+    .collect();
+    for (name, value) in set {
+        match attrs.iter_mut().find(|(n, _)| n == name) {
+            Some(slot) => slot.1 = value.clone(),
+            None => attrs.push((name, value.clone())),
+        }
+    }
+    let roles = match role {
+        Some(role) => {
+            let mut fields: Vec<(&str, Value)> = [
+                "role_arn",
+                "session_name",
+                "session_expiration",
+                "policy",
+                "external_id",
+            ]
+            .iter()
+            .map(|name| (*name, Value::Null))
+            .collect();
+            for (name, value) in role {
+                if let Some(slot) = fields.iter_mut().find(|(n, _)| n == name) {
+                    slot.1 = value.clone();
+                }
+            }
+            vec![object(&fields)]
+        }
+        None => Vec::new(),
+    };
+    attrs.push(("assume_role", Value::List(roles)));
+    Config::new(object(&attrs))
+}
+
+/// A provider block that sets every string argument, most of them wrongly,
+/// so that validation and credential diagnostics take every branch that
+/// points at an argument.
+pub fn full_block() -> Config {
+    provider_block(
+        &[
+            ("access_key", text("id")),
+            ("region", text("AP SOUTH")),
+            ("endpoint", text("http://example.com")),
+            ("sts_endpoint", text("ftp://sts")),
+            ("profile", text("p")),
+            ("shared_credentials_file", text("/f")),
+        ],
+        Some(&[
+            ("role_arn", text("")),
+            ("session_name", text("a")),
+            ("policy", text("{not json")),
+        ]),
+    )
+}
