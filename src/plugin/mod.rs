@@ -12,6 +12,7 @@ pub mod diagnostics;
 pub mod go_plugin;
 pub mod handshake;
 pub mod logging;
+mod parent;
 pub mod proto;
 pub mod provider;
 mod rpc_log;
@@ -42,13 +43,15 @@ pub fn run(provider: Arc<dyn Provider>, mode: Mode) -> ExitCode {
     }
     logging::init_from_env();
     install_panic_logger();
+    // Messages name the binary as users see it in Terraform's output.
+    let name = format!("terraform-provider-{}", provider.type_name());
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
     {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("terraform-provider: cannot start the async runtime: {e}");
+            eprintln!("{name}: cannot start the async runtime: {e}");
             return ExitCode::from(1);
         }
     };
@@ -61,7 +64,7 @@ pub fn run(provider: Arc<dyn Provider>, mode: Mode) -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             tracing::error!(target: "provider", error = %e, "provider server failed");
-            eprintln!("terraform-provider: {e}");
+            eprintln!("{name}: {e}");
             ExitCode::from(1)
         }
     }

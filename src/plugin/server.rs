@@ -23,7 +23,7 @@ use super::go_plugin::{Broker, Controller, Stdio};
 use super::proto::go_plugin::{grpc_broker_server, grpc_controller_server, grpc_stdio_server};
 use super::proto::{tfplugin5, tfplugin6};
 use super::runtime::ProviderServer;
-use super::{handshake, tls, v5, v6};
+use super::{handshake, parent, tls, v5, v6};
 
 /// terraform-plugin-go's limit; tonic's default (4 MiB) is too small for
 /// large states.
@@ -35,7 +35,7 @@ const TLS_HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 const SHUTDOWN_FLUSH_GRACE: Duration = Duration::from_micros(300);
 
 /// How the plugin was started.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Mode {
     /// Started by Terraform: cookie checked, handshake line on stdout,
     /// AutoMTLS when `PLUGIN_CLIENT_CERT` is set.
@@ -243,9 +243,22 @@ pub async fn serve(server: Arc<ProviderServer>, mode: Mode) -> Result<(), ServeE
     tracing::info!(target: "provider", tf_proto_version = protocol, "provider started");
 
     let debug = matches!(mode, Mode::Debug { .. });
+    // In debug mode the parent is the user's shell, not a host.
+    let parent_gone = async {
+        if debug {
+            std::future::pending().await
+        } else {
+            parent::exited().await
+        }
+    };
+    tokio::pin!(parent_gone);
     loop {
         tokio::select! {
             _ = shutdown.cancelled() => break,
+            parent = &mut parent_gone => {
+                tracing::warn!(target: "provider", parent, "the process that started the provider has exited without shutting it down; exiting");
+                break;
+            }
             _ = sigterm.recv() => break,
             _ = sigint.recv() => {
                 if debug {

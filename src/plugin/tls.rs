@@ -21,6 +21,8 @@ use rustls::{DigitallySignedStruct, DistinguishedName, SignatureScheme};
 /// Why TLS could not be set up.
 #[derive(Debug, thiserror::Error)]
 pub enum TlsError {
+    #[error("PLUGIN_CLIENT_CERT holds PEM, but not a valid X.509 certificate ({0}); Terraform sets this variable itself, so check what set it")]
+    InvalidClientCert(String),
     #[error("PLUGIN_CLIENT_CERT does not hold a PEM certificate")]
     BadClientCert,
     #[error("could not generate the server certificate: {0}")]
@@ -66,7 +68,13 @@ pub fn generate_server_identity() -> Result<ServerIdentity, TlsError> {
 
 /// Reads the client certificate Terraform passes in `PLUGIN_CLIENT_CERT`.
 pub fn parse_client_cert(pem: &str) -> Result<CertificateDer<'static>, TlsError> {
-    CertificateDer::from_pem_slice(pem.as_bytes()).map_err(|_| TlsError::BadClientCert)
+    let der =
+        CertificateDer::from_pem_slice(pem.as_bytes()).map_err(|_| TlsError::BadClientCert)?;
+    // PEM armour around bytes that are no X.509 certificate would only show
+    // later, as every client refused; say so at start instead.
+    webpki::EndEntityCert::try_from(&der)
+        .map_err(|e| TlsError::InvalidClientCert(format!("{e:?}")))?;
+    Ok(der)
 }
 
 /// The rustls server configuration: our certificate, ALPN `h2` (grpc-go
@@ -177,5 +185,11 @@ mod tests {
     #[test]
     fn client_cert_must_be_pem() {
         assert!(parse_client_cert("not a cert").is_err());
+        let armoured_garbage =
+            "-----BEGIN CERTIFICATE-----\nAAECAwQFBgcICQ==\n-----END CERTIFICATE-----\n";
+        assert!(matches!(
+            parse_client_cert(armoured_garbage),
+            Err(TlsError::InvalidClientCert(_))
+        ));
     }
 }
