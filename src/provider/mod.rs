@@ -8,6 +8,7 @@
 pub mod config;
 pub mod errors;
 pub mod flow_json;
+pub mod flow_rules;
 pub mod flow_summary;
 pub mod schema;
 

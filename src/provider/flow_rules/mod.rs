@@ -1,0 +1,177 @@
+//! Offline validation of a WhatsApp Flow JSON document: the static rules
+//! Meta applies when a flow is published ("WhatsApp Flows — Error Codes /
+//! Static validation errors", the Flows changelog; see §4 of the project's
+//! Flow lifecycle notes), checked before anything is sent to CAMS.
+//!
+//! Pure: knows nothing of Terraform or Alibaba. [`check`] reports invalid
+//! JSON text as a [`SyntaxError`], and otherwise every rule violation as a
+//! [`Problem`] naming its JSON pointer and its [`Rule`]. How severe a problem
+//! is (an error for a flow to be published, a warning for a draft) is the
+//! caller's choice.
+//!
+//! One file per group of rules:
+//! * [`document`]: size, top-level properties, versions.
+//! * [`screens`]: the screen list, ids, `terminal` and `success`.
+//! * [`routing`]: the `routing_model` graph.
+//! * [`components`]: each screen's component tree (counts, names, Footer).
+//! * [`actions`]: actions and `${form.…}` / `${data.…}` references.
+//!
+//! Choices made where Meta's rules are not exact are written on the rule
+//! they concern (see [`Rule`]) and each has a test.
+
+mod actions;
+mod components;
+mod document;
+#[cfg(test)]
+mod fixtures;
+mod json;
+mod routing;
+mod rule;
+mod screens;
+
+use std::fmt;
+
+pub use rule::Rule;
+
+/// The largest document the rules accept, in bytes: 10 MB as AWS End User
+/// Messaging states for the same Meta feature. Read as 10 MiB: if Meta
+/// means the smaller decimal figure, a flow between the two passes here and
+/// fails at publishing, which is better than refusing one Meta accepts.
+pub const MAX_DOCUMENT_BYTES: usize = 10 * 1024 * 1024;
+
+/// One rule violation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    /// RFC 6901 pointer to the offending value (`~` as `~0`, `/` as `~1`);
+    /// "" is the whole document. A problem about something missing points
+    /// at the value that should hold it.
+    pub pointer: String,
+    pub rule: Rule,
+    /// One sentence naming the offending value (shortened when long).
+    pub message: String,
+}
+
+/// Shown as `POINTER: message`; the whole document's empty pointer is
+/// shown as `(document)`, since a bare `: message` reads as a mistake and
+/// `/` is the pointer of the key "".
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let pointer = if self.pointer.is_empty() {
+            "(document)"
+        } else {
+            &self.pointer
+        };
+        write!(f, "{pointer}: {}", self.message)
+    }
+}
+
+/// The text is not JSON. `line` and `column` are 1-based as serde_json
+/// counts them (the column counts bytes, not characters).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("invalid JSON at line {line}, column {column}: {message}")]
+pub struct SyntaxError {
+    pub line: usize,
+    pub column: usize,
+    /// serde_json's message, without its position.
+    pub message: String,
+}
+
+impl From<serde_json::Error> for SyntaxError {
+    fn from(e: serde_json::Error) -> Self {
+        let (line, column) = (e.line(), e.column());
+        let full = e.to_string();
+        let suffix = format!(" at line {line} column {column}");
+        let message = full.strip_suffix(&suffix).unwrap_or(&full).to_string();
+        SyntaxError {
+            line,
+            column,
+            message,
+        }
+    }
+}
+
+/// Checks a Flow JSON document against every rule. The problems come in
+/// document order (by where the value they point at starts).
+pub fn check(text: &str) -> Result<Vec<Problem>, SyntaxError> {
+    let root = json::parse(text)?;
+    let mut report = Report::new(text);
+    document::check_size(text, &root, &mut report);
+    let Some(top) = document::check(&root, &mut report) else {
+        return Ok(report.into_problems());
+    };
+    let screens = screens::check(&top, &mut report);
+    let routes = routing::check(&top, &screens, &mut report);
+    let context = actions::Context {
+        screens: &screens,
+        routes: routes.as_ref(),
+        has_data_api_version: top.object.contains("data_api_version"),
+    };
+    for screen in &screens {
+        let contents = components::check(screen, &mut report);
+        actions::check(screen, &contents, &context, &mut report);
+    }
+    Ok(report.into_problems())
+}
+
+/// The problems found so far, each with the byte offset that orders it.
+pub(crate) struct Report<'a> {
+    document: &'a str,
+    found: Vec<(usize, Problem)>,
+}
+
+impl<'a> Report<'a> {
+    fn new(document: &'a str) -> Self {
+        Report {
+            document,
+            found: Vec::new(),
+        }
+    }
+
+    fn add(&mut self, at: &json::Node<'_>, rule: Rule, message: impl Into<String>) {
+        // Every node is a slice of the document, so the distance between
+        // the two starts is the node's offset.
+        let offset = (at.text().as_ptr() as usize).saturating_sub(self.document.as_ptr() as usize);
+        self.found.push((
+            offset,
+            Problem {
+                pointer: at.pointer().to_string(),
+                rule,
+                message: message.into(),
+            },
+        ));
+    }
+
+    fn into_problems(mut self) -> Vec<Problem> {
+        // Stable: problems about the same value keep the order found.
+        self.found.sort_by_key(|(offset, _)| *offset);
+        self.found.into_iter().map(|(_, p)| p).collect()
+    }
+}
+
+/// A user's value inside a message: quoted, escaped, and cut after 40
+/// characters so a pasted paragraph does not flood the output.
+fn quoted(value: &str) -> String {
+    const MAX_CHARS: usize = 40;
+    match value.char_indices().nth(MAX_CHARS) {
+        Some((cut, _)) => format!("{:?}…", &value[..cut]),
+        None => format!("{value:?}"),
+    }
+}
+
+/// "must be an object, not a string" for a value of the wrong JSON type.
+fn report_wrong_type(
+    report: &mut Report<'_>,
+    at: &json::Node<'_>,
+    what: &str,
+    expected: json::Kind,
+) {
+    report.add(
+        at,
+        Rule::WrongType,
+        format!(
+            "{what} must be {}, not {}.",
+            expected.article_name(),
+            at.kind().article_name()
+        ),
+    );
+}
