@@ -209,7 +209,8 @@ struct Reference<'t> {
     scope: Scope,
     /// The first name after the scope (`x` in `${data.x.y}`).
     name: &'t str,
-    /// The reference as written, up to the end of that name.
+    /// The reference as written, to its `}` (or to the end of the name
+    /// when it is not closed).
     text: &'t str,
 }
 
@@ -236,10 +237,15 @@ fn references(text: &str) -> Vec<Reference<'_>> {
             continue;
         }
         let name_end = name_start + name_len;
+        // Shown whole when it is closed (`${data.x.y}`), else up to the name.
+        let text_end = text[name_end..]
+            .find(['}', '$'])
+            .filter(|&i| text.as_bytes()[name_end + i] == b'}')
+            .map_or(name_end, |i| name_end + i + 1);
         found.push(Reference {
             scope,
             name: &text[name_start..name_end],
-            text: &text[start..name_end],
+            text: &text[start..text_end],
         });
         rest = name_end;
     }
@@ -258,14 +264,15 @@ mod tests {
     #[test]
     fn references_are_found_with_their_first_name() {
         let found = references(
-            "${form.a} and ${data.b_2.c} ${screen.X.form.y} ${form.} $form.z ${data.é}${form.last",
+            "${form.a} and ${data.b_2.c} ${screen.X.form.y} ${form.} $form.z ${data.é}${form.open ${form.last",
         );
         let names: Vec<(&str, &str)> = found.iter().map(|r| (r.name, r.text)).collect();
         assert_eq!(
             names,
             vec![
-                ("a", "${form.a"),
-                ("b_2", "${data.b_2"),
+                ("a", "${form.a}"),
+                ("b_2", "${data.b_2.c}"),
+                ("open", "${form.open"),
                 ("last", "${form.last")
             ]
         );
@@ -420,7 +427,7 @@ mod tests {
             )],
         );
         assert!(
-            messages(&doc)[0].contains(r#""${form.name""#),
+            messages(&doc)[0].contains(r#""${form.name}""#),
             "{:?}",
             messages(&doc)
         );

@@ -87,7 +87,7 @@ pub(super) fn check(screen: &Screen<'_>, report: &mut Report<'_>) -> Contents {
                 first_too_many,
                 Rule::TooManyComponents,
                 format!(
-                    "{} shows {} {kind} components; at most {limit} are allowed on a screen.",
+                    "{} shows {} {kind} components; a screen may show at most {limit}.",
                     capitalised(&screen.name()),
                     shown.len()
                 ),

@@ -175,3 +175,41 @@ fn report_wrong_type(
         ),
     );
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/flow_json");
+
+    fn fixture(name: &str) -> String {
+        std::fs::read_to_string(format!("{FIXTURES}/{name}")).unwrap()
+    }
+
+    fn lines(problems: &[Problem]) -> String {
+        problems
+            .iter()
+            .map(|p| format!("{} [{}]\n", p, p.rule))
+            .collect()
+    }
+
+    /// The examples the emulator serves and the quickstart publishes.
+    #[test]
+    fn the_example_flows_pass() {
+        for name in ["9267533281264300.json", "1000000000000001.json"] {
+            let text = std::fs::read_to_string(format!(
+                "{}/examples/flows/{name}",
+                env!("CARGO_MANIFEST_DIR")
+            ))
+            .unwrap();
+            let problems = check(&text).unwrap();
+            assert!(problems.is_empty(), "{name}:\n{}", lines(&problems));
+        }
+    }
+
+    #[test]
+    fn many_problems_in_document_order_with_their_messages() {
+        let problems = check(&fixture("many_problems.json")).unwrap();
+        assert_eq!(lines(&problems), fixture("many_problems.expected"));
+    }
+}

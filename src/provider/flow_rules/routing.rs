@@ -162,16 +162,20 @@ fn report_loops(graph: &[Vec<Edge>], screens: &[Screen<'_>], report: &mut Report
     }
 }
 
-/// The entry screen is the first screen no route leads to (Meta: the entry
-/// screen has no inbound route), or the first screen when every screen has
-/// one (a loop, reported on its own). Every screen with an id must be
+/// The entry screen is the first screen no route from another screen leads
+/// to (Meta: the entry screen has no inbound route), or the first screen
+/// when every screen has one (a loop, reported on its own). Every screen with an id must be
 /// reachable from it; with two screens no route leads to, the second is
 /// the one reported.
 fn report_unreachable(graph: &[Vec<Edge>], screens: &[Screen<'_>], report: &mut Report<'_>) {
     let routable = |i: usize| screens[i].first_with_its_id;
     let mut has_inbound = vec![false; graph.len()];
-    for edge in graph.iter().flatten() {
-        has_inbound[edge.to] = true;
+    // A screen routing to itself is a loop, reported as such; it does not
+    // stop the screen from being the entry.
+    for (from, edges) in graph.iter().enumerate() {
+        for edge in edges.iter().filter(|e| e.to != from) {
+            has_inbound[edge.to] = true;
+        }
     }
     let Some(entry) = (0..graph.len())
         .filter(|&i| routable(i))
@@ -310,6 +314,13 @@ mod tests {
         let mut doc = with_data_exchange();
         set(&mut doc, "/routing_model/DONE", json!(["DONE"]));
         assert_problems(&doc, &[("/routing_model/DONE/0", Rule::RouteLoop)]);
+    }
+
+    #[test]
+    fn an_entry_screen_routing_to_itself_stays_the_entry() {
+        let mut doc = with_data_exchange();
+        set(&mut doc, "/routing_model/WELCOME/1", json!("WELCOME"));
+        assert_problems(&doc, &[("/routing_model/WELCOME/1", Rule::RouteLoop)]);
     }
 
     #[test]
