@@ -25,6 +25,8 @@ mod document;
 #[cfg(test)]
 mod fixtures;
 mod json;
+#[cfg(test)]
+mod proptests;
 mod routing;
 mod rule;
 mod screens;
@@ -205,6 +207,92 @@ mod tests {
             let problems = check(&text).unwrap();
             assert!(problems.is_empty(), "{name}:\n{}", lines(&problems));
         }
+    }
+
+    /// A flow with an endpoint using If, Switch, NavigationList, images,
+    /// links and opt-ins up to their limits.
+    #[test]
+    fn a_rich_endpoint_flow_passes() {
+        let problems = check(&fixture("endpoint_flow.json")).unwrap();
+        assert!(problems.is_empty(), "{}", lines(&problems));
+    }
+
+    /// The emulator's "parses but does not validate" example.
+    #[test]
+    fn the_example_without_version_or_screens_fails_as_described() {
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/examples/flows/1000000000000002.json"
+        ))
+        .unwrap();
+        let found: Vec<(String, Rule)> = check(&text)
+            .unwrap()
+            .into_iter()
+            .map(|p| (p.pointer, p.rule))
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                (String::new(), Rule::VersionMissing),
+                ("/screens".to_string(), Rule::ScreenCount)
+            ]
+        );
+    }
+
+    #[test]
+    fn problems_come_in_document_order_not_key_order() {
+        let text = r#"{"zeta": 1, "screens": [], "alpha": 2, "version": "7.1"}"#;
+        let pointers: Vec<String> = check(text)
+            .unwrap()
+            .into_iter()
+            .map(|p| p.pointer)
+            .collect();
+        assert_eq!(pointers, vec!["/zeta", "/screens", "/alpha"]);
+    }
+
+    #[test]
+    fn display_is_pointer_colon_message() {
+        let problem = |pointer: &str| Problem {
+            pointer: pointer.to_string(),
+            rule: Rule::VersionMissing,
+            message: "The document has no \"version\".".to_string(),
+        };
+        assert_eq!(
+            problem("").to_string(),
+            "(document): The document has no \"version\"."
+        );
+        assert_eq!(
+            problem("/screens/0/id").to_string(),
+            "/screens/0/id: The document has no \"version\"."
+        );
+    }
+
+    #[test]
+    fn invalid_json_is_a_syntax_error_with_its_position() {
+        let err = check("{\n  \"version\": }").unwrap_err();
+        assert_eq!(
+            err,
+            SyntaxError {
+                line: 2,
+                column: 14,
+                message: "expected value".to_string()
+            }
+        );
+        assert_eq!(
+            err.to_string(),
+            "invalid JSON at line 2, column 14: expected value"
+        );
+        let err = check("").unwrap_err();
+        assert_eq!((err.line, err.column), (1, 0));
+        assert_eq!(err.message, "EOF while parsing a value");
+        assert!(check(r#"{"version": "7.1"} trailing"#).is_err());
+    }
+
+    #[test]
+    fn long_values_are_shortened_in_messages() {
+        let long = "x".repeat(200);
+        assert_eq!(quoted(&long), format!("\"{}\"…", "x".repeat(40)));
+        assert_eq!(quoted("é\n"), "\"é\\n\"");
     }
 
     #[test]
