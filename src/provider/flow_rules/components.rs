@@ -241,7 +241,8 @@ mod tests {
 
     #[test]
     fn limits_of_embedded_links_images_and_opt_ins() {
-        let cases: [(&str, fn(usize) -> Value, usize); 3] = [
+        type MakeNth = fn(usize) -> Value;
+        let cases: [(&str, MakeNth, usize); 3] = [
             ("EmbeddedLink", |_| link(), 2),
             ("Image", |_| image(), 3),
             ("OptIn", |i| component("OptIn", &format!("opt_{i}")), 5),
