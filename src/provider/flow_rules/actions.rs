@@ -9,6 +9,8 @@
 //! payload, a `visible` or an If `condition`, a title). References of the
 //! other screens (`${screen.X.form.y}`) are not checked.
 
+use std::collections::HashSet;
+
 use super::components::Contents;
 use super::json::{Kind, Node, Object, MAX_DEPTH};
 use super::routing::Routes;
@@ -16,8 +18,9 @@ use super::screens::Screen;
 use super::{quoted, Report, Rule};
 
 /// What the action rules need from the rest of the document.
-pub(super) struct Context<'c, 'a> {
-    pub screens: &'c [Screen<'a>],
+pub(super) struct Context<'c> {
+    /// The ids of all screens, for `navigate`.
+    pub screen_ids: HashSet<&'c str>,
     pub routes: Option<&'c Routes>,
     pub has_data_api_version: bool,
 }
@@ -26,14 +29,14 @@ pub(super) struct Context<'c, 'a> {
 struct Walk<'w, 'c, 'a, 'r> {
     screen: &'w Screen<'a>,
     contents: &'w Contents,
-    context: &'w Context<'c, 'a>,
+    context: &'w Context<'c>,
     report: &'w mut Report<'r>,
 }
 
 pub(super) fn check(
     screen: &Screen<'_>,
     contents: &Contents,
-    context: &Context<'_, '_>,
+    context: &Context<'_>,
     report: &mut Report<'_>,
 ) {
     let mut walk = Walk {
@@ -121,11 +124,7 @@ impl Walk<'_, '_, '_, '_> {
             );
             return;
         };
-        let exists = self
-            .context
-            .screens
-            .iter()
-            .any(|s| s.id.as_deref() == Some(&*target));
+        let exists = self.context.screen_ids.contains(&*target);
         let here = self.screen.id.as_deref();
         if !exists {
             self.report.add(

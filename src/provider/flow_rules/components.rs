@@ -37,7 +37,10 @@ pub(super) struct Contents {
 #[derive(Default)]
 struct Tally<'a> {
     limited: [Vec<Node<'a>>; LIMITS.len()],
+    /// Each name once, where it first appears.
     names: Vec<(String, Node<'a>)>,
+    /// The same names, to look them up.
+    seen: HashSet<String>,
 }
 
 impl<'a> Tally<'a> {
@@ -48,7 +51,7 @@ impl<'a> Tally<'a> {
             mine.extend(theirs);
         }
         for (name, node) in next.names {
-            if self.names.iter().any(|(seen, _)| *seen == name) {
+            if self.seen.contains(&name) {
                 report.add(
                     &node,
                     Rule::DuplicateComponentName,
@@ -59,8 +62,14 @@ impl<'a> Tally<'a> {
                     ),
                 );
             } else {
-                self.names.push((name, node));
+                self.add_name(name, node);
             }
+        }
+    }
+
+    fn add_name(&mut self, name: String, node: Node<'a>) {
+        if self.seen.insert(name.clone()) {
+            self.names.push((name, node));
         }
     }
 
@@ -72,9 +81,7 @@ impl<'a> Tally<'a> {
             }
         }
         for (name, node) in branch.names {
-            if !self.names.iter().any(|(seen, _)| *seen == name) {
-                self.names.push((name, node));
-            }
+            self.add_name(name, node);
         }
     }
 }
@@ -104,9 +111,7 @@ pub(super) fn check(screen: &Screen<'_>, report: &mut Report<'_>) -> Contents {
             ),
         );
     }
-    Contents {
-        names: tally.names.into_iter().map(|(name, _)| name).collect(),
-    }
+    Contents { names: tally.seen }
 }
 
 fn screen_components<'a>(screen: &Screen<'a>, report: &mut Report<'_>) -> Tally<'a> {
@@ -157,7 +162,7 @@ fn component<'a>(node: &Node<'a>, screen: &Screen<'_>, report: &mut Report<'_>) 
     if kind != "Form" {
         if let Some(name_node) = object.get("name") {
             if let Some(name) = name_node.as_str() {
-                tally.names.push((name.into_owned(), name_node));
+                tally.add_name(name.into_owned(), name_node);
             }
         }
     }

@@ -8,6 +8,7 @@
 //! the problems their document order, and it carries its RFC 6901 pointer.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::fmt;
 
 use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
@@ -219,11 +220,32 @@ impl<'de: 'a, 'a> Visitor<'de> for MembersVisitor<'a> {
     }
 
     fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Self::Value, M::Error> {
+        // Most objects have a handful of members, found fastest by a scan;
+        // an index of the keys keeps an object with thousands linear.
+        const SCAN_UP_TO: usize = 16;
         let mut members: Vec<(String, &'a RawValue)> = Vec::new();
+        let mut index: HashMap<String, usize> = HashMap::new();
         while let Some((key, value)) = map.next_entry::<String, &'de RawValue>()? {
-            match members.iter_mut().find(|(k, _)| *k == key) {
-                Some(existing) => existing.1 = value,
-                None => members.push((key, value)),
+            let existing = if members.len() <= SCAN_UP_TO {
+                members.iter().position(|(k, _)| *k == key)
+            } else {
+                if index.is_empty() {
+                    index = members
+                        .iter()
+                        .enumerate()
+                        .map(|(i, (k, _))| (k.clone(), i))
+                        .collect();
+                }
+                index.get(&key).copied()
+            };
+            match existing {
+                Some(i) => members[i].1 = value,
+                None => {
+                    if !index.is_empty() {
+                        index.insert(key.clone(), members.len());
+                    }
+                    members.push((key, value));
+                }
             }
         }
         Ok(Members(members))
@@ -249,6 +271,22 @@ mod tests {
         let object = root.as_object().unwrap();
         assert_eq!(object.keys().collect::<Vec<_>>(), vec!["z", "a"]);
         assert_eq!(object.get("z").unwrap().text(), "3");
+    }
+
+    #[test]
+    fn duplicates_are_found_in_objects_of_any_size() {
+        let mut text = String::from("{");
+        for i in 0..100 {
+            text.push_str(&format!("\"k{i}\":{i},"));
+        }
+        text.push_str("\"k3\":\"again\",\"k99\":\"last\",\"new\":0}");
+        let root = parse(&text).unwrap();
+        let object = root.as_object().unwrap();
+        assert_eq!(object.keys().count(), 101);
+        assert_eq!(object.get("k3").unwrap().text(), "\"again\"");
+        assert_eq!(object.get("k99").unwrap().text(), "\"last\"");
+        assert_eq!(object.keys().nth(3), Some("k3"));
+        assert_eq!(object.keys().last(), Some("new"));
     }
 
     #[test]

@@ -104,7 +104,7 @@ pub fn check(text: &str) -> Result<Vec<Problem>, SyntaxError> {
     let screens = screens::check(&top, &mut report);
     let routes = routing::check(&top, &screens, &mut report);
     let context = actions::Context {
-        screens: &screens,
+        screen_ids: screens.iter().filter_map(|s| s.id.as_deref()).collect(),
         routes: routes.as_ref(),
         has_data_api_version: top.object.contains("data_api_version"),
     };
@@ -116,7 +116,7 @@ pub fn check(text: &str) -> Result<Vec<Problem>, SyntaxError> {
 }
 
 /// The problems found so far, each with the byte offset that orders it.
-pub(crate) struct Report<'a> {
+struct Report<'a> {
     document: &'a str,
     found: Vec<(usize, Problem)>,
 }
