@@ -131,7 +131,7 @@ impl Walk<'_, '_, '_, '_> {
                 &name,
                 Rule::NavigateUnknownScreen,
                 format!(
-                    "No screen has the id {} this navigate action leads to.",
+                    "This navigate action leads to {}, which is not a screen id.",
                     quoted(&target)
                 ),
             );

@@ -128,7 +128,10 @@ fn check_data_api_version(object: &Object<'_>, report: &mut Report<'_>) {
         Some(v) if !DATA_API_VERSIONS.contains(&&*v) => report.add(
             &node,
             Rule::DataApiVersionUnknown,
-            format!("data_api_version {} is not \"3.0\" or \"4.0\".", quoted(&v)),
+            format!(
+                "The data_api_version {} is unknown; use \"3.0\" or \"4.0\".",
+                quoted(&v)
+            ),
         ),
         Some(_) => {}
     }

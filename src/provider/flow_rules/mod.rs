@@ -297,7 +297,40 @@ mod tests {
 
     #[test]
     fn many_problems_in_document_order_with_their_messages() {
-        let problems = check(&fixture("many_problems.json")).unwrap();
-        assert_eq!(lines(&problems), fixture("many_problems.expected"));
+        for name in ["many_problems", "more_problems"] {
+            let problems = check(&fixture(&format!("{name}.json"))).unwrap();
+            assert_eq!(
+                lines(&problems),
+                fixture(&format!("{name}.expected")),
+                "{name}"
+            );
+        }
+    }
+
+    /// Each rule is seen failing in a document of its own kind: the two
+    /// fixtures above, and what they cannot hold together.
+    #[test]
+    fn every_rule_has_a_failing_document() {
+        let oversized = format!(
+            r#"{{"version":"7.1","screens":[],"pad":"{}"}}"#,
+            "x".repeat(MAX_DOCUMENT_BYTES)
+        );
+        let texts = [
+            fixture("many_problems.json"),
+            fixture("more_problems.json"),
+            r#"{"data_api_version":"3.0","screens":[]}"#.to_string(),
+            oversized,
+        ];
+        let seen: std::collections::HashSet<Rule> = texts
+            .iter()
+            .flat_map(|text| check(text).unwrap())
+            .map(|p| p.rule)
+            .collect();
+        let unseen: Vec<&str> = Rule::ALL
+            .iter()
+            .filter(|rule| !seen.contains(rule))
+            .map(|rule| rule.id())
+            .collect();
+        assert!(unseen.is_empty(), "never seen: {unseen:?}");
     }
 }

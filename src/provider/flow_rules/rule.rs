@@ -135,30 +135,30 @@ impl Rule {
             Rule::ScreenIdDuplicate => "Screen ids are unique.",
             Rule::ScreenIdReserved => "No screen is called `SUCCESS` (reserved).",
             Rule::NoTerminalScreen => "At least one screen is `terminal`.",
-            Rule::TerminalScreenWithoutFooter => "Each terminal screen has a Footer.",
-            Rule::SuccessOnNonTerminalScreen => "`success` is set only on terminal screens.",
+            Rule::TerminalScreenWithoutFooter => "Each terminal screen has a Footer (one inside an If or Switch branch counts).",
+            Rule::SuccessOnNonTerminalScreen => "`success` (true or false) is set only on terminal screens.",
             Rule::RouteUnknownScreen => "`routing_model` keys and targets are existing screens.",
-            Rule::RouteLoop => "`routing_model` has no loops (no route leads back to a screen already on the way).",
+            Rule::RouteLoop => "`routing_model` has no loops: no route leads back to a screen on the way to it, nor to its own screen.",
             Rule::TooManyBranches => "A screen routes to at most 10 screens.",
             Rule::ScreenUnreachable => {
-                "With a `routing_model`, every screen is reachable from the entry screen."
+                "With a `routing_model`, every screen is reachable from the entry screen: the first screen no other screen routes to."
             }
             Rule::NavigateNotInRoutingModel => {
-                "With a `routing_model`, every `navigate` action's route is listed in it."
+                "With a `routing_model`, the route of every `navigate` action (from its screen to `next.name`) is listed in it."
             }
             Rule::NavigateUnknownScreen => "A `navigate` action's `next.name` is an existing screen.",
             Rule::NavigateToSameScreen => "A `navigate` action does not lead to its own screen.",
             Rule::CompleteOnNonTerminalScreen => "`complete` actions are only on terminal screens.",
             Rule::UnresolvedFormReference => {
-                "`${form.x}` names a component on the same screen."
+                "`${form.x}` names a component on the same screen (inside a Form or an If or Switch branch too)."
             }
             Rule::UnresolvedDataReference => {
                 "`${data.x}` names a property declared in the screen's `data`."
             }
             Rule::TooManyComponents => {
-                "A screen shows at most 1 Footer, 2 EmbeddedLink, 3 Image and 5 OptIn."
+                "A screen shows at most 1 Footer, 2 EmbeddedLink, 3 Image and 5 OptIn; of an If's or a Switch's branches, the one with the most counts."
             }
-            Rule::DuplicateComponentName => "Component names are unique on a screen.",
+            Rule::DuplicateComponentName => "Component names are unique on a screen; two branches of one If or Switch may use the same name.",
         }
     }
 }
@@ -175,7 +175,7 @@ mod tests {
     use std::collections::HashSet;
 
     #[test]
-    fn ids_are_unique_snake_case_and_every_rule_is_listed() {
+    fn ids_are_unique_and_snake_case() {
         let ids: HashSet<&str> = Rule::ALL.iter().map(|r| r.id()).collect();
         assert_eq!(ids.len(), Rule::ALL.len());
         for id in ids {
@@ -184,7 +184,7 @@ mod tests {
                 "{id}"
             );
         }
-        let sorted: HashSet<Rule> = Rule::ALL.into_iter().collect();
-        assert_eq!(sorted.len(), Rule::ALL.len());
+        let distinct: HashSet<Rule> = Rule::ALL.into_iter().collect();
+        assert_eq!(distinct.len(), Rule::ALL.len());
     }
 }
