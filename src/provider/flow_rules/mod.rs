@@ -10,14 +10,15 @@
 //! caller's choice.
 //!
 //! One file per group of rules:
-//! * [`document`]: size, top-level properties, versions.
-//! * [`screens`]: the screen list, ids, `terminal` and `success`.
-//! * [`routing`]: the `routing_model` graph.
-//! * [`components`]: each screen's component tree (counts, names, Footer).
-//! * [`actions`]: actions and `${form.…}` / `${data.…}` references.
+//! * `document`: size, top-level properties, versions.
+//! * `screens`: the screen list, ids, `terminal` and `success`.
+//! * `routing`: the `routing_model` graph.
+//! * `components`: each screen's component tree (counts, names, Footer).
+//! * `actions`: actions and `${form.…}` / `${data.…}` references.
 //!
-//! Choices made where Meta's rules are not exact are written on the rule
-//! they concern (see [`Rule`]) and each has a test.
+//! `json` is the borrowed view of the document they all read. Where Meta's
+//! rules are not exact, the choice made is written where the rule is
+//! checked, summed up in [`Rule::summary`], and tested.
 
 mod actions;
 mod components;
