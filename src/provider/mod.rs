@@ -9,6 +9,7 @@ pub mod config;
 pub mod credential_errors;
 pub mod errors;
 pub mod flow_json;
+pub mod flow_rules;
 pub mod flow_summary;
 pub mod schema;
 

@@ -1,0 +1,337 @@
+//! Offline validation of a WhatsApp Flow JSON document: the static rules
+//! Meta applies when a flow is published ("WhatsApp Flows — Error Codes /
+//! Static validation errors", the Flows changelog; see §4 of the project's
+//! Flow lifecycle notes), checked before anything is sent to CAMS.
+//!
+//! Pure: knows nothing of Terraform or Alibaba. [`check`] reports invalid
+//! JSON text as a [`SyntaxError`], and otherwise every rule violation as a
+//! [`Problem`] naming its JSON pointer and its [`Rule`]. How severe a problem
+//! is (an error for a flow to be published, a warning for a draft) is the
+//! caller's choice.
+//!
+//! One file per group of rules:
+//! * `document`: size, top-level properties, versions.
+//! * `screens`: the screen list, ids, `terminal` and `success`.
+//! * `routing`: the `routing_model` graph.
+//! * `components`: each screen's component tree (counts, names, Footer).
+//! * `actions`: actions and `${form.…}` / `${data.…}` references.
+//!
+//! `json` is the borrowed view of the document they all read. Where Meta's
+//! rules are not exact, the choice made is written where the rule is
+//! checked, summed up in [`Rule::summary`], and tested.
+
+mod actions;
+mod components;
+mod document;
+#[cfg(test)]
+mod fixtures;
+mod json;
+#[cfg(test)]
+mod proptests;
+mod routing;
+mod rule;
+mod screens;
+
+use std::fmt;
+
+pub use rule::Rule;
+
+/// The largest document the rules accept, in bytes: 10 MB as AWS End User
+/// Messaging states for the same Meta feature. Read as 10 MiB: if Meta
+/// means the smaller decimal figure, a flow between the two passes here and
+/// fails at publishing, which is better than refusing one Meta accepts.
+pub const MAX_DOCUMENT_BYTES: usize = 10 * 1024 * 1024;
+
+/// One rule violation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    /// RFC 6901 pointer to the offending value (`~` as `~0`, `/` as `~1`);
+    /// "" is the whole document. A problem about something missing points
+    /// at the value that should hold it.
+    pub pointer: String,
+    pub rule: Rule,
+    /// One sentence naming the offending value (shortened when long).
+    pub message: String,
+}
+
+/// Shown as `POINTER: message`; the whole document's empty pointer is
+/// shown as `(document)`, since a bare `: message` reads as a mistake and
+/// `/` is the pointer of the key "".
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let pointer = if self.pointer.is_empty() {
+            "(document)"
+        } else {
+            &self.pointer
+        };
+        write!(f, "{pointer}: {}", self.message)
+    }
+}
+
+/// The text is not JSON. `line` and `column` are 1-based as serde_json
+/// counts them (the column counts bytes, not characters).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("invalid JSON at line {line}, column {column}: {message}")]
+pub struct SyntaxError {
+    pub line: usize,
+    pub column: usize,
+    /// serde_json's message, without its position.
+    pub message: String,
+}
+
+impl From<serde_json::Error> for SyntaxError {
+    fn from(e: serde_json::Error) -> Self {
+        let (line, column) = (e.line(), e.column());
+        let full = e.to_string();
+        let suffix = format!(" at line {line} column {column}");
+        let message = full.strip_suffix(&suffix).unwrap_or(&full).to_string();
+        SyntaxError {
+            line,
+            column,
+            message,
+        }
+    }
+}
+
+/// Checks a Flow JSON document against every rule. The problems come in
+/// document order (by where the value they point at starts).
+pub fn check(text: &str) -> Result<Vec<Problem>, SyntaxError> {
+    let root = json::parse(text)?;
+    let mut report = Report::new(text);
+    document::check_size(text, &root, &mut report);
+    let Some(top) = document::check(&root, &mut report) else {
+        return Ok(report.into_problems());
+    };
+    let screens = screens::check(&top, &mut report);
+    let routes = routing::check(&top, &screens, &mut report);
+    let context = actions::Context {
+        screen_ids: screens.iter().filter_map(|s| s.id.as_deref()).collect(),
+        routes: routes.as_ref(),
+        has_data_api_version: top.object.contains("data_api_version"),
+    };
+    for screen in &screens {
+        let contents = components::check(screen, &mut report);
+        actions::check(screen, &contents, &context, &mut report);
+    }
+    Ok(report.into_problems())
+}
+
+/// The problems found so far, each with the byte offset that orders it.
+struct Report<'a> {
+    document: &'a str,
+    found: Vec<(usize, Problem)>,
+}
+
+impl<'a> Report<'a> {
+    fn new(document: &'a str) -> Self {
+        Report {
+            document,
+            found: Vec::new(),
+        }
+    }
+
+    fn add(&mut self, at: &json::Node<'_>, rule: Rule, message: impl Into<String>) {
+        // Every node is a slice of the document, so the distance between
+        // the two starts is the node's offset.
+        let offset = (at.text().as_ptr() as usize).saturating_sub(self.document.as_ptr() as usize);
+        self.found.push((
+            offset,
+            Problem {
+                pointer: at.pointer().to_string(),
+                rule,
+                message: message.into(),
+            },
+        ));
+    }
+
+    fn into_problems(mut self) -> Vec<Problem> {
+        // Stable: problems about the same value keep the order found.
+        self.found.sort_by_key(|(offset, _)| *offset);
+        self.found.into_iter().map(|(_, p)| p).collect()
+    }
+}
+
+/// A user's value inside a message: quoted, escaped, and cut after 40
+/// characters so a pasted paragraph does not flood the output.
+fn quoted(value: &str) -> String {
+    const MAX_CHARS: usize = 40;
+    match value.char_indices().nth(MAX_CHARS) {
+        Some((cut, _)) => format!("{:?}…", &value[..cut]),
+        None => format!("{value:?}"),
+    }
+}
+
+/// "must be an object, not a string" for a value of the wrong JSON type.
+fn report_wrong_type(
+    report: &mut Report<'_>,
+    at: &json::Node<'_>,
+    what: &str,
+    expected: json::Kind,
+) {
+    report.add(
+        at,
+        Rule::WrongType,
+        format!(
+            "{what} must be {}, not {}.",
+            expected.article_name(),
+            at.kind().article_name()
+        ),
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/flow_json");
+
+    fn fixture(name: &str) -> String {
+        std::fs::read_to_string(format!("{FIXTURES}/{name}")).unwrap()
+    }
+
+    fn lines(problems: &[Problem]) -> String {
+        problems
+            .iter()
+            .map(|p| format!("{} [{}]\n", p, p.rule))
+            .collect()
+    }
+
+    /// The examples the emulator serves and the quickstart publishes.
+    #[test]
+    fn the_example_flows_pass() {
+        for name in ["9267533281264300.json", "1000000000000001.json"] {
+            let text = std::fs::read_to_string(format!(
+                "{}/examples/flows/{name}",
+                env!("CARGO_MANIFEST_DIR")
+            ))
+            .unwrap();
+            let problems = check(&text).unwrap();
+            assert!(problems.is_empty(), "{name}:\n{}", lines(&problems));
+        }
+    }
+
+    /// A flow with an endpoint using If, Switch, NavigationList, images,
+    /// links and opt-ins up to their limits.
+    #[test]
+    fn a_rich_endpoint_flow_passes() {
+        let problems = check(&fixture("endpoint_flow.json")).unwrap();
+        assert!(problems.is_empty(), "{}", lines(&problems));
+    }
+
+    /// The emulator's "parses but does not validate" example.
+    #[test]
+    fn the_example_without_version_or_screens_fails_as_described() {
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/examples/flows/1000000000000002.json"
+        ))
+        .unwrap();
+        let found: Vec<(String, Rule)> = check(&text)
+            .unwrap()
+            .into_iter()
+            .map(|p| (p.pointer, p.rule))
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                (String::new(), Rule::VersionMissing),
+                ("/screens".to_string(), Rule::ScreenCount)
+            ]
+        );
+    }
+
+    #[test]
+    fn problems_come_in_document_order_not_key_order() {
+        let text = r#"{"zeta": 1, "screens": [], "alpha": 2, "version": "7.1"}"#;
+        let pointers: Vec<String> = check(text)
+            .unwrap()
+            .into_iter()
+            .map(|p| p.pointer)
+            .collect();
+        assert_eq!(pointers, vec!["/zeta", "/screens", "/alpha"]);
+    }
+
+    #[test]
+    fn display_is_pointer_colon_message() {
+        let problem = |pointer: &str| Problem {
+            pointer: pointer.to_string(),
+            rule: Rule::VersionMissing,
+            message: "The document has no \"version\".".to_string(),
+        };
+        assert_eq!(
+            problem("").to_string(),
+            "(document): The document has no \"version\"."
+        );
+        assert_eq!(
+            problem("/screens/0/id").to_string(),
+            "/screens/0/id: The document has no \"version\"."
+        );
+    }
+
+    #[test]
+    fn invalid_json_is_a_syntax_error_with_its_position() {
+        let err = check("{\n  \"version\": }").unwrap_err();
+        assert_eq!(
+            err,
+            SyntaxError {
+                line: 2,
+                column: 14,
+                message: "expected value".to_string()
+            }
+        );
+        assert_eq!(
+            err.to_string(),
+            "invalid JSON at line 2, column 14: expected value"
+        );
+        let err = check("").unwrap_err();
+        assert_eq!((err.line, err.column), (1, 0));
+        assert_eq!(err.message, "EOF while parsing a value");
+        assert!(check(r#"{"version": "7.1"} trailing"#).is_err());
+    }
+
+    #[test]
+    fn long_values_are_shortened_in_messages() {
+        let long = "x".repeat(200);
+        assert_eq!(quoted(&long), format!("\"{}\"…", "x".repeat(40)));
+        assert_eq!(quoted("é\n"), "\"é\\n\"");
+    }
+
+    #[test]
+    fn many_problems_in_document_order_with_their_messages() {
+        for name in ["many_problems", "more_problems"] {
+            let problems = check(&fixture(&format!("{name}.json"))).unwrap();
+            assert_eq!(
+                lines(&problems),
+                fixture(&format!("{name}.expected")),
+                "{name}"
+            );
+        }
+    }
+
+    /// Each rule is seen failing in a document of its own kind: the two
+    /// fixtures above, and what they cannot hold together.
+    #[test]
+    fn every_rule_has_a_failing_document() {
+        let oversized = format!(
+            r#"{{"version":"7.1","screens":[],"pad":"{}"}}"#,
+            "x".repeat(MAX_DOCUMENT_BYTES)
+        );
+        let texts = [
+            fixture("many_problems.json"),
+            fixture("more_problems.json"),
+            r#"{"data_api_version":"3.0","screens":[]}"#.to_string(),
+            oversized,
+        ];
+        let seen: std::collections::HashSet<Rule> = texts
+            .iter()
+            .flat_map(|text| check(text).unwrap())
+            .map(|p| p.rule)
+            .collect();
+        let unseen: Vec<&str> = Rule::ALL
+            .iter()
+            .filter(|rule| !seen.contains(rule))
+            .map(|rule| rule.id())
+            .collect();
+        assert!(unseen.is_empty(), "never seen: {unseen:?}");
+    }
+}
