@@ -82,14 +82,14 @@ pub enum CamsError {
     NotFound {
         action: &'static str,
         flow_id: String,
-        error: ServiceError,
+        error: Box<ServiceError>,
         attempts: u32,
     },
     #[error("{action} failed after {attempts} attempt(s) ({gave_up}): {error}")]
     Api {
         action: &'static str,
         #[source]
-        error: ApiError,
+        error: Box<ApiError>,
         attempts: u32,
         gave_up: GiveUp,
     },
@@ -130,7 +130,7 @@ impl CamsError {
     /// answers included).
     pub fn api_error(&self) -> Option<&ApiError> {
         match self {
-            CamsError::Api { error, .. } => Some(error),
+            CamsError::Api { error, .. } => Some(error.as_ref()),
             _ => None,
         }
     }
@@ -749,13 +749,13 @@ impl CamsClient {
                 CamsError::NotFound {
                     action,
                     flow_id: flow_id.unwrap_or_default().to_owned(),
-                    error: service,
+                    error: Box::new(service),
                     attempts,
                 }
             }
             AttemptError::Api { error, .. } => CamsError::Api {
                 action,
-                error,
+                error: Box::new(error),
                 attempts,
                 gave_up,
             },
@@ -795,7 +795,7 @@ fn invalid(op: Operation, reason: &str) -> CamsError {
 fn answer_error(op: Operation, error: ApiError, attempts: u32) -> CamsError {
     CamsError::Api {
         action: op.action(),
-        error,
+        error: Box::new(error),
         attempts,
         gave_up: GiveUp::NotRetryable,
     }

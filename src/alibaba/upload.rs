@@ -443,7 +443,7 @@ impl CamsClient {
             .await?;
         upload_authorization(&envelope, unix_now()).map_err(|error| CamsError::Api {
             action: op.action(),
-            error,
+            error: Box::new(error),
             attempts,
             gave_up: GiveUp::NotRetryable,
         })

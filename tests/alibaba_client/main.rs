@@ -1,4 +1,7 @@
 //! The CAMS client against small HTTP servers running inside the tests.
+//! This file holds the fixtures and the `GetFlowJSONAssest`, pacing,
+//! cancellation and download tests; [`flow_operations`] the other Flow
+//! operations, [`upload`] the Flow JSON upload to OSS.
 //!
 //! The servers are hand-rolled on tokio TCP so that tests see the exact
 //! request line (to check the wire URL byte for byte) and can reset
@@ -23,6 +26,9 @@ use sha2::{Digest, Sha256};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio_util::sync::CancellationToken;
+
+mod flow_operations;
+mod upload;
 
 // ---------------------------------------------------------------------------
 // A minimal HTTP/1.1 test server
@@ -120,7 +126,15 @@ impl Server {
     /// Starts a server on 127.0.0.1:0; `handler` gets each request and its
     /// 0-based index.
     async fn start(handler: impl Fn(&Received, usize) -> Reply + Send + Sync + 'static) -> Server {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        Self::start_on("127.0.0.1:0".parse().unwrap(), handler).await
+    }
+
+    /// Like [`Server::start`], on a given address.
+    async fn start_on(
+        addr: SocketAddr,
+        handler: impl Fn(&Received, usize) -> Reply + Send + Sync + 'static,
+    ) -> Server {
+        let listener = TcpListener::bind(addr).await.unwrap();
         let addr = listener.local_addr().unwrap();
         let log = Arc::new(Mutex::new(Vec::new()));
         let handler: Handler = Arc::new(handler);
