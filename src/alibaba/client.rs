@@ -330,8 +330,8 @@ impl CamsClient {
     // -----------------------------------------------------------------
 
     /// `CreateFlow`. Never retried once the request may have reached CAMS
-    /// (a second flow would be made): only after a connect failure, a
-    /// throttling answer or a reused nonce.
+    /// (a second flow would be made): only after a connect failure or a
+    /// throttling answer.
     pub async fn create_flow(
         &self,
         flow: &NewFlow<'_>,
@@ -807,9 +807,11 @@ fn answer_error(op: Operation, error: ApiError, attempts: u32) -> CamsError {
 /// as throttling, as the official SDK treats it.
 ///
 /// A non-idempotent operation (`CreateFlow`) is retried only on what
-/// proves CAMS did not act: a throttling answer, a reused nonce (refused by
-/// the gateway before the action), or a connection that was never made.
-/// A 5xx, a reset or a timeout may come after CAMS created the flow.
+/// proves CAMS did not act: a throttling answer or a connection that was
+/// never made. A 5xx, a reset or a timeout may come after CAMS created the
+/// flow; so may `SignatureNonceUsed`, since every attempt has a fresh
+/// nonce and a reused one means the request was delivered twice (e.g.
+/// replayed by a proxy), the first delivery possibly creating the flow.
 fn classify(op: Operation, error: &AttemptError, nonce_retry_used: &mut bool) -> Verdict {
     let idempotent = op.is_idempotent();
     match error {
@@ -827,7 +829,7 @@ fn classify(op: Operation, error: &AttemptError, nonce_retry_used: &mut bool) ->
                     server_delay: *server_delay,
                 },
                 RetryClass::Transient if idempotent => Verdict::Retry { server_delay: None },
-                RetryClass::NonceReused if !*nonce_retry_used => {
+                RetryClass::NonceReused if idempotent && !*nonce_retry_used => {
                     *nonce_retry_used = true;
                     Verdict::Retry { server_delay: None }
                 }

@@ -507,8 +507,13 @@ fn new_flow(cats: &[String]) -> NewFlow<'_> {
 async fn create_flow_is_not_retried_once_the_request_may_have_reached_cams() {
     let cats = categories(&["OTHER"]);
     type FirstAnswer = fn() -> Reply;
-    let cases: [(&str, FirstAnswer); 3] = [
+    let cases: [(&str, FirstAnswer); 4] = [
         ("a 5xx", || cams_error(503, "ServiceUnavailable", "busy")),
+        // Every attempt has a fresh nonce: a reused one means the request
+        // was delivered twice, and the first delivery may have created it.
+        ("a reused nonce", || {
+            cams_error(400, "SignatureNonceUsed", "replayed")
+        }),
         ("a 500 InternalError", || {
             cams_error(500, "InternalError", "oops")
         }),
