@@ -34,6 +34,8 @@ struct Cloud {
     failing_puts: usize,
     /// An error code answering UpdateFlowJSONAsset.
     update_error: Option<String>,
+    /// Every PUT is answered this late.
+    put_delay: Option<Duration>,
     /// An answer to every PUT instead of checking it.
     put_answer: Option<(u16, String)>,
     objects: HashMap<String, Vec<u8>>,
@@ -81,8 +83,12 @@ impl CloudServer {
         assert!(problems.is_empty(), "{problems:?}");
     }
 
+    /// A client with an AccessKeyId of its own, so that tests running at
+    /// the same time do not share (and wait for) each other's pacers.
     fn client(&self) -> CamsClient {
-        client(config(&self.server.url()), "ak-upload")
+        static NEXT: AtomicU64 = AtomicU64::new(0);
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        client(config(&self.server.url()), &format!("ak-upload-{n}"))
     }
 }
 
@@ -149,6 +155,9 @@ fn object_key(target: &str) -> Option<String> {
 }
 
 fn put_object(cloud: &mut Cloud, request: &Received) -> Reply {
+    if let Some(delay) = cloud.put_delay {
+        return Reply::After(delay, Box::new(reply(200, "")));
+    }
     if let Some((status, body)) = &cloud.put_answer {
         return reply(*status, body.clone());
     }
@@ -583,4 +592,46 @@ async fn an_update_failure_after_the_upload_is_an_update_error_without_the_url_c
     ] {
         assert!(!text.contains(secret), "{secret} in {text}");
     }
+}
+
+#[tokio::test]
+async fn cancellation_interrupts_a_slow_upload() {
+    let cloud = CloudServer::start(|c| c.put_delay = Some(Duration::from_secs(10))).await;
+    let client = cloud.client();
+    let cancel = CancellationToken::new();
+    let canceller = cancel.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        canceller.cancel();
+    });
+    let started = Instant::now();
+    let err = client
+        .upload_flow_json("space-1", DOCUMENT, &cancel)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, UploadError::Cancelled { attempts: 1, .. }),
+        "{err}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[tokio::test]
+async fn a_slow_upload_stops_at_the_overall_deadline() {
+    let cloud = CloudServer::start(|c| c.put_delay = Some(Duration::from_secs(10))).await;
+    let mut cfg = config(&cloud.server.url());
+    cfg.request_timeout = Duration::from_millis(400);
+    cfg.max_attempts = 1;
+    let err = client(cfg, "ak-upload-deadline")
+        .upload_flow_json("space-1", DOCUMENT, &CancellationToken::new())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, UploadError::Transport { deadline: Some(d), .. } if d == Duration::from_millis(400)),
+        "{err}"
+    );
 }
