@@ -1,7 +1,7 @@
 //! The CAMS client: one signed, paced, retried call for any Flow operation
-//! ([`CamsClient::call`]), a typed method per operation, and the download
-//! of the Flow JSON file `GetFlowJSONAssest` points to. The upload side
-//! (`upload_flow_json`, `set_flow_json`) is in [`super::upload`].
+//! ([`CamsClient::call`]) and the errors it reports. The typed operations
+//! are in [`super::flow_api`], the upload side (`upload_flow_json`,
+//! `set_flow_json`) in [`super::upload`].
 
 use std::fmt;
 use std::num::NonZeroU32;
@@ -12,14 +12,11 @@ use reqwest::header::{HeaderMap, ACCEPT};
 use tokio_util::sync::CancellationToken;
 use url::Url;
 
-use super::api_response::ServiceError;
-use super::api_response::{flow_json_asset, parse_envelope, ApiError, Envelope, FlowJsonAsset};
+use super::api_response::{parse_envelope, ApiError, Envelope, ServiceError};
 use super::config::ClientConfig;
 use super::credentials::{Credentials, CredentialsError, CredentialsProvider};
-use super::download::{self, DownloadError, DownloadSettings, Downloaded};
 use super::endpoint::{parse_endpoint, redact_url, region_endpoint, EndpointError};
 use super::error_codes::{is_flow_not_found, RetryClass};
-use super::flows::{self, CreatedFlow, Done, Flow, FlowPreview, FlowSummary, ModifiedFlow};
 use super::http::{
     build_client, read_body_capped, within_deadline, Deadline, ReadFailure, TransportFailure,
 };
@@ -38,13 +35,6 @@ const API_BODY_LIMIT: u64 = 1024 * 1024;
 /// `x-acs-retry-after` values beyond this are treated as this (the time
 /// budget then decides whether to wait at all).
 const MAX_SERVER_DELAY: Duration = Duration::from_secs(600);
-/// Flows asked for per `ListFlow` page: the size of the documentation's
-/// example, so no server-side cap can make a full page look like the last.
-pub const LIST_PAGE_SIZE: usize = 20;
-/// `ListFlow` stops with an error after this many pages (10 000 flows):
-/// a server that never answers a short page must not loop for ever.
-pub const LIST_MAX_PAGES: usize = 500;
-
 /// Why a client could not be created.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ClientError {
@@ -157,45 +147,6 @@ impl CamsError {
     }
 }
 
-/// The Flow JSON asset and the downloaded file, from
-/// [`CamsClient::fetch_flow_json`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FlowJsonFile {
-    pub asset: FlowJsonAsset,
-    pub file: Downloaded,
-}
-
-/// Why [`CamsClient::fetch_flow_json`] failed.
-#[derive(Debug, thiserror::Error)]
-pub enum FetchError {
-    #[error(transparent)]
-    Asset(#[from] CamsError),
-    #[error(transparent)]
-    Download(#[from] DownloadError),
-}
-
-/// What `CreateFlow` creates.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NewFlow<'a> {
-    pub name: &'a str,
-    /// Sent as a JSON list (`["SIGN_UP"]`); CAMS requires at least one.
-    pub categories: &'a [String],
-    pub cust_space_id: Option<&'a str>,
-    pub endpoint_uri: Option<&'a str>,
-}
-
-/// What `ModifyFlow` sets. Name and categories are required by CAMS, so
-/// they are always sent; `endpoint_uri: Some("")` clears the endpoint,
-/// `None` leaves it out of the request.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FlowChanges<'a> {
-    pub flow_id: &'a str,
-    pub name: &'a str,
-    pub categories: &'a [String],
-    pub cust_space_id: Option<&'a str>,
-    pub endpoint_uri: Option<&'a str>,
-}
-
 /// A CAMS client. Cheap to clone; clones share the connection pool and
 /// the upload authorization cache.
 #[derive(Clone)]
@@ -237,33 +188,6 @@ enum AttemptError {
     Transport(TransportFailure),
     TooLarge,
     Credentials(CredentialsError),
-}
-
-/// A business parameter list: `(name, value)`, absent values left out.
-type Params<'a> = Vec<(&'static str, &'a str)>;
-
-fn push_opt<'a>(params: &mut Params<'a>, name: &'static str, value: Option<&'a str>) {
-    if let Some(value) = value {
-        params.push((name, value));
-    }
-}
-
-/// `CustSpaceId` only when given and non-empty.
-fn non_empty(value: Option<&str>) -> Option<&str> {
-    value.filter(|v| !v.is_empty())
-}
-
-fn check_flow_id(flow_id: &str) -> Result<(), CamsError> {
-    if flow_id.trim().is_empty() {
-        Err(CamsError::EmptyFlowId)
-    } else {
-        Ok(())
-    }
-}
-
-/// Categories as the JSON list text CAMS reads from the query.
-fn categories_json(categories: &[String]) -> String {
-    serde_json::Value::from(categories.to_vec()).to_string()
 }
 
 impl CamsClient {
@@ -323,267 +247,6 @@ impl CamsClient {
         self.inner
             .rate_override
             .unwrap_or_else(|| operation.documented_rate_per_second())
-    }
-
-    // -----------------------------------------------------------------
-    // The typed operations
-    // -----------------------------------------------------------------
-
-    /// `CreateFlow`. Never retried once the request may have reached CAMS
-    /// (a second flow would be made): only after a connect failure or a
-    /// throttling answer.
-    pub async fn create_flow(
-        &self,
-        flow: &NewFlow<'_>,
-        cancel: &CancellationToken,
-    ) -> Result<CreatedFlow, CamsError> {
-        let op = Operation::CreateFlow;
-        if flow.name.trim().is_empty() {
-            return Err(invalid(op, "the flow name is empty"));
-        }
-        if flow.categories.is_empty() {
-            return Err(invalid(op, "a flow needs at least one category"));
-        }
-        let categories = categories_json(flow.categories);
-        let mut params: Params = vec![("FlowName", flow.name), ("Categories", &categories)];
-        push_opt(&mut params, "CustSpaceId", non_empty(flow.cust_space_id));
-        push_opt(&mut params, "EndpointUri", flow.endpoint_uri);
-        let (envelope, attempts) = self.call(op, &params, None, cancel).await?;
-        flows::created_flow(envelope).map_err(|e| answer_error(op, e, attempts))
-    }
-
-    /// `GetFlow`.
-    pub async fn get_flow(
-        &self,
-        flow_id: &str,
-        cust_space_id: Option<&str>,
-        cancel: &CancellationToken,
-    ) -> Result<Flow, CamsError> {
-        let op = Operation::GetFlow;
-        let (envelope, attempts) = self.flow_call(op, flow_id, cust_space_id, cancel).await?;
-        flows::flow(envelope, flow_id).map_err(|e| answer_error(op, e, attempts))
-    }
-
-    /// `ListFlow`, every page (Index 1, 2, ... of [`LIST_PAGE_SIZE`] until a
-    /// short page). A flow seen on two pages (the list shifted while it was
-    /// read) is listed once. `flow_name` is CAMS's own filter, sent as is.
-    pub async fn list_flows(
-        &self,
-        cust_space_id: Option<&str>,
-        flow_name: Option<&str>,
-        cancel: &CancellationToken,
-    ) -> Result<Vec<FlowSummary>, CamsError> {
-        let op = Operation::ListFlow;
-        let mut all: Vec<FlowSummary> = Vec::new();
-        let mut previous: Option<Vec<String>> = None;
-        for index in 1..=LIST_MAX_PAGES {
-            let page_param = format!(r#"{{"Index":{index},"Size":{LIST_PAGE_SIZE}}}"#);
-            let mut params: Params = Vec::new();
-            push_opt(&mut params, "CustSpaceId", non_empty(cust_space_id));
-            push_opt(&mut params, "FlowName", non_empty(flow_name));
-            params.push(("Page", &page_param));
-            let (envelope, attempts) = self.call(op, &params, None, cancel).await?;
-            let page = flows::flow_page(&envelope).map_err(|e| answer_error(op, e, attempts))?;
-            let ids: Vec<String> = page.iter().map(|f| f.flow_id.clone()).collect();
-            if !ids.is_empty() && previous.as_ref() == Some(&ids) {
-                return Err(CamsError::Paging {
-                    detail: format!(
-                        "page {index} holds the same flows as page {}, so CAMS does not seem to read the Page parameter",
-                        index - 1
-                    ),
-                });
-            }
-            let last = page.len() < LIST_PAGE_SIZE;
-            for flow in page {
-                if !all.iter().any(|f| f.flow_id == flow.flow_id) {
-                    all.push(flow);
-                }
-            }
-            if last {
-                return Ok(all);
-            }
-            previous = Some(ids);
-        }
-        Err(CamsError::Paging {
-            detail: format!(
-                "more than {LIST_MAX_PAGES} pages of {LIST_PAGE_SIZE} flows, and none was the last"
-            ),
-        })
-    }
-
-    /// `ModifyFlow`.
-    pub async fn modify_flow(
-        &self,
-        changes: &FlowChanges<'_>,
-        cancel: &CancellationToken,
-    ) -> Result<ModifiedFlow, CamsError> {
-        let op = Operation::ModifyFlow;
-        check_flow_id(changes.flow_id)?;
-        if changes.name.trim().is_empty() {
-            return Err(invalid(op, "the flow name is empty"));
-        }
-        if changes.categories.is_empty() {
-            return Err(invalid(op, "a flow needs at least one category"));
-        }
-        let categories = categories_json(changes.categories);
-        let mut params: Params = vec![
-            ("FlowId", changes.flow_id),
-            ("FlowName", changes.name),
-            ("Categories", &categories),
-        ];
-        push_opt(&mut params, "CustSpaceId", non_empty(changes.cust_space_id));
-        push_opt(&mut params, "EndpointUri", changes.endpoint_uri);
-        let (envelope, _) = self
-            .call(op, &params, Some(changes.flow_id), cancel)
-            .await?;
-        Ok(flows::modified_flow(envelope))
-    }
-
-    /// `UpdateFlowJSONAsset`: CAMS fetches the Flow JSON from `file_path`.
-    /// The URL's query (a presigned credential) never appears in errors.
-    pub async fn update_flow_json_asset(
-        &self,
-        flow_id: &str,
-        cust_space_id: Option<&str>,
-        file_path: &str,
-        cancel: &CancellationToken,
-    ) -> Result<Done, CamsError> {
-        let op = Operation::UpdateFlowJsonAsset;
-        check_flow_id(flow_id)?;
-        if file_path.trim().is_empty() {
-            return Err(invalid(op, "the Flow JSON location (FilePath) is empty"));
-        }
-        let mut params: Params = vec![("FlowId", flow_id), ("FilePath", file_path)];
-        push_opt(&mut params, "CustSpaceId", non_empty(cust_space_id));
-        let (envelope, _) = self.call(op, &params, Some(flow_id), cancel).await?;
-        Ok(flows::done(envelope))
-    }
-
-    /// Calls `GetFlowJSONAssest` for `flow_id` (and `cust_space_id`, when
-    /// given and non-empty).
-    pub async fn get_flow_json_asset(
-        &self,
-        flow_id: &str,
-        cust_space_id: Option<&str>,
-        cancel: &CancellationToken,
-    ) -> Result<FlowJsonAsset, CamsError> {
-        let op = Operation::GetFlowJsonAsset;
-        let (envelope, attempts) = self.flow_call(op, flow_id, cust_space_id, cancel).await?;
-        let mut asset = flow_json_asset(envelope).map_err(|e| answer_error(op, e, attempts))?;
-        if asset.flow_id.is_empty() {
-            asset.flow_id = flow_id.to_owned();
-        }
-        Ok(asset)
-    }
-
-    /// `GetFlowPreviewUrl`.
-    pub async fn get_flow_preview_url(
-        &self,
-        flow_id: &str,
-        cust_space_id: Option<&str>,
-        cancel: &CancellationToken,
-    ) -> Result<FlowPreview, CamsError> {
-        let op = Operation::GetFlowPreviewUrl;
-        let (envelope, attempts) = self.flow_call(op, flow_id, cust_space_id, cancel).await?;
-        flows::flow_preview(envelope).map_err(|e| answer_error(op, e, attempts))
-    }
-
-    /// `PublishFlow`.
-    pub async fn publish_flow(
-        &self,
-        flow_id: &str,
-        cust_space_id: Option<&str>,
-        cancel: &CancellationToken,
-    ) -> Result<Done, CamsError> {
-        let op = Operation::PublishFlow;
-        let (envelope, _) = self.flow_call(op, flow_id, cust_space_id, cancel).await?;
-        Ok(flows::done(envelope))
-    }
-
-    /// `DeprecateFlow`.
-    pub async fn deprecate_flow(
-        &self,
-        flow_id: &str,
-        cust_space_id: Option<&str>,
-        cancel: &CancellationToken,
-    ) -> Result<Done, CamsError> {
-        let op = Operation::DeprecateFlow;
-        let (envelope, _) = self.flow_call(op, flow_id, cust_space_id, cancel).await?;
-        Ok(flows::done(envelope))
-    }
-
-    /// `DeleteFlow`.
-    pub async fn delete_flow(
-        &self,
-        flow_id: &str,
-        cust_space_id: Option<&str>,
-        cancel: &CancellationToken,
-    ) -> Result<Done, CamsError> {
-        let op = Operation::DeleteFlow;
-        let (envelope, _) = self.flow_call(op, flow_id, cust_space_id, cancel).await?;
-        Ok(flows::done(envelope))
-    }
-
-    /// Downloads `file_path` (the `FilePath` of an asset) as it is, with its
-    /// SHA-256. Not paced: the file host is not CAMS.
-    pub async fn download(
-        &self,
-        file_path: &str,
-        cancel: &CancellationToken,
-    ) -> Result<Downloaded, DownloadError> {
-        let settings = DownloadSettings {
-            retry: self.inner.retry,
-            max_bytes: self.inner.max_content_bytes,
-            request_timeout: self.inner.request_timeout,
-        };
-        download::download(&self.inner.http, settings, file_path, cancel).await
-    }
-
-    /// `GetFlowJSONAssest` then the download. If the presigned URL turns out
-    /// to have expired (OSS 403 "Request has expired"), asks CAMS once more
-    /// for a fresh URL and downloads again.
-    pub async fn fetch_flow_json(
-        &self,
-        flow_id: &str,
-        cust_space_id: Option<&str>,
-        cancel: &CancellationToken,
-    ) -> Result<FlowJsonFile, FetchError> {
-        let asset = self
-            .get_flow_json_asset(flow_id, cust_space_id, cancel)
-            .await?;
-        match self.download(&asset.file_path, cancel).await {
-            Ok(file) => Ok(FlowJsonFile { asset, file }),
-            Err(e) if e.is_expired_url() => {
-                tracing::debug!(
-                    flow_id,
-                    "presigned URL expired; asking CAMS for a fresh one"
-                );
-                let asset = self
-                    .get_flow_json_asset(flow_id, cust_space_id, cancel)
-                    .await?;
-                let file = self.download(&asset.file_path, cancel).await?;
-                Ok(FlowJsonFile { asset, file })
-            }
-            Err(e) => Err(e.into()),
-        }
-    }
-
-    // -----------------------------------------------------------------
-    // The one call every operation goes through
-    // -----------------------------------------------------------------
-
-    /// An operation on one flow: `FlowId` and the optional `CustSpaceId`.
-    async fn flow_call(
-        &self,
-        op: Operation,
-        flow_id: &str,
-        cust_space_id: Option<&str>,
-        cancel: &CancellationToken,
-    ) -> Result<(Envelope, u32), CamsError> {
-        check_flow_id(flow_id)?;
-        let mut params: Params = vec![("FlowId", flow_id)];
-        push_opt(&mut params, "CustSpaceId", non_empty(cust_space_id));
-        self.call(op, &params, Some(flow_id), cancel).await
     }
 
     /// One CAMS operation: signed (afresh on every attempt), paced per
@@ -783,7 +446,7 @@ impl CamsClient {
     }
 }
 
-fn invalid(op: Operation, reason: &str) -> CamsError {
+pub(super) fn invalid(op: Operation, reason: &str) -> CamsError {
     CamsError::InvalidArgument {
         action: op.action(),
         reason: reason.to_owned(),
@@ -792,7 +455,7 @@ fn invalid(op: Operation, reason: &str) -> CamsError {
 
 /// A successful answer that lacks what the operation returns: not worth
 /// asking again.
-fn answer_error(op: Operation, error: ApiError, attempts: u32) -> CamsError {
+pub(super) fn answer_error(op: Operation, error: ApiError, attempts: u32) -> CamsError {
     CamsError::Api {
         action: op.action(),
         error: Box::new(error),
@@ -1114,15 +777,6 @@ mod tests {
                 "{op}"
             );
         }
-    }
-
-    #[test]
-    fn categories_are_compact_json_text() {
-        assert_eq!(
-            categories_json(&["SIGN_UP".to_owned(), "OTHER".to_owned()]),
-            r#"["SIGN_UP","OTHER"]"#
-        );
-        assert_eq!(categories_json(&["a\"b".to_owned()]), r#"["a\"b"]"#);
     }
 
     #[test]

@@ -372,4 +372,83 @@ mod tests {
         assert_eq!(m.flow_name, None);
         assert_eq!(done(ok("null")).request_id.as_deref(), Some("R"));
     }
+
+    mod never_panics {
+        use super::super::super::api_response::parse_envelope;
+        use super::super::super::upload::upload_authorization;
+        use super::super::*;
+        use proptest::prelude::*;
+
+        /// JSON values whose objects often use the field names the readers
+        /// look for, with values of every type.
+        fn json_value() -> impl Strategy<Value = Value> {
+            let leaf = prop_oneof![
+                Just(Value::Null),
+                any::<bool>().prop_map(Value::from),
+                any::<i64>().prop_map(Value::from),
+                any::<f64>().prop_map(Value::from),
+                ".{0,12}".prop_map(Value::from),
+            ];
+            let name = prop_oneof![
+                Just("FlowId".to_owned()),
+                Just("FlowName".to_owned()),
+                Just("Categories".to_owned()),
+                Just("Status".to_owned()),
+                Just("PreviewUrl".to_owned()),
+                Just("PreviewUrlExpires".to_owned()),
+                Just("FilePath".to_owned()),
+                Just("EndPoint".to_owned()),
+                Just("BucketName".to_owned()),
+                Just("Expire".to_owned()),
+                Just("AccessKeyId".to_owned()),
+                Just("AccessKeySecret".to_owned()),
+                Just("SecurityToken".to_owned()),
+                Just("Dir".to_owned()),
+                ".{0,6}",
+            ];
+            leaf.prop_recursive(3, 32, 6, move |inner| {
+                prop_oneof![
+                    prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                    prop::collection::vec((name.clone(), inner), 0..8)
+                        .prop_map(|kv| Value::Object(kv.into_iter().collect())),
+                ]
+            })
+        }
+
+        proptest! {
+            #[test]
+            fn any_answer_is_a_result_or_a_typed_error(
+                status in 0u16..1000,
+                ok in any::<bool>(),
+                data in json_value(),
+            ) {
+                let code = if ok { "OK" } else { "X" };
+                let body = serde_json::json!({"Code": code, "RequestId": "r", "Data": data}).to_string();
+                match parse_envelope(status, body.as_bytes()) {
+                    Ok(envelope) => {
+                        let _ = flow(envelope.clone(), "asked");
+                        let _ = created_flow(envelope.clone());
+                        let _ = flow_page(&envelope);
+                        let _ = modified_flow(envelope.clone());
+                        let _ = flow_preview(envelope.clone());
+                        let _ = upload_authorization(&envelope, i64::MAX - 10);
+                        let _ = upload_authorization(&envelope, 0);
+                    }
+                    Err(error) => {
+                        let _ = error.to_string();
+                    }
+                }
+            }
+
+            #[test]
+            fn any_bytes_are_an_envelope_or_a_typed_error(
+                status in any::<u16>(),
+                body in prop::collection::vec(any::<u8>(), 0..300),
+            ) {
+                if let Err(error) = parse_envelope(status, &body) {
+                    let _ = error.to_string();
+                }
+            }
+        }
+    }
 }

@@ -1,7 +1,8 @@
 //! The Alibaba Cloud client for CAMS. Knows nothing about Terraform.
 //!
-//! * [`client`]: [`CamsClient`] — every Flow operation (signed, paced,
-//!   retried, typed) and the download of the Flow JSON file.
+//! * [`client`]: [`CamsClient`] — one signed, paced, retried call for any
+//!   Flow operation; [`flow_api`] the typed operations and the download of
+//!   the Flow JSON file.
 //! * [`upload`]: the upload of a Flow JSON document to OSS
 //!   (`upload_flow_json`, `set_flow_json`), [`oss_signature`] its signer.
 //! * [`operations`]: the operations, their action names and rate table.
@@ -24,6 +25,7 @@ pub mod credentials;
 pub mod download;
 pub mod endpoint;
 pub mod error_codes;
+pub mod flow_api;
 pub mod flows;
 pub mod http;
 pub mod operations;
@@ -38,12 +40,11 @@ pub mod upload;
 pub use api_response::{
     parse_envelope, parse_get_flow_json_response, ApiError, Envelope, FlowJsonAsset, ServiceError,
 };
-pub use client::{
-    CamsClient, CamsError, ClientError, FetchError, FlowChanges, FlowJsonFile, NewFlow,
-};
+pub use client::{CamsClient, CamsError, ClientError};
 pub use config::ClientConfig;
 pub use download::{parse_oss_error, DownloadError, Downloaded, OssError};
 pub use endpoint::{parse_endpoint, EndpointError};
+pub use flow_api::{FetchError, FlowChanges, FlowJsonFile, NewFlow};
 pub use flows::{CreatedFlow, Done, Flow, FlowPreview, FlowStatus, FlowSummary, ModifiedFlow};
 pub use operations::Operation;
 pub use retry::GiveUp;
