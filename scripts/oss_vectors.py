@@ -115,7 +115,7 @@ def cases():
         presign_case("presign_sts_virtual_host", STS, "https://oss-ap-southeast-1.aliyuncs.com", "cams-flows", key, 3600),
         presign_case("presign_sts_path_style_loopback", STS, "http://127.0.0.1:9000", "cams-flows",
                      "dir/a b+é~*.json", 900),
-        # The example of alibaba-cams-api.md §8 (no token).
+        # A plain V1 presigned URL (no token), as OSS documents them.
         presign_case("presign_no_token", {"access_key_id": "testid", "access_key_secret": "testsecret"},
                      "https://oss-ap-southeast-1.aliyuncs.com", "example-bucket", "flows/9658820125168.json", 600),
     ]

@@ -71,16 +71,16 @@ impl Operation {
     /// comes from).
     pub fn documented_rate_per_second(self) -> NonZeroU32 {
         let rate = match self {
-            // CAMS API reference, GetFlowJSONAssest page: "5 QPS per account"
-            // (alibaba-cams-api.md §0).
+            // CAMS API reference (api-cams-2020-06-06), GetFlowJSONAssest:
+            // "5 QPS per account".
             Operation::GetFlowJsonAsset => 5,
-            // CAMS API reference, UpdateFlowJSONAsset page: 5 QPS per account
-            // (alibaba-cams-api.md §0).
+            // Same reference, UpdateFlowJSONAsset: 5 QPS per account.
             Operation::UpdateFlowJsonAsset => 5,
-            // CAMS API reference, GetChatappUploadAuthorization page: 5 QPS
-            // per account (cams-flow-lifecycle.md §1).
+            // Same reference, GetChatappUploadAuthorization: 5 QPS per
+            // account.
             Operation::GetUploadAuthorization => 5,
-            // No figure at hand for the others: the shared default.
+            // Their pages' figures were not checked here: the default,
+            // the limit every documented Flow operation has.
             Operation::CreateFlow
             | Operation::GetFlow
             | Operation::ListFlow
