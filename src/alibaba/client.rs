@@ -56,7 +56,7 @@ pub enum CamsError {
         action: &'static str,
         reason: String,
     },
-    #[error("could not get Alibaba Cloud credentials from {source_name} for {action}: {error}")]
+    #[error("could not get Alibaba Cloud credentials from {source_name}: {error}")]
     Credentials {
         action: &'static str,
         source_name: String,
