@@ -195,6 +195,12 @@ pub fn upload_authorization(
     let access_key_id = required("AccessKeyId")?;
     let access_key_secret = Secret::new(required("AccessKeySecret")?);
     let security_token = Secret::new(required("SecurityToken")?);
+    // Server text quoted in an error goes through the same redaction as
+    // any other (it could hold what it should not).
+    let redactor = Redactor::new()
+        .secret(access_key_secret.expose())
+        .secret(security_token.expose());
+    let quoted = |text: &str| redactor.scrub(&one_line(text));
     let bucket = required("BucketName")?;
     if bucket.len() > 63
         || !bucket
@@ -203,19 +209,14 @@ pub fn upload_authorization(
     {
         return Err(envelope.invalid(format!(
             "a Data.BucketName that is not a bucket name ({:?})",
-            one_line(&bucket)
+            quoted(&bucket)
         )));
     }
     let endpoint_text = required("EndPoint")?;
     let endpoint = OssEndpoint::parse(&endpoint_text).map_err(|problem| {
-        // The endpoint is no secret, but it is server text: it goes through
-        // the same redaction as any other.
-        let redactor = Redactor::new()
-            .secret(access_key_secret.expose())
-            .secret(security_token.expose());
         envelope.invalid(format!(
             "{problem} in Data.EndPoint ({:?})",
-            redactor.scrub(&one_line(&endpoint_text))
+            quoted(&endpoint_text)
         ))
     })?;
     let expires_at = data
@@ -736,6 +737,10 @@ mod tests {
                 GOOD.replace(r#""SecurityToken":"CAIS-token-value","#, ""),
             ),
             ("BucketName", GOOD.replace("cams-bucket", "evil.com/x")),
+            (
+                "BucketName",
+                GOOD.replace("cams-bucket", "sts-secret-value"),
+            ),
             (
                 "EndPoint",
                 GOOD.replace("oss-ap-southeast-1.aliyuncs.com", "http://oss.example.com"),
