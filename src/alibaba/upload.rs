@@ -739,7 +739,7 @@ mod tests {
             ("BucketName", GOOD.replace("cams-bucket", "evil.com/x")),
             (
                 "BucketName",
-                GOOD.replace("cams-bucket", "sts-secret-value"),
+                GOOD.replace("cams-bucket", "sts-secret-value/x"),
             ),
             (
                 "EndPoint",
