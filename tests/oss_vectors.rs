@@ -7,8 +7,8 @@
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
+use cams_provider::alibaba::oss_endpoint::OssEndpoint;
 use cams_provider::alibaba::oss_signature::{self, SignedRequest};
-use cams_provider::alibaba::upload::OssEndpoint;
 use serde_json::Value;
 
 fn vectors() -> Vec<Value> {

@@ -375,7 +375,7 @@ mod tests {
 
     mod never_panics {
         use super::super::super::api_response::parse_envelope;
-        use super::super::super::upload::upload_authorization;
+        use super::super::super::upload_authorization::upload_authorization;
         use super::super::*;
         use proptest::prelude::*;
 

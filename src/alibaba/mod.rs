@@ -4,7 +4,9 @@
 //!   Flow operation; [`flow_api`] the typed operations and the download of
 //!   the Flow JSON file.
 //! * [`upload`]: the upload of a Flow JSON document to OSS
-//!   (`upload_flow_json`, `set_flow_json`), [`oss_signature`] its signer.
+//!   (`upload_flow_json`, `set_flow_json`); [`upload_authorization`] the
+//!   STS credentials CAMS hands out for it and their cache;
+//!   [`oss_endpoint`] the bucket's address; [`oss_signature`] the signer.
 //! * [`operations`]: the operations, their action names and rate table.
 //! * [`api_response`]: the pure parser of the common answer envelope;
 //!   [`flows`] the typed results read from it.
@@ -29,6 +31,7 @@ pub mod flow_api;
 pub mod flows;
 pub mod http;
 pub mod operations;
+pub mod oss_endpoint;
 pub mod oss_signature;
 pub mod pacing;
 pub mod redact;
@@ -36,6 +39,7 @@ pub mod retry;
 pub mod rpc_query;
 pub mod signature;
 pub mod upload;
+pub mod upload_authorization;
 
 pub use api_response::{
     parse_envelope, parse_get_flow_json_response, ApiError, Envelope, FlowJsonAsset, ServiceError,
