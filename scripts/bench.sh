@@ -20,7 +20,7 @@ rm -rf "$work"
 mkdir -p "$work/flows"
 
 echo "==> building (release)" >&2
-(cd "$root" && cargo build --release --bins --quiet)
+(cd "$root" && cargo build --release --workspace --bins --quiet)
 cams=$root/target/release/terraform-provider-cams
 emulator=$root/target/release/cams-emulator
 config=$root/benches/terraform/cams.tf

@@ -6,7 +6,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 echo "==> building (release)"
-cargo build --release --bins
+cargo build --release --workspace --bins
 tf=$("$root/scripts/ensure-terraform.sh")
 work=$root/.tfwork/demo
 rm -rf "$work"

@@ -9,4 +9,4 @@ tf103=$("$root/scripts/ensure-terraform.sh")
 export CAMS_TEST_TERRAFORM=$tf103
 export CAMS_TEST_NULL_PROVIDER=$root/.venv/lib/terraform-provider-null_v2.1.2_x4
 echo "terraform under test: $("$tf103" version | head -1)$(command -v terraform >/dev/null && echo ", and $(terraform version 2>/dev/null | head -1) on PATH")"
-cargo test --all-targets "$@"
+cargo test --workspace --all-targets "$@"

@@ -20,6 +20,7 @@
 
 mod api;
 mod auth;
+pub mod cli;
 mod config;
 mod fault;
 mod files;
@@ -28,10 +29,12 @@ mod limiter;
 mod oss;
 mod params;
 mod pop;
+pub mod rpc_signature;
 mod server;
 mod state;
 mod stats;
 mod sts;
+pub mod timestamp;
 
 pub use config::{
     AccessKey, CredentialParseError, EmulatorConfig, StsKey, DEMO_ACCESS_KEY_ID,

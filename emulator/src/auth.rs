@@ -1,6 +1,6 @@
 //! Request authentication as Alibaba's RPC gateway does it: common
 //! parameters, timestamp window, AccessKey lookup, HMAC-SHA1 signature
-//! (through `alibaba::signature`), STS token, nonce replay.
+//! (`rpc_signature`, the emulator's own), STS token, nonce replay.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::time::{Duration, Instant};
@@ -11,7 +11,8 @@ use time::OffsetDateTime;
 use super::config::{AccessKey, StsKey};
 use super::params::RpcParams;
 use super::pop::PopError;
-use crate::alibaba::signature::{self, SIGNATURE_METHOD, SIGNATURE_VERSION};
+use super::rpc_signature::{self, SIGNATURE_METHOD, SIGNATURE_VERSION};
+use super::timestamp::parse_iso8601;
 
 /// How far `Timestamp` may be from the server clock, and how long nonces are remembered.
 pub const REQUEST_WINDOW: Duration = Duration::from_secs(15 * 60);
@@ -155,7 +156,7 @@ pub fn authenticate(
     }
 
     let timestamp = params.get("Timestamp").unwrap_or_default();
-    let Some(sent_at) = signature::parse_timestamp(timestamp) else {
+    let Some(sent_at) = parse_iso8601(timestamp) else {
         return Err(PopError::known("IllegalTimestamp", None));
     };
     if (now - sent_at).unsigned_abs() > REQUEST_WINDOW {
@@ -171,8 +172,8 @@ pub fn authenticate(
         Secret::AccessKey { secret } | Secret::Sts { secret, .. } => secret.as_str(),
     };
     let received = params.get("Signature").unwrap_or_default();
-    if !signature::verify(method, params.pairs(), secret_text, received) {
-        let server_string = signature::string_to_sign(method, params.pairs());
+    let server_string = rpc_signature::string_to_sign(method, params.pairs());
+    if !rpc_signature::signature_matches(secret_text, &server_string, received) {
         return Err(PopError::new(
             StatusCode::BAD_REQUEST,
             "SignatureDoesNotMatch",

@@ -9,7 +9,7 @@ use time::OffsetDateTime;
 use super::config::StsKey;
 use super::params::RpcParams;
 use super::pop::PopError;
-use crate::alibaba::signature::format_timestamp;
+use super::timestamp::format_iso8601 as format_timestamp;
 
 pub const ACTION: &str = "AssumeRole";
 pub const VERSION: &str = "2015-04-01";

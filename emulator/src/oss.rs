@@ -10,7 +10,7 @@ use base64::Engine as _;
 use hmac::{Hmac, Mac};
 use sha1::Sha1;
 
-use crate::alibaba::signature::percent_encode;
+use super::rpc_signature::rfc3986_encode as percent_encode;
 
 /// The `OSSAccessKeyId` the emulator puts in its URLs (not a credential).
 pub const OSS_ACCESS_KEY_ID: &str = "emulator";
@@ -191,7 +191,7 @@ fn format_iso(unix: u64) -> String {
     i64::try_from(unix)
         .ok()
         .and_then(|s| time::OffsetDateTime::from_unix_timestamp(s).ok())
-        .map(crate::alibaba::signature::format_timestamp)
+        .map(super::timestamp::format_iso8601)
         .unwrap_or_default()
 }
 

@@ -1,15 +1,15 @@
-//! `cams-emulator`: a local Alibaba Cloud CAMS stand-in (thin CLI over
-//! `cams_provider::emulator`).
+//! The `cams-emulator` command line: options into an [`EmulatorConfig`].
+//! In the library so tests can start an in-process emulator from the same
+//! arguments a user would pass.
 
-use std::io::Write as _;
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::process::ExitCode;
 use std::time::Duration;
 
-use cams_provider::emulator::{self, AccessKey, EmulatorConfig, FaultRule, StsKey};
+use super::config::{AccessKey, EmulatorConfig, StsKey};
+use super::fault::FaultRule;
 
-const HELP: &str = "\
+pub const HELP: &str = "\
 cams-emulator: a local stand-in for Alibaba Cloud CAMS (GetFlowJSONAssest) and STS (AssumeRole)
 
 USAGE:
@@ -65,13 +65,13 @@ ENDPOINTS:
 
 /// What the command line asks for.
 #[derive(Debug)]
-enum Command {
+pub enum Command {
     Run(Box<EmulatorConfig>),
     Help,
     Version,
 }
 
-fn parse_args<I: IntoIterator<Item = String>>(args: I) -> Result<Command, String> {
+pub fn parse_args<I: IntoIterator<Item = String>>(args: I) -> Result<Command, String> {
     let mut config = EmulatorConfig {
         log_requests: true,
         ..EmulatorConfig::default()
@@ -158,74 +158,6 @@ fn parse_args<I: IntoIterator<Item = String>>(args: I) -> Result<Command, String
         config.access_keys = access_keys;
     }
     Ok(Command::Run(Box::new(config)))
-}
-
-fn main() -> ExitCode {
-    let config = match parse_args(std::env::args().skip(1)) {
-        Ok(Command::Run(config)) => *config,
-        Ok(Command::Help) => {
-            print!("{HELP}");
-            return ExitCode::SUCCESS;
-        }
-        Ok(Command::Version) => {
-            println!("cams-emulator {}", env!("CARGO_PKG_VERSION"));
-            return ExitCode::SUCCESS;
-        }
-        Err(message) => {
-            eprintln!("cams-emulator: {message}\nTry 'cams-emulator --help'.");
-            return ExitCode::from(2);
-        }
-    };
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-    {
-        Ok(runtime) => runtime,
-        Err(error) => {
-            eprintln!("cams-emulator: cannot start the async runtime: {error}");
-            return ExitCode::FAILURE;
-        }
-    };
-    runtime.block_on(run(config))
-}
-
-async fn run(config: EmulatorConfig) -> ExitCode {
-    let listen = config.listen;
-    let running = match emulator::start(config).await {
-        Ok(running) => running,
-        Err(error) => {
-            eprintln!("cams-emulator: cannot listen on {listen}: {error}");
-            return ExitCode::FAILURE;
-        }
-    };
-    let mut stdout = std::io::stdout();
-    let announced = writeln!(stdout, "cams-emulator listening on {}", running.url())
-        .and_then(|()| stdout.flush());
-    if announced.is_err() {
-        // Whoever started us cannot learn the port; serving would be useless.
-        eprintln!("cams-emulator: cannot write the listening line on stdout");
-        return ExitCode::FAILURE;
-    }
-    wait_for_stop_signal().await;
-    eprintln!("cams-emulator: stopping");
-    running.shutdown().await;
-    ExitCode::SUCCESS
-}
-
-async fn wait_for_stop_signal() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{signal, SignalKind};
-        if let Ok(mut terminate) = signal(SignalKind::terminate()) {
-            tokio::select! {
-                _ = tokio::signal::ctrl_c() => {}
-                _ = terminate.recv() => {}
-            }
-            return;
-        }
-    }
-    let _ = tokio::signal::ctrl_c().await;
 }
 
 #[cfg(test)]
