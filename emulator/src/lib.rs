@@ -20,18 +20,25 @@
 
 mod api;
 mod auth;
+mod bucket;
 pub mod cli;
 mod config;
 mod fault;
 mod files;
+mod flow_api;
 mod flow_doc;
+pub mod flows;
 mod limiter;
+mod operations;
 mod oss;
+pub mod oss_auth;
+pub mod oss_signature;
 mod params;
 mod pop;
 pub mod rpc_signature;
 mod server;
 mod state;
+mod state_file;
 mod stats;
 mod sts;
 pub mod timestamp;
@@ -42,5 +49,5 @@ pub use config::{
 };
 pub use fault::{Fault, FaultParseError, FaultRule, FlowSelector, MAX_LARGE_BYTES};
 pub use flow_doc::large_flow;
-pub use server::{start, RunningEmulator};
+pub use server::{start, RunningEmulator, StartError};
 pub use stats::Stats;

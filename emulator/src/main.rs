@@ -38,11 +38,10 @@ fn main() -> ExitCode {
 }
 
 async fn run(config: EmulatorConfig) -> ExitCode {
-    let listen = config.listen;
     let running = match cams_emulator::start(config).await {
         Ok(running) => running,
         Err(error) => {
-            eprintln!("cams-emulator: cannot listen on {listen}: {error}");
+            eprintln!("cams-emulator: {error}");
             return ExitCode::FAILURE;
         }
     };

@@ -135,6 +135,50 @@ impl OssError {
         OssError::new(StatusCode::FORBIDDEN, "AccessDenied", message)
     }
 
+    /// 403 with another code (`InvalidAccessKeyId`, `InvalidSecurityToken`, ...).
+    pub fn forbidden(code: &'static str, message: &str) -> Self {
+        OssError::new(StatusCode::FORBIDDEN, code, message)
+    }
+
+    /// 400 InvalidArgument.
+    pub fn invalid_argument(message: &str) -> Self {
+        OssError::new(StatusCode::BAD_REQUEST, "InvalidArgument", message)
+    }
+
+    /// 403 SignatureDoesNotMatch, quoting the server's string to sign as
+    /// OSS does (it contains no secret; a token in it is the caller's own).
+    pub fn signature_mismatch(string_to_sign: &str) -> Self {
+        let mut error = OssError::new(
+            StatusCode::FORBIDDEN,
+            "SignatureDoesNotMatch",
+            "The request signature we calculated does not match the signature you provided. Check your key and signing method.",
+        );
+        error
+            .extra
+            .push(("StringToSign", string_to_sign.to_string()));
+        error
+    }
+
+    /// 403 RequestTimeTooSkewed.
+    pub fn time_skewed() -> Self {
+        OssError::new(
+            StatusCode::FORBIDDEN,
+            "RequestTimeTooSkewed",
+            "The difference between the request time and the current time is too large.",
+        )
+    }
+
+    /// 404 NoSuchBucket.
+    pub fn no_such_bucket(bucket: &str) -> Self {
+        let mut error = OssError::new(
+            StatusCode::NOT_FOUND,
+            "NoSuchBucket",
+            "The specified bucket does not exist.",
+        );
+        error.extra.push(("BucketName", bucket.to_string()));
+        error
+    }
+
     /// 403 AccessDenied "Request has expired." as OSS answers an expired URL.
     pub fn expired(expires: u64, now_unix: u64) -> Self {
         let mut error = OssError::access_denied("Request has expired.");
