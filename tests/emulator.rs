@@ -25,7 +25,7 @@ fn config() -> EmulatorConfig {
     EmulatorConfig {
         flows_dir: flows_dir(),
         access_keys: vec![AccessKey::new(AK, SECRET)],
-        qps: 0,
+        qps: Some(0),
         ..EmulatorConfig::default()
     }
 }
@@ -624,7 +624,11 @@ async fn assume_role_accepts_any_well_formed_role_by_default() {
 
 #[tokio::test]
 async fn qps_limit_drops_the_excess_with_a_retry_hint() {
-    let emulator = start(EmulatorConfig { qps: 5, ..config() }).await;
+    let emulator = start(EmulatorConfig {
+        qps: Some(5),
+        ..config()
+    })
+    .await;
     let client = http();
     let calls: Vec<Call> = (0..10).map(|_| Call::flow(SIGNUP_FLOW)).collect();
     let responses =
