@@ -849,7 +849,7 @@ async fn the_state_file_keeps_flows_across_restarts() {
     second.shutdown().await;
 
     std::fs::write(&state, "{ not a state").unwrap();
-    let error = emulator::start(with_state()).await.err().expect("refused");
+    let error = emulator::start(with_state()).await.expect_err("refused");
     assert!(error.to_string().contains("state file"), "{error}");
 }
 
@@ -860,8 +860,7 @@ async fn a_missing_flows_directory_is_an_error_at_start() {
         ..config()
     })
     .await
-    .err()
-    .expect("refused");
+    .expect_err("refused");
     assert!(error.to_string().contains("/nonexistent/flows"), "{error}");
 }
 
