@@ -13,7 +13,8 @@ use axum::Extension;
 use serde_json::{json, Value};
 use time::OffsetDateTime;
 
-use super::auth::authenticate;
+use super::acs3_signature;
+use super::auth::{authenticate, authenticate_acs3, Acs3Request};
 use super::fault::{Fault, Target};
 use super::flow_api::{self, Call};
 use super::flow_doc::GARBAGE_HTML;
@@ -42,6 +43,14 @@ pub enum Answer {
     Reset,
 }
 
+/// How a request is signed.
+enum Signed<'a> {
+    /// RPC signature V1: every parameter, `Signature` among them (HTTP method given).
+    Rpc(&'a str),
+    /// V3 `ACS3-HMAC-SHA256` in the `Authorization` header.
+    Acs3(Acs3Request<'a>),
+}
+
 /// What the synchronous part of the handling decided.
 enum Decision {
     Answer(Answer),
@@ -61,9 +70,41 @@ pub async fn handle(
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok());
-    let params = RpcParams::from_parts(uri.query(), content_type, &body);
+    let mut params = RpcParams::from_parts(uri.query(), content_type, &body);
+    let is_acs3 = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with(acs3_signature::ALGORITHM));
+    let signed = if is_acs3 {
+        // V3: Action and Version come in headers, the body is hashed, not signed as parameters.
+        for (name, header_name) in [("Action", "x-acs-action"), ("Version", "x-acs-version")] {
+            if let Some(value) = headers.get(header_name).and_then(|v| v.to_str().ok()) {
+                params.push(name, value);
+            }
+        }
+        Signed::Acs3(Acs3Request {
+            method: method.as_str(),
+            path: uri.path(),
+            query: RpcParams::from_parts(uri.query(), None, b"")
+                .pairs()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            headers: headers
+                .iter()
+                .map(|(n, v)| {
+                    (
+                        n.as_str().to_string(),
+                        String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                    )
+                })
+                .collect(),
+            body: &body,
+        })
+    } else {
+        Signed::Rpc(method.as_str())
+    };
 
-    let decision = decide(&emulator, method.as_str(), &params, &request_id);
+    let decision = decide(&emulator, &signed, &params, &request_id);
     let answer = match decision {
         Decision::Answer(answer) => answer,
         Decision::Run(call) => flow_api::run(&emulator, &call, &request_id).await,
@@ -129,7 +170,12 @@ fn record(emulator: &Emulator, answer: &Answer) -> (Option<StatusCode>, String) 
 
 /// Authentication, action dispatch, rate limit and API-side faults: all the
 /// steps that need the lock but no I/O.
-fn decide(emulator: &Emulator, method: &str, params: &RpcParams, request_id: &str) -> Decision {
+fn decide(
+    emulator: &Emulator,
+    signed: &Signed<'_>,
+    params: &RpcParams,
+    request_id: &str,
+) -> Decision {
     let mut inner = emulator.lock();
     inner.stats.api_requests += 1;
     let action = operations::known(params.get("Action").unwrap_or_default());
@@ -140,14 +186,24 @@ fn decide(emulator: &Emulator, method: &str, params: &RpcParams, request_id: &st
     let now = OffsetDateTime::now_utc();
     let now_instant = Instant::now();
     let inner = &mut *inner;
-    let access_key_id = match authenticate(
-        method,
-        params,
-        &mut inner.credentials,
-        &mut inner.nonces,
-        now,
-        now_instant,
-    ) {
+    let authenticated = match signed {
+        Signed::Rpc(method) => authenticate(
+            method,
+            params,
+            &mut inner.credentials,
+            &mut inner.nonces,
+            now,
+            now_instant,
+        ),
+        Signed::Acs3(request) => authenticate_acs3(
+            request,
+            &mut inner.credentials,
+            &mut inner.nonces,
+            now,
+            now_instant,
+        ),
+    };
+    let access_key_id = match authenticated {
         Ok(id) => id,
         Err(error) => return Decision::Answer(Answer::Error(error)),
     };

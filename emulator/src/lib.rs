@@ -18,6 +18,7 @@
 //! Not emulated: V3 (`ACS3-HMAC-SHA256`) signatures, `Format=XML` answers
 //! (always JSON), `CustSpaceId` scoping (accepted and ignored).
 
+pub mod acs3_signature;
 mod api;
 mod auth;
 mod bucket;

@@ -201,3 +201,54 @@ mod oss {
         assert_eq!(refused.err().map(|e| e.code), Some("AccessDenied"));
     }
 }
+
+#[test]
+fn acs3_vectors() {
+    use cams_emulator::acs3_signature::{
+        canonical_request, parse_authorization, sha256_hex, signature, string_to_sign,
+    };
+    let vectors = vectors("acs3.json");
+    assert_eq!(vectors.len(), 5);
+    for vector in &vectors {
+        let name = text(vector, "name");
+        let pairs = |field: &str| -> Vec<(String, String)> {
+            vector[field]
+                .as_array()
+                .expect(field)
+                .iter()
+                .map(|p| (p[0].as_str().unwrap().into(), p[1].as_str().unwrap().into()))
+                .collect()
+        };
+        let headers: Vec<(String, String)> = vector["headers"]
+            .as_object()
+            .expect("headers")
+            .iter()
+            .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_string()))
+            .collect();
+        let authorization = parse_authorization(text(vector, "authorization")).expect(name);
+        let body = text(vector, "body");
+        let canonical = canonical_request(
+            text(vector, "method"),
+            text(vector, "path"),
+            &pairs("query"),
+            &headers,
+            &authorization.signed_headers,
+            &sha256_hex(body.as_bytes()),
+        );
+        assert_eq!(
+            sha256_hex(canonical.as_bytes()),
+            text(vector, "hashed_canonical_request"),
+            "{name}:\n{canonical}"
+        );
+        let secret = text(vector, "secret");
+        assert_eq!(
+            signature(secret, &string_to_sign(&canonical)),
+            authorization.signature,
+            "{name}"
+        );
+        assert_ne!(
+            signature("other", &string_to_sign(&canonical)),
+            authorization.signature
+        );
+    }
+}
