@@ -1,22 +1,23 @@
-//! A local stand-in for Alibaba Cloud CAMS (see `cams-emulator`), for the
-//! demo, end-to-end tests with real Terraform, benchmarks and users' CI.
+//! A local stand-in for Alibaba Cloud CAMS (the WhatsApp Flow API), STS
+//! `AssumeRole` and the OSS upload bucket, for the provider's demo, its
+//! end-to-end tests with real Terraform, benchmarks and users' CI. The
+//! crate's README (`emulator/README.md`) documents every operation, the
+//! status rules and which of them are assumptions.
 //!
 //! One HTTP listener serves:
 //!
-//! * `GET|POST /` — the RPC API: `GetFlowJSONAssest` (CAMS `2020-06-06`) and
-//!   `AssumeRole` (STS `2015-04-01`), verified like Alibaba's gateway
-//!   (common parameters, 15-minute timestamp window, HMAC-SHA1 signature
-//!   over query ∪ form body, nonce replay, STS tokens), paced per
-//!   AccessKeyId (`System.LimitControl` + `x-acs-retry-after`).
-//! * `GET /oss/flows/<flow_id>.json?Expires=..&OSSAccessKeyId=..&Signature=..`
-//!   — the presigned file URL handed out in `Data.FilePath`; serves the flow
-//!   file byte-exact, OSS XML errors otherwise.
-//! * `GET /_emulator/stats`, `POST /_emulator/reset` — counters for tests.
+//! * `GET|POST /`: the RPC API, the CAMS `2020-06-06` Flow operations
+//!   (`flow_api`) and STS `2015-04-01` `AssumeRole`, verified like Alibaba's
+//!   gateway (common parameters, 15-minute timestamp window, RPC V1 or V3
+//!   signature, nonce replay, STS tokens) and paced per AccessKeyId and
+//!   operation (`System.LimitControl` + `x-acs-retry-after`);
+//! * `GET /oss/flows/<flow_id>.json?...`: the presigned `FilePath` of
+//!   `GetFlowJSONAssest`, serving the flow's document byte-exact;
+//! * `/<bucket>/<key>`: the upload bucket (`bucket`), OSS V1/V4 signatures
+//!   with the credentials `GetChatappUploadAuthorization` issued;
+//! * `GET /_emulator/stats` (and `/_stats`), `POST /_emulator/reset`.
 //!
-//! Faults (`--fault FLOW_ID=SPEC`) make it misbehave on purpose.
-//!
-//! Not emulated: V3 (`ACS3-HMAC-SHA256`) signatures, `Format=XML` answers
-//! (always JSON), `CustSpaceId` scoping (accepted and ignored).
+//! Faults (`--fault TARGET=SPEC`) make it misbehave on purpose.
 
 pub mod acs3_signature;
 mod api;
