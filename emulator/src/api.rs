@@ -104,6 +104,14 @@ pub async fn handle(
         Signed::Rpc(method.as_str())
     };
 
+    // For the log: V3 names the AccessKeyId in its Authorization header.
+    let caller = match &signed {
+        Signed::Rpc(_) => params.get("AccessKeyId").map(str::to_string),
+        Signed::Acs3(request) => request
+            .header("authorization")
+            .and_then(acs3_signature::parse_authorization)
+            .map(|a| a.access_key_id),
+    };
     let decision = decide(&emulator, &signed, &params, &request_id);
     let answer = match decision {
         Decision::Answer(answer) => answer,
@@ -118,7 +126,7 @@ pub async fn handle(
         method,
         params.get("Action").unwrap_or("-"),
         flow_id.unwrap_or("-"),
-        params.get("AccessKeyId").unwrap_or("-"),
+        caller.as_deref().unwrap_or("-"),
         code,
         status.map_or_else(|| "reset".to_string(), |s| s.as_u16().to_string()),
     ));

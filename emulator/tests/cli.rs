@@ -32,6 +32,34 @@ use std::process::{Command, Stdio};
 const BINARY: &str = env!("CARGO_BIN_EXE_cams-emulator");
 
 #[test]
+fn a_missing_flows_directory_or_a_foreign_state_file_stops_the_start() {
+    let output = Command::new(BINARY)
+        .args(["--flows", "/nonexistent/cams-flows"])
+        .stdout(Stdio::piped())
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(1));
+    assert!(output.stdout.is_empty(), "no listening line");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("/nonexistent/cams-flows") && stderr.contains("does not exist"),
+        "{stderr}"
+    );
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let state = dir.path().join("state.json");
+    std::fs::write(&state, "[1, 2]").expect("write");
+    let output = Command::new(BINARY)
+        .args(["--flows", flows_dir().to_str().expect("utf-8")])
+        .arg("--state")
+        .arg(&state)
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("state file"));
+}
+
+#[test]
 fn bad_option_exits_with_2_and_help_describes_every_option() {
     let output = Command::new(BINARY).arg("--bogus").output().expect("run");
     assert_eq!(output.status.code(), Some(2));
