@@ -1,41 +1,40 @@
-//! The official CAMS Python SDK (`alibabacloud-cams20200606`) drives the
-//! emulator: CreateFlow, GetFlow and ListFlow, with the SDK's default V3
-//! signature and with its RPC (v2, HMAC-SHA1) signer. Proves the emulator
-//! accepts what the official client sends. The SDK is installed into the
-//! test venv by `make test` (scripts/ensure-cams-sdk.sh), which names its
-//! python in `CAMS_TEST_PYTHON`.
+//! Alibaba's official Python SDKs drive the emulator, proving it accepts
+//! what the official clients send: the CAMS SDK (`alibabacloud-cams20200606`)
+//! for CreateFlow, GetFlow and ListFlow with its default V3 signature and
+//! its RPC (v2, HMAC-SHA1) signer; then the whole upload path with the CAMS
+//! SDK and the OSS SDK (`oss2`, V1 and V4 signatures, headers and presigned
+//! URLs). `make test` installs both into the test venv
+//! (scripts/ensure-python-sdks.sh) and names its python in `CAMS_TEST_PYTHON`.
 
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
 use cams_emulator::{self as emulator, EmulatorConfig, DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET};
-use serde_json::Value;
+use serde_json::{json, Value};
 
 fn python() -> PathBuf {
     match std::env::var_os("CAMS_TEST_PYTHON") {
         Some(path) => PathBuf::from(path),
         None => panic!(
             "CAMS_TEST_PYTHON is not set: run the tests with `make test` (it installs the \
-             official CAMS SDK with scripts/ensure-cams-sdk.sh), or set it to a python that \
-             has alibabacloud-cams20200606"
+             official SDKs with scripts/ensure-python-sdks.sh), or set it to a python that \
+             has alibabacloud-cams20200606 and oss2"
         ),
     }
 }
 
-fn script() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/python/cams_sdk_flows.py")
+fn script(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/python")
+        .join(name)
 }
 
-async fn run_sdk(endpoint: &str, secret: &str, signature: &str) -> Output {
-    let (endpoint, secret, signature) = (
-        endpoint.to_string(),
-        secret.to_string(),
-        signature.to_string(),
-    );
+async fn run_python(script_name: &str, args: Vec<String>) -> Output {
+    let script = script(script_name);
     tokio::task::spawn_blocking(move || {
         Command::new(python())
-            .arg(script())
-            .args([&endpoint, DEMO_ACCESS_KEY_ID, &secret, &signature])
+            .arg(script)
+            .args(args)
             .env_remove("HTTP_PROXY")
             .env_remove("http_proxy")
             .output()
@@ -43,6 +42,15 @@ async fn run_sdk(endpoint: &str, secret: &str, signature: &str) -> Output {
     })
     .await
     .expect("join")
+}
+
+async fn run_sdk(endpoint: &str, secret: &str, signature: &str) -> Output {
+    let args = [endpoint, DEMO_ACCESS_KEY_ID, secret, signature];
+    run_python(
+        "cams_sdk_flows.py",
+        args.iter().map(|a| a.to_string()).collect(),
+    )
+    .await
 }
 
 #[tokio::test]
@@ -99,4 +107,62 @@ async fn the_official_python_sdk_creates_gets_and_lists_flows() {
             "{signature}: {stderr}"
         );
     }
+}
+
+#[tokio::test]
+async fn the_official_sdks_upload_a_flow_json_through_the_bucket() {
+    let running = emulator::start(EmulatorConfig {
+        flows_dir: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/flows"),
+        qps: Some(0),
+        ..EmulatorConfig::default()
+    })
+    .await
+    .expect("emulator");
+    let endpoint = running.url().trim_start_matches("http://").to_string();
+    let args = [
+        endpoint.as_str(),
+        DEMO_ACCESS_KEY_ID,
+        DEMO_ACCESS_KEY_SECRET,
+    ];
+    let output = run_python(
+        "oss_sdk_upload.py",
+        args.iter().map(|a| a.to_string()).collect(),
+    )
+    .await;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{}\n{stdout}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let seen: Value = serde_json::from_str(stdout.trim()).expect("one JSON line");
+    let document = r#"{"version":"7.1","screens":[]}"#;
+    // Accepted: V1 and V4 headers, V1 and V4 presigned URLs.
+    assert_eq!(
+        (&seen["put_v1"], &seen["put_v4"]),
+        (&json!(200), &json!(200)),
+        "{seen}"
+    );
+    for read in ["get_v1", "get_v4", "presigned_v1", "presigned_v4"] {
+        assert_eq!(seen[read], document, "{read}: {seen}");
+    }
+    // Refused: another token, another secret, outside Dir, a changed URL.
+    assert_eq!(seen["put_wrong_token"], "InvalidSecurityToken");
+    assert_eq!(seen["put_wrong_secret"], "SignatureDoesNotMatch");
+    assert_eq!(seen["put_outside_dir"], "AccessDenied");
+    assert_eq!(seen["presigned_v4_tampered"], 403);
+    // CAMS fetched the V4 presigned URL and stored the document.
+    assert_eq!(seen["update"], "OK");
+    assert_eq!(seen["json_version"], "7.1");
+    let stats = running.stats();
+    assert_eq!(
+        stats.requests_by_operation.get("UpdateFlowJSONAsset"),
+        Some(&1)
+    );
+    assert_eq!(
+        stats
+            .requests_by_operation
+            .get("GetChatappUploadAuthorization"),
+        Some(&1)
+    );
 }
