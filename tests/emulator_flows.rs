@@ -705,6 +705,20 @@ async fn the_bucket_checks_key_token_expiry_and_dir() {
     assert_eq!(got.status().as_u16(), 200);
     assert_eq!(got.bytes().await.unwrap().as_ref(), body);
 
+    // Objects up to Meta's 10 MB Flow JSON limit are accepted, not beyond.
+    let big = vec![b' '; 10 * 1024 * 1024];
+    let (status, text) = put_object(&upload, &key, &big, &upload.secret, &upload.token).await;
+    assert_eq!(status, 200, "{text}");
+    let (status, text) = put_object(
+        &upload,
+        &key,
+        &[&big[..], b" "].concat(),
+        &upload.secret,
+        &upload.token,
+    )
+    .await;
+    assert_eq!((status, xml_code(&text)), (400, "EntityTooLarge"), "{text}");
+
     // The credentials expire after --upload-ttl.
     tokio::time::sleep(Duration::from_millis(2100)).await;
     let (status, text) = put_object(&upload, &key, body, &upload.secret, &upload.token).await;

@@ -6,7 +6,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::State;
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -165,7 +165,12 @@ fn router(emulator: Arc<Emulator>) -> Router {
         .route("/oss/{*key}", get(files::handle))
         .route(
             "/{bucket}/{*key}",
-            get(bucket::handle).put(bucket::handle).head(bucket::handle),
+            get(bucket::handle)
+                .put(bucket::handle)
+                .head(bucket::handle)
+                // axum's default 2 MB body cap is below a Flow JSON's 10 MB;
+                // one byte more lets the handler answer OSS's EntityTooLarge.
+                .layer(DefaultBodyLimit::max(bucket::MAX_OBJECT_BYTES + 1)),
         )
         .route("/_emulator/stats", get(stats))
         .route("/_stats", get(stats))
