@@ -1,6 +1,7 @@
 //! The flows the emulator keeps, and the status rules every change obeys.
 //!
-//! Status rules (reference notes on the Flow lifecycle, §2): statuses go
+//! Status rules (sources: the CAMS DeleteFlow page, Meta's WhatsApp Flows
+//! lifecycle and error-code references): statuses go
 //! `DRAFT → PUBLISHED → DEPRECATED`, forwards only; name, categories,
 //! endpoint and Flow JSON change only while `DRAFT`; only a `DRAFT` flow is
 //! deleted. CAMS documents only the last rule ("a flow can be deleted only
