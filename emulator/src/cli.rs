@@ -1,16 +1,18 @@
-//! `cams-emulator`: a local Alibaba Cloud CAMS stand-in (thin CLI over
-//! `cams_provider::emulator`).
+//! The `cams-emulator` command line: options into an [`EmulatorConfig`].
+//! In the library so tests can start an in-process emulator from the same
+//! arguments a user would pass.
 
-use std::io::Write as _;
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::process::ExitCode;
 use std::time::Duration;
 
-use cams_provider::emulator::{self, AccessKey, EmulatorConfig, FaultRule, StsKey};
+use super::config::{AccessKey, EmulatorConfig, StsKey};
+use super::fault::FaultRule;
+use super::operations;
 
-const HELP: &str = "\
-cams-emulator: a local stand-in for Alibaba Cloud CAMS (GetFlowJSONAssest) and STS (AssumeRole)
+pub const HELP: &str = "\
+cams-emulator: a local stand-in for Alibaba Cloud CAMS (the WhatsApp Flow API), STS AssumeRole
+and the OSS bucket that GetChatappUploadAuthorization hands out
 
 USAGE:
     cams-emulator [OPTIONS]
@@ -22,8 +24,11 @@ Ctrl-C or SIGTERM stops it.
 
 OPTIONS:
     --listen ADDR            Address to listen on [default: 127.0.0.1:0, any free port]
-    --flows DIR              Directory of <flow_id>.json files, served byte-exact and
-                             re-read on every request [default: examples/flows]
+    --flows DIR              Directory of <flow_id>.json files: PUBLISHED flows, served
+                             byte-exact and re-read on every request; must exist
+                             [default: examples/flows]
+    --state FILE             Keep the flows (created, changed, uploaded JSON) in FILE
+                             across restarts [default: in memory only]
     --access-key ID:SECRET   Accepted AccessKey pair (repeatable)
                              [default: demo-access-key-id:demo-access-key-secret]
     --sts-key ID:SECRET:TOKEN
@@ -31,19 +36,22 @@ OPTIONS:
                              SecurityToken=TOKEN (repeatable)
     --role ARN               Role ARN accepted by AssumeRole (repeatable)
                              [default: any acs:ram::<digits>:role/<name>]
-    --qps N                  Per AccessKeyId and API, at most N requests in any sliding
-                             second; more answer 400 System.LimitControl with
-                             x-acs-retry-after (ms) [default: 5; 0 = unlimited]
-    --fault FLOW_ID=SPEC     Inject a fault for a flow id, or * for every flow (repeatable,
-                             evaluated in order). SPEC is one of:
+    --qps N                  Every operation: at most N requests per AccessKeyId in any
+                             sliding second; more answer 400 System.LimitControl with
+                             x-acs-retry-after (ms) [default: each operation's documented
+                             limit, 5 where undocumented; 0 = unlimited]
+    --qps ACTION=N           The same for one operation, e.g. --qps CreateFlow=1 (repeatable)
+    --fault TARGET=SPEC      Inject a fault (repeatable, evaluated in order). TARGET is a flow
+                             id, * for every request, or @ACTION for every request to one
+                             operation (e.g. @CreateFlow). SPEC is one of:
                                error:CODE[:STATUS]  POP error JSON with this Code
                                code200:CODE         HTTP 200 with Code != OK
                                http5xx:N            first N API requests answer 503
                                reset:N              first N API requests: connection reset
                                throttle:N           first N API requests: System.LimitControl
-                               slow:MS              delay every answer for the flow by MS ms
+                               slow:MS              delay every answer by MS ms
                                garbage              HTTP 200 with an HTML body
-                               no-filepath          Code OK with an empty Data.FilePath
+                               no-filepath          GetFlowJSONAssest: empty Data.FilePath
                                file404              download answers 404 NoSuchKey
                                file403              download answers 403 \"Request has expired.\"
                                file5xx:N            first N downloads answer 503
@@ -51,27 +59,32 @@ OPTIONS:
                                large:BYTES          downloaded file is a generated valid Flow
                                                     JSON of at least BYTES bytes
     --file-url-ttl SECS      Lifetime of the presigned FilePath URLs [default: 300]
-    --public-url URL         Base URL written into FilePath [default: the listen URL]
+    --upload-ttl SECS        Lifetime of GetChatappUploadAuthorization's credentials
+                             [default: 3600]
+    --public-url URL         Base URL written into FilePath and EndPoint [default: the
+                             listen URL]
     --quiet                  Do not log requests on stderr
     -h, --help               Print this help
     -V, --version            Print the version
 
 ENDPOINTS:
-    GET|POST /                       the RPC API (HMAC-SHA1 signature version 1.0)
-    GET      /oss/flows/<id>.json    the presigned file URLs
-    GET      /_emulator/stats        counters as JSON
+    GET|POST /                       the RPC API (HMAC-SHA1 signature version 1.0), CAMS
+                                     2020-06-06 Flow operations and STS AssumeRole
+    GET      /oss/flows/<id>.json    the presigned FilePath URLs of GetFlowJSONAssest
+    PUT|GET  /cams-flow-upload/<key> the upload bucket (OSS V1/V4 signatures, STS token)
+    GET      /_emulator/stats        counters as JSON (also /_stats)
     POST     /_emulator/reset        zero counters, fault counters and rate limits
 ";
 
 /// What the command line asks for.
 #[derive(Debug)]
-enum Command {
+pub enum Command {
     Run(Box<EmulatorConfig>),
     Help,
     Version,
 }
 
-fn parse_args<I: IntoIterator<Item = String>>(args: I) -> Result<Command, String> {
+pub fn parse_args<I: IntoIterator<Item = String>>(args: I) -> Result<Command, String> {
     let mut config = EmulatorConfig {
         log_requests: true,
         ..EmulatorConfig::default()
@@ -124,9 +137,28 @@ fn parse_args<I: IntoIterator<Item = String>>(args: I) -> Result<Command, String
             }
             "--qps" => {
                 let text = value()?;
-                config.qps = text
-                    .parse()
-                    .map_err(|_| format!("--qps: {text:?} is not a whole number"))?;
+                let number = |n: &str| {
+                    n.parse::<u32>()
+                        .map_err(|_| format!("--qps: {n:?} is not a whole number"))
+                };
+                match text.split_once('=') {
+                    Some((action, n)) => {
+                        if operations::version_of(action).is_none() {
+                            return Err(format!("--qps: unknown operation {action:?}"));
+                        }
+                        config.qps_per_action.insert(action.to_string(), number(n)?);
+                    }
+                    None => config.qps = Some(number(&text)?),
+                }
+            }
+            "--state" => config.state_file = Some(PathBuf::from(value()?)),
+            "--upload-ttl" => {
+                let text = value()?;
+                let secs: u64 =
+                    text.parse().ok().filter(|s| *s > 0).ok_or_else(|| {
+                        format!("--upload-ttl: {text:?} is not a number of seconds")
+                    })?;
+                config.upload_ttl = Duration::from_secs(secs);
             }
             "--fault" => {
                 let text = value()?;
@@ -160,74 +192,6 @@ fn parse_args<I: IntoIterator<Item = String>>(args: I) -> Result<Command, String
     Ok(Command::Run(Box::new(config)))
 }
 
-fn main() -> ExitCode {
-    let config = match parse_args(std::env::args().skip(1)) {
-        Ok(Command::Run(config)) => *config,
-        Ok(Command::Help) => {
-            print!("{HELP}");
-            return ExitCode::SUCCESS;
-        }
-        Ok(Command::Version) => {
-            println!("cams-emulator {}", env!("CARGO_PKG_VERSION"));
-            return ExitCode::SUCCESS;
-        }
-        Err(message) => {
-            eprintln!("cams-emulator: {message}\nTry 'cams-emulator --help'.");
-            return ExitCode::from(2);
-        }
-    };
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-    {
-        Ok(runtime) => runtime,
-        Err(error) => {
-            eprintln!("cams-emulator: cannot start the async runtime: {error}");
-            return ExitCode::FAILURE;
-        }
-    };
-    runtime.block_on(run(config))
-}
-
-async fn run(config: EmulatorConfig) -> ExitCode {
-    let listen = config.listen;
-    let running = match emulator::start(config).await {
-        Ok(running) => running,
-        Err(error) => {
-            eprintln!("cams-emulator: cannot listen on {listen}: {error}");
-            return ExitCode::FAILURE;
-        }
-    };
-    let mut stdout = std::io::stdout();
-    let announced = writeln!(stdout, "cams-emulator listening on {}", running.url())
-        .and_then(|()| stdout.flush());
-    if announced.is_err() {
-        // Whoever started us cannot learn the port; serving would be useless.
-        eprintln!("cams-emulator: cannot write the listening line on stdout");
-        return ExitCode::FAILURE;
-    }
-    wait_for_stop_signal().await;
-    eprintln!("cams-emulator: stopping");
-    running.shutdown().await;
-    ExitCode::SUCCESS
-}
-
-async fn wait_for_stop_signal() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{signal, SignalKind};
-        if let Ok(mut terminate) = signal(SignalKind::terminate()) {
-            tokio::select! {
-                _ = tokio::signal::ctrl_c() => {}
-                _ = terminate.recv() => {}
-            }
-            return;
-        }
-    }
-    let _ = tokio::signal::ctrl_c().await;
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -249,7 +213,12 @@ mod tests {
         assert_eq!(c.listen.to_string(), "127.0.0.1:0");
         assert_eq!(c.flows_dir, PathBuf::from("examples/flows"));
         assert_eq!(c.access_keys, vec![AccessKey::demo()]);
-        assert_eq!((c.qps, c.file_url_ttl), (5, Duration::from_secs(300)));
+        assert_eq!((c.qps, c.file_url_ttl), (None, Duration::from_secs(300)));
+        assert_eq!(c.qps_for("CreateFlow"), 5);
+        assert_eq!(
+            (c.state_file, c.upload_ttl),
+            (None, Duration::from_secs(3600))
+        );
         assert!(c.log_requests);
         assert!(!config(&["--quiet"]).log_requests);
     }
@@ -270,6 +239,12 @@ mod tests {
             "acs:ram::1:role/r",
             "--qps",
             "0",
+            "--qps",
+            "CreateFlow=2",
+            "--state",
+            "/tmp/s.json",
+            "--upload-ttl",
+            "60",
             "--fault",
             "*=slow:5",
             "--fault",
@@ -287,7 +262,10 @@ mod tests {
         );
         assert_eq!(c.sts_keys, vec![StsKey::new("STS.x", "y", "z")]);
         assert_eq!(c.roles, vec!["acs:ram::1:role/r".to_string()]);
-        assert_eq!(c.qps, 0);
+        assert_eq!(c.qps, Some(0));
+        assert_eq!((c.qps_for("CreateFlow"), c.qps_for("GetFlow")), (2, 0));
+        assert_eq!(c.state_file, Some(PathBuf::from("/tmp/s.json")));
+        assert_eq!(c.upload_ttl, Duration::from_secs(60));
         assert_eq!(c.faults.len(), 2);
         assert_eq!(c.file_url_ttl, Duration::from_secs(1));
         assert_eq!(c.public_url.as_deref(), Some("http://h:1"));
@@ -300,6 +278,9 @@ mod tests {
             &["--listen"],
             &["--listen", "localhost"],
             &["--qps", "-1"],
+            &["--qps", "NoSuchAction=1"],
+            &["--qps", "CreateFlow=x"],
+            &["--upload-ttl", "0"],
             &["--fault", "x"],
             &["--fault", "x=boom"],
             &["--access-key", "nocolon"],

@@ -9,10 +9,9 @@ use time::OffsetDateTime;
 use super::config::StsKey;
 use super::params::RpcParams;
 use super::pop::PopError;
-use crate::alibaba::signature::format_timestamp;
+use super::timestamp::format_iso8601 as format_timestamp;
 
 pub const ACTION: &str = "AssumeRole";
-pub const VERSION: &str = "2015-04-01";
 
 const MIN_DURATION_SECS: i64 = 900;
 const MAX_DURATION_SECS: i64 = 43_200;
@@ -89,6 +88,17 @@ pub struct Issued {
 
 /// Makes fresh random STS credentials valid for the requested duration.
 pub fn issue(request: &AssumeRole, now: OffsetDateTime) -> Issued {
+    let expires =
+        now.replace_nanosecond(0).unwrap_or(now) + time::Duration::seconds(request.duration_secs);
+    Issued {
+        key: fresh_key(),
+        expires,
+    }
+}
+
+/// A random STS-shaped key: `STS.` + 24 characters, a 40-character secret,
+/// a long `CAIS...` token.
+pub fn fresh_key() -> StsKey {
     let id = format!("STS.{}", random_alphanumeric(24));
     let secret = random_alphanumeric(40);
     let mut token_bytes = Vec::new();
@@ -99,12 +109,7 @@ pub fn issue(request: &AssumeRole, now: OffsetDateTime) -> Issued {
         "CAIS{}",
         base64::engine::general_purpose::STANDARD.encode(token_bytes)
     );
-    let expires =
-        now.replace_nanosecond(0).unwrap_or(now) + time::Duration::seconds(request.duration_secs);
-    Issued {
-        key: StsKey::new(id, secret, token),
-        expires,
-    }
+    StsKey::new(id, secret, token)
 }
 
 /// The AssumeRole answer body.

@@ -3,14 +3,20 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
 
 use axum::body::Bytes;
+use time::OffsetDateTime;
 
 use super::auth::{CredentialStore, NonceCache};
+use super::bucket::ObjectStore;
 use super::config::EmulatorConfig;
-use super::fault::{Fault, FaultCounters, FaultRule};
+use super::fault::{Fault, FaultCounters, FaultRule, Target};
+use super::flows::FlowStore;
 use super::limiter::SlidingWindowLimiter;
 use super::oss::FileUrlSigner;
+use super::oss_auth::UploadKey;
+use super::state_file::{self, StateFileError};
 use super::stats::Stats;
 
 /// Read-only settings plus the mutable parts behind one lock.
@@ -24,6 +30,14 @@ pub struct Emulator {
     pub host_id: String,
     pub log_requests: bool,
     pub signer: FileUrlSigner,
+    /// The configuration, for per-operation limits.
+    pub config: EmulatorConfig,
+    /// Where the flows are kept across restarts, if anywhere.
+    pub state_file: Option<PathBuf>,
+    /// Lifetime of upload credentials.
+    pub upload_ttl: Duration,
+    /// Fetches UpdateFlowJSONAsset's FilePath.
+    pub fetcher: reqwest::Client,
     inner: Mutex<Inner>,
     /// Documents generated for `large:BYTES`, by size.
     large_documents: Mutex<HashMap<u64, Bytes>>,
@@ -38,26 +52,76 @@ pub struct Inner {
     pub faults: Vec<FaultRule>,
     pub fault_counters: FaultCounters,
     pub stats: Stats,
+    pub flows: FlowStore,
+    /// Credentials GetChatappUploadAuthorization issued, by AccessKeyId.
+    pub upload_keys: HashMap<String, UploadKey>,
+    /// The upload bucket's objects.
+    pub objects: ObjectStore,
+}
+
+/// Expired upload credentials are still recognised this long, so a late
+/// request hears "expired" rather than "unknown key".
+const EXPIRED_UPLOAD_KEYS_KEPT: time::Duration = time::Duration::hours(1);
+
+impl Inner {
+    /// Remembers issued upload credentials, forgetting long-expired ones.
+    pub fn add_upload_key(&mut self, id: String, key: UploadKey, now: OffsetDateTime) {
+        self.upload_keys
+            .retain(|_, k| k.expires + EXPIRED_UPLOAD_KEYS_KEPT > now);
+        self.upload_keys.insert(id, key);
+    }
 }
 
 impl Emulator {
-    pub fn new(config: &EmulatorConfig, public_url: String, host_id: String) -> Self {
-        Emulator {
+    pub fn new(
+        config: &EmulatorConfig,
+        public_url: String,
+        host_id: String,
+    ) -> Result<Self, StateFileError> {
+        let flows = match &config.state_file {
+            Some(path) => state_file::load(path)?,
+            None => FlowStore::default(),
+        };
+        let fetcher = reqwest::Client::builder()
+            .no_proxy()
+            .timeout(Duration::from_secs(10))
+            .redirect(reqwest::redirect::Policy::limited(3))
+            .build()
+            .unwrap_or_default();
+        Ok(Emulator {
             flows_dir: config.flows_dir.clone(),
             roles: config.roles.clone(),
             public_url,
             host_id,
             log_requests: config.log_requests,
             signer: FileUrlSigner::random(config.file_url_ttl),
+            config: config.clone(),
+            state_file: config.state_file.clone(),
+            upload_ttl: config.upload_ttl,
+            fetcher,
             inner: Mutex::new(Inner {
                 credentials: CredentialStore::new(&config.access_keys, &config.sts_keys),
                 nonces: NonceCache::default(),
-                limiter: SlidingWindowLimiter::new(config.qps),
+                limiter: SlidingWindowLimiter::new(),
                 faults: config.faults.clone(),
                 fault_counters: FaultCounters::default(),
                 stats: Stats::default(),
+                flows,
+                upload_keys: HashMap::new(),
+                objects: ObjectStore::default(),
             }),
             large_documents: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// Writes the flows to the state file (when there is one). Called with
+    /// the lock held, after every change, so writes happen in order.
+    pub fn save_flows(&self, inner: &Inner) {
+        if let Some(path) = &self.state_file {
+            if let Err(error) = state_file::save(path, &inner.flows) {
+                // The change stands in memory; say so rather than fail the call.
+                eprintln!("cams-emulator: {error}");
+            }
         }
     }
 
@@ -89,24 +153,28 @@ impl Emulator {
         inner.fault_counters.clear();
     }
 
-    /// The `slow` delay configured for a flow, if any.
-    pub fn slow_delay(&self, flow_id: &str) -> Option<std::time::Duration> {
+    /// The `slow` delay configured for a request, if any.
+    pub fn slow_delay(&self, target: &Target<'_>) -> Option<std::time::Duration> {
         self.lock().faults.iter().find_map(|rule| match rule.fault {
-            Fault::Slow(delay) if rule.flow.matches(flow_id) => Some(delay),
+            Fault::Slow(delay) if rule.flow.matches(target) => Some(delay),
             _ => None,
         })
     }
 
-    /// The first fault rule for this flow that `wanted` accepts and that
+    /// The first fault rule for this request that `wanted` accepts and that
     /// fires now (counted rules are charged).
-    pub fn next_fault(&self, flow_id: &str, wanted: impl Fn(&Fault) -> bool) -> Option<Fault> {
+    pub fn next_fault(
+        &self,
+        target: &Target<'_>,
+        wanted: impl Fn(&Fault) -> bool,
+    ) -> Option<Fault> {
         let mut inner = self.lock();
         let Inner {
             faults,
             fault_counters,
             ..
         } = &mut *inner;
-        fault_counters.next_fault(faults, flow_id, wanted).cloned()
+        fault_counters.next_fault(faults, target, wanted).cloned()
     }
 
     /// The generated `large:BYTES` document, built once per size.

@@ -1,4 +1,6 @@
-//! Injected faults (`--fault FLOW_ID=SPEC`) and their per-flow counters.
+//! Injected faults (`--fault TARGET=SPEC`) and their counters. TARGET is a
+//! flow id, `*` (every request) or `@Action` (every request to one
+//! operation, e.g. `@CreateFlow`, also those that carry no FlowId).
 //!
 //! Rules are evaluated in the order given. A counted rule (`http5xx:N`,
 //! `reset:N`, `throttle:N`, `file5xx:N`) fires for the first N requests that
@@ -10,20 +12,46 @@ use std::fmt;
 use std::str::FromStr;
 use std::time::Duration;
 
-/// Which flows a rule applies to.
+/// Which requests a rule applies to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FlowSelector {
-    /// `*`: every flow id.
+    /// `*`: every request.
     Any,
     /// One flow id.
     Id(String),
+    /// `@Action`: every request to one operation.
+    Operation(String),
+}
+
+/// What a request is, for matching fault rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Target<'a> {
+    pub action: &'a str,
+    pub flow_id: Option<&'a str>,
+}
+
+impl<'a> Target<'a> {
+    /// A request about one flow (GetFlowJSONAssest and its download).
+    pub fn flow(flow_id: &'a str) -> Self {
+        Target {
+            action: "GetFlowJSONAssest",
+            flow_id: Some(flow_id),
+        }
+    }
+
+    /// Counters of counted rules are per flow id, or per operation for
+    /// requests without one.
+    fn counter_key(&self) -> &'a str {
+        self.flow_id.unwrap_or(self.action)
+    }
 }
 
 impl FlowSelector {
-    pub fn matches(&self, flow_id: &str) -> bool {
+    pub fn matches(&self, target: &Target<'_>) -> bool {
         match self {
             FlowSelector::Any => true,
-            FlowSelector::Id(id) => id == flow_id,
+            FlowSelector::Id(id) => target.flow_id == Some(id.as_str()),
+            FlowSelector::Operation(action) => target.action == action,
         }
     }
 }
@@ -90,9 +118,9 @@ impl Fault {
 /// A bad `--fault` value.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum FaultParseError {
-    #[error("expected FLOW_ID=SPEC")]
+    #[error("expected TARGET=SPEC (TARGET: a flow id, * or @Action)")]
     MissingEquals,
-    #[error("the flow id is empty")]
+    #[error("the target (flow id or @Action) is empty")]
     EmptyFlowId,
     #[error("unknown fault kind {0:?}")]
     UnknownKind(String),
@@ -208,9 +236,12 @@ impl FromStr for FaultRule {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let (flow, spec) = s.split_once('=').ok_or(FaultParseError::MissingEquals)?;
         let flow = match flow {
-            "" => return Err(FaultParseError::EmptyFlowId),
+            "" | "@" => return Err(FaultParseError::EmptyFlowId),
             "*" => FlowSelector::Any,
-            id => FlowSelector::Id(id.to_string()),
+            target => match target.strip_prefix('@') {
+                Some(action) => FlowSelector::Operation(action.to_string()),
+                None => FlowSelector::Id(target.to_string()),
+            },
         };
         Ok(FaultRule {
             flow,
@@ -224,6 +255,7 @@ impl fmt::Display for FlowSelector {
         match self {
             FlowSelector::Any => f.write_str("*"),
             FlowSelector::Id(id) => f.write_str(id),
+            FlowSelector::Operation(action) => write!(f, "@{action}"),
         }
     }
 }
@@ -241,17 +273,20 @@ impl FaultCounters {
     pub fn next_fault<'a>(
         &mut self,
         rules: &'a [FaultRule],
-        flow_id: &str,
+        target: &Target<'_>,
         wanted: impl Fn(&Fault) -> bool,
     ) -> Option<&'a Fault> {
         for (index, rule) in rules.iter().enumerate() {
-            if !rule.flow.matches(flow_id) || !wanted(&rule.fault) {
+            if !rule.flow.matches(target) || !wanted(&rule.fault) {
                 continue;
             }
             match rule.fault.limit() {
                 None => return Some(&rule.fault),
                 Some(limit) => {
-                    let used = self.fired.entry((index, flow_id.to_string())).or_insert(0);
+                    let used = self
+                        .fired
+                        .entry((index, target.counter_key().to_string()))
+                        .or_insert(0);
                     if *used < limit {
                         *used += 1;
                         return Some(&rule.fault);
@@ -347,7 +382,11 @@ mod tests {
         let mut counters = FaultCounters::default();
         let mut seen = Vec::new();
         for _ in 0..5 {
-            seen.push(counters.next_fault(&rules, "f", |_| true).cloned());
+            seen.push(
+                counters
+                    .next_fault(&rules, &Target::flow("f"), |_| true)
+                    .cloned(),
+            );
         }
         assert_eq!(
             seen,
@@ -361,10 +400,30 @@ mod tests {
         );
         // Counters are per flow id, also for `*` rules.
         let star: Vec<FaultRule> = vec!["*=throttle:1".parse().unwrap()];
-        assert!(counters.next_fault(&star, "a", |_| true).is_some());
-        assert!(counters.next_fault(&star, "a", |_| true).is_none());
-        assert!(counters.next_fault(&star, "b", |_| true).is_some());
+        let (a, b) = (Target::flow("a"), Target::flow("b"));
+        assert!(counters.next_fault(&star, &a, |_| true).is_some());
+        assert!(counters.next_fault(&star, &a, |_| true).is_none());
+        assert!(counters.next_fault(&star, &b, |_| true).is_some());
         counters.clear();
-        assert!(counters.next_fault(&star, "a", |_| true).is_some());
+        assert!(counters.next_fault(&star, &a, |_| true).is_some());
+    }
+
+    #[test]
+    fn operation_rules_match_requests_without_a_flow_id() {
+        let rules: Vec<FaultRule> = vec!["@CreateFlow=http5xx:1".parse().unwrap()];
+        assert_eq!(rules[0].flow, FlowSelector::Operation("CreateFlow".into()));
+        let mut counters = FaultCounters::default();
+        let create = Target {
+            action: "CreateFlow",
+            flow_id: None,
+        };
+        let list = Target {
+            action: "ListFlow",
+            flow_id: None,
+        };
+        assert!(counters.next_fault(&rules, &list, |_| true).is_none());
+        assert!(counters.next_fault(&rules, &create, |_| true).is_some());
+        assert!(counters.next_fault(&rules, &create, |_| true).is_none());
+        assert!("@=garbage".parse::<FaultRule>().is_err());
     }
 }

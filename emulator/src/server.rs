@@ -6,7 +6,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::State;
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -22,8 +22,9 @@ use super::config::EmulatorConfig;
 use super::fault::FaultRule;
 use super::pop::{json_body, PopError};
 use super::state::Emulator;
+use super::state_file::StateFileError;
 use super::stats::Stats;
-use super::{api, files};
+use super::{api, bucket, files};
 
 /// Lets a handler reset the TCP connection its request came on.
 #[derive(Debug, Default)]
@@ -97,11 +98,35 @@ impl Drop for RunningEmulator {
     }
 }
 
+/// Why the emulator did not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("the flows directory {0} does not exist or is not a directory")]
+    FlowsDir(String),
+    #[error(transparent)]
+    State(#[from] StateFileError),
+    #[error("cannot listen on {address}: {source}")]
+    Listen {
+        address: SocketAddr,
+        source: std::io::Error,
+    },
+}
+
 /// Binds `config.listen` and serves until the returned handle is dropped or
 /// shut down. Must be called inside a tokio runtime.
-pub async fn start(config: EmulatorConfig) -> std::io::Result<RunningEmulator> {
-    let listener = TcpListener::bind(config.listen).await?;
-    let local_addr = listener.local_addr()?;
+pub async fn start(config: EmulatorConfig) -> Result<RunningEmulator, StartError> {
+    // A mistyped --flows would otherwise answer "not found" for every flow.
+    if !config.flows_dir.is_dir() {
+        return Err(StartError::FlowsDir(config.flows_dir.display().to_string()));
+    }
+    let listen_error = |source| StartError::Listen {
+        address: config.listen,
+        source,
+    };
+    let listener = TcpListener::bind(config.listen)
+        .await
+        .map_err(listen_error)?;
+    let local_addr = listener.local_addr().map_err(listen_error)?;
     let public_url = config
         .public_url
         .clone()
@@ -111,7 +136,7 @@ pub async fn start(config: EmulatorConfig) -> std::io::Result<RunningEmulator> {
         .split_once("://")
         .map_or(public_url.as_str(), |(_, rest)| rest)
         .to_string();
-    let emulator = Arc::new(Emulator::new(&config, public_url, host_id));
+    let emulator = Arc::new(Emulator::new(&config, public_url, host_id)?);
     let router = router(emulator.clone());
     let (stop, stopped) = oneshot::channel();
     let task = tokio::spawn(accept_loop(listener, router, stopped, emulator.clone()));
@@ -138,7 +163,17 @@ fn router(emulator: Arc<Emulator>) -> Router {
     Router::new()
         .route("/", get(api::handle).post(api::handle))
         .route("/oss/{*key}", get(files::handle))
+        .route(
+            "/{bucket}/{*key}",
+            get(bucket::handle)
+                .put(bucket::handle)
+                .head(bucket::handle)
+                // axum's default 2 MB body cap is below a Flow JSON's 10 MB;
+                // one byte more lets the handler answer OSS's EntityTooLarge.
+                .layer(DefaultBodyLimit::max(bucket::MAX_OBJECT_BYTES + 1)),
+        )
         .route("/_emulator/stats", get(stats))
+        .route("/_stats", get(stats))
         .route("/_emulator/reset", post(reset))
         .fallback(not_found)
         .with_state(emulator)

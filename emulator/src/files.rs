@@ -9,7 +9,7 @@ use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 
-use super::fault::Fault;
+use super::fault::{Fault, Target};
 use super::flow_doc::{is_file_safe_flow_id, truncated_json};
 use super::oss::OssError;
 use super::state::Emulator;
@@ -58,7 +58,7 @@ pub async fn handle(
     };
     // The query is a bearer credential until it expires: log the path only.
     emulator.log(format_args!("GET {path} -> {code} {}", status.as_u16()));
-    if let Some(delay) = flow_id.and_then(|id| emulator.slow_delay(id)) {
+    if let Some(delay) = flow_id.and_then(|id| emulator.slow_delay(&Target::flow(id))) {
         tokio::time::sleep(delay).await;
     }
     match result {
@@ -96,7 +96,8 @@ async fn serve(
         .verify(path, expires.as_deref(), signature.as_deref(), now_unix)?;
 
     let key = path.trim_start_matches("/oss/");
-    let gate = emulator.next_fault(flow_id, |f| {
+    let target = Target::flow(flow_id);
+    let gate = emulator.next_fault(&target, |f| {
         matches!(f, Fault::File403 | Fault::File404 | Fault::File5xx(_))
     });
     match gate {
@@ -108,15 +109,25 @@ async fn serve(
         _ => {}
     }
     if let Some(Fault::Large(bytes)) =
-        emulator.next_fault(flow_id, |f| matches!(f, Fault::Large(_)))
+        emulator.next_fault(&target, |f| matches!(f, Fault::Large(_)))
     {
         return Ok(emulator.large_document(bytes).await);
     }
-    let file = tokio::fs::read(emulator.flows_dir.join(format!("{flow_id}.json")))
-        .await
-        .ok();
+    // A document stored by UpdateFlowJSONAsset wins over the flows directory.
+    let stored = emulator
+        .lock()
+        .flows
+        .flows
+        .get(flow_id)
+        .and_then(|flow| flow.json.clone());
+    let file = match stored {
+        Some(json) => Some(json.into_bytes()),
+        None => tokio::fs::read(emulator.flows_dir.join(format!("{flow_id}.json")))
+            .await
+            .ok(),
+    };
     if emulator
-        .next_fault(flow_id, |f| matches!(f, Fault::InvalidJson))
+        .next_fault(&target, |f| matches!(f, Fault::InvalidJson))
         .is_some()
     {
         return Ok(Bytes::from(truncated_json(file.as_deref())));

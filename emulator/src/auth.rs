@@ -1,6 +1,6 @@
 //! Request authentication as Alibaba's RPC gateway does it: common
 //! parameters, timestamp window, AccessKey lookup, HMAC-SHA1 signature
-//! (through `alibaba::signature`), STS token, nonce replay.
+//! (`rpc_signature`, the emulator's own), STS token, nonce replay.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::time::{Duration, Instant};
@@ -8,10 +8,12 @@ use std::time::{Duration, Instant};
 use axum::http::StatusCode;
 use time::OffsetDateTime;
 
+use super::acs3_signature;
 use super::config::{AccessKey, StsKey};
 use super::params::RpcParams;
 use super::pop::PopError;
-use crate::alibaba::signature::{self, SIGNATURE_METHOD, SIGNATURE_VERSION};
+use super::rpc_signature::{self, SIGNATURE_METHOD, SIGNATURE_VERSION};
+use super::timestamp::parse_iso8601;
 
 /// How far `Timestamp` may be from the server clock, and how long nonces are remembered.
 pub const REQUEST_WINDOW: Duration = Duration::from_secs(15 * 60);
@@ -154,8 +156,137 @@ pub fn authenticate(
         return Err(incomplete_signature("SignatureVersion must be 1.0."));
     }
 
-    let timestamp = params.get("Timestamp").unwrap_or_default();
-    let Some(sent_at) = signature::parse_timestamp(timestamp) else {
+    let claimed = Claimed {
+        access_key_id: params.get("AccessKeyId").unwrap_or_default(),
+        timestamp: params.get("Timestamp").unwrap_or_default(),
+        nonce: params.get("SignatureNonce").unwrap_or_default(),
+        security_token: params.get("SecurityToken"),
+    };
+    let received = params.get("Signature").unwrap_or_default();
+    check_request(&claimed, credentials, nonces, now, now_instant, |secret| {
+        let server_string = rpc_signature::string_to_sign(method, params.pairs());
+        if rpc_signature::signature_matches(secret, &server_string, received) {
+            return Ok(());
+        }
+        Err(PopError::new(
+            StatusCode::BAD_REQUEST,
+            "SignatureDoesNotMatch",
+            format!("Specified signature is not matched with our calculation. server string to sign is:{server_string}"),
+        ))
+    })
+}
+
+/// A V3 (`ACS3-HMAC-SHA256`) request as the gateway sees it: lower-case
+/// header names, decoded query pairs, the raw body.
+pub struct Acs3Request<'a> {
+    pub method: &'a str,
+    pub path: &'a str,
+    pub query: Vec<(String, String)>,
+    pub headers: Vec<(String, String)>,
+    pub body: &'a [u8],
+}
+
+impl Acs3Request<'_> {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+            .filter(|v| !v.is_empty())
+    }
+}
+
+/// Authenticates a V3-signed request and returns its AccessKeyId: the
+/// `x-acs-*` headers replace the RPC common parameters.
+pub fn authenticate_acs3(
+    request: &Acs3Request<'_>,
+    credentials: &mut CredentialStore,
+    nonces: &mut NonceCache,
+    now: OffsetDateTime,
+    now_instant: Instant,
+) -> Result<String, PopError> {
+    let Some(authorization) = request
+        .header("authorization")
+        .and_then(acs3_signature::parse_authorization)
+    else {
+        return Err(incomplete_signature(
+            "The Authorization header is malformed.",
+        ));
+    };
+    for name in [
+        "x-acs-action",
+        "x-acs-version",
+        "x-acs-date",
+        "x-acs-signature-nonce",
+    ] {
+        if request.header(name).is_none() {
+            return Err(incomplete_signature(&format!(
+                "The header {name} is missing."
+            )));
+        }
+        if !authorization.signed_headers.iter().any(|h| h == name) {
+            return Err(incomplete_signature(&format!(
+                "The header {name} is not signed."
+            )));
+        }
+    }
+    let payload_hash = acs3_signature::sha256_hex(request.body);
+    if request
+        .header("x-acs-content-sha256")
+        .is_some_and(|sent| sent != payload_hash)
+    {
+        return Err(incomplete_signature(
+            "x-acs-content-sha256 does not match the body.",
+        ));
+    }
+    let claimed = Claimed {
+        access_key_id: &authorization.access_key_id,
+        timestamp: request.header("x-acs-date").unwrap_or_default(),
+        nonce: request.header("x-acs-signature-nonce").unwrap_or_default(),
+        security_token: request.header("x-acs-security-token"),
+    };
+    check_request(&claimed, credentials, nonces, now, now_instant, |secret| {
+        let canonical = acs3_signature::canonical_request(
+            request.method,
+            request.path,
+            &request.query,
+            &request.headers,
+            &authorization.signed_headers,
+            &payload_hash,
+        );
+        let server_string = acs3_signature::string_to_sign(&canonical);
+        let expected = acs3_signature::signature(secret, &server_string);
+        if crate::oss_signature::same_signature(&expected, &authorization.signature) {
+            return Ok(());
+        }
+        Err(PopError::new(
+            StatusCode::BAD_REQUEST,
+            "SignatureDoesNotMatch",
+            format!("Specified signature is not matched with our calculation. server string to sign is:{server_string}"),
+        ))
+    })
+}
+
+/// What a request claims, whichever signature form carries it.
+struct Claimed<'a> {
+    access_key_id: &'a str,
+    timestamp: &'a str,
+    nonce: &'a str,
+    security_token: Option<&'a str>,
+}
+
+/// The checks both signature forms share, in the gateway's order:
+/// timestamp, AccessKeyId, signature (`verify`, given the secret), security
+/// token, nonce replay.
+fn check_request(
+    claimed: &Claimed<'_>,
+    credentials: &mut CredentialStore,
+    nonces: &mut NonceCache,
+    now: OffsetDateTime,
+    now_instant: Instant,
+    verify: impl FnOnce(&str) -> Result<(), PopError>,
+) -> Result<String, PopError> {
+    let Some(sent_at) = parse_iso8601(claimed.timestamp) else {
         return Err(PopError::known("IllegalTimestamp", None));
     };
     if (now - sent_at).unsigned_abs() > REQUEST_WINDOW {
@@ -163,30 +294,18 @@ pub fn authenticate(
     }
 
     credentials.prune(now);
-    let access_key_id = params.get("AccessKeyId").unwrap_or_default();
-    let Some(secret) = credentials.by_id.get(access_key_id).cloned() else {
+    let Some(secret) = credentials.by_id.get(claimed.access_key_id).cloned() else {
         return Err(PopError::known("InvalidAccessKeyId.NotFound", None));
     };
     let secret_text = match &secret {
         Secret::AccessKey { secret } | Secret::Sts { secret, .. } => secret.as_str(),
     };
-    let received = params.get("Signature").unwrap_or_default();
-    if !signature::verify(method, params.pairs(), secret_text, received) {
-        let server_string = signature::string_to_sign(method, params.pairs());
-        return Err(PopError::new(
-            StatusCode::BAD_REQUEST,
-            "SignatureDoesNotMatch",
-            format!("Specified signature is not matched with our calculation. server string to sign is:{server_string}"),
-        ));
-    }
-
-    check_security_token(&secret, params.get("SecurityToken"), now)?;
-
-    let nonce = params.get("SignatureNonce").unwrap_or_default();
-    if !nonces.first_use(access_key_id, nonce, now_instant) {
+    verify(secret_text)?;
+    check_security_token(&secret, claimed.security_token, now)?;
+    if !nonces.first_use(claimed.access_key_id, claimed.nonce, now_instant) {
         return Err(PopError::known("SignatureNonceUsed", None));
     }
-    Ok(access_key_id.to_string())
+    Ok(claimed.access_key_id.to_string())
 }
 
 fn check_security_token(

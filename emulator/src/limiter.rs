@@ -1,4 +1,5 @@
-//! Per-caller sliding-window rate limit, as CAMS applies "5 QPS per account".
+//! Per-caller, per-operation sliding-window rate limit, as CAMS applies
+//! "N QPS per account" to each operation.
 //!
 //! Each key remembers when its accepted requests arrived. A request is
 //! accepted if fewer than `limit` accepted requests happened in the last
@@ -9,25 +10,21 @@ use std::time::{Duration, Instant};
 
 const WINDOW: Duration = Duration::from_secs(1);
 
-/// Sliding one-second windows keyed by caller.
-#[derive(Debug)]
+/// Sliding one-second windows keyed by caller and operation.
+#[derive(Debug, Default)]
 pub struct SlidingWindowLimiter {
-    limit: u32,
     accepted: HashMap<String, VecDeque<Instant>>,
 }
 
 impl SlidingWindowLimiter {
-    /// `limit` requests per second per key; 0 disables the limit.
-    pub fn new(limit: u32) -> Self {
-        SlidingWindowLimiter {
-            limit,
-            accepted: HashMap::new(),
-        }
+    pub fn new() -> Self {
+        SlidingWindowLimiter::default()
     }
 
-    /// Accepts the request (`Ok`) or tells how long until a slot frees (`Err`).
-    pub fn check(&mut self, key: &str, now: Instant) -> Result<(), Duration> {
-        if self.limit == 0 {
+    /// Accepts the request (`Ok`) or tells how long until a slot frees
+    /// (`Err`); `limit` requests per second for this key, 0 = unlimited.
+    pub fn check(&mut self, key: &str, limit: u32, now: Instant) -> Result<(), Duration> {
+        if limit == 0 {
             return Ok(());
         }
         let window = self.accepted.entry(key.to_string()).or_default();
@@ -37,7 +34,7 @@ impl SlidingWindowLimiter {
         {
             window.pop_front();
         }
-        if window.len() < self.limit as usize {
+        if window.len() < limit as usize {
             window.push_back(now);
             return Ok(());
         }
@@ -58,27 +55,33 @@ mod tests {
 
     #[test]
     fn accepts_limit_per_second_per_key() {
-        let mut limiter = SlidingWindowLimiter::new(2);
+        let mut limiter = SlidingWindowLimiter::new();
         let t0 = Instant::now();
-        assert!(limiter.check("a", t0).is_ok());
-        assert!(limiter.check("a", t0 + Duration::from_millis(100)).is_ok());
+        assert!(limiter.check("a", 2, t0).is_ok());
+        assert!(limiter
+            .check("a", 2, t0 + Duration::from_millis(100))
+            .is_ok());
         assert_eq!(
-            limiter.check("a", t0 + Duration::from_millis(300)),
+            limiter.check("a", 2, t0 + Duration::from_millis(300)),
             Err(Duration::from_millis(700))
         );
-        assert!(limiter.check("b", t0 + Duration::from_millis(300)).is_ok());
+        assert!(limiter
+            .check("b", 2, t0 + Duration::from_millis(300))
+            .is_ok());
         // The first slot frees exactly one second after it was taken.
-        assert!(limiter.check("a", t0 + Duration::from_millis(1000)).is_ok());
+        assert!(limiter
+            .check("a", 2, t0 + Duration::from_millis(1000))
+            .is_ok());
         assert_eq!(
-            limiter.check("a", t0 + Duration::from_millis(1050)),
+            limiter.check("a", 2, t0 + Duration::from_millis(1050)),
             Err(Duration::from_millis(50))
         );
     }
 
     #[test]
     fn zero_means_unlimited() {
-        let mut limiter = SlidingWindowLimiter::new(0);
+        let mut limiter = SlidingWindowLimiter::new();
         let t0 = Instant::now();
-        assert!((0..1000).all(|_| limiter.check("a", t0).is_ok()));
+        assert!((0..1000).all(|_| limiter.check("a", 0, t0).is_ok()));
     }
 }

@@ -26,6 +26,11 @@ impl RpcParams {
         RpcParams { pairs }
     }
 
+    /// Adds a parameter (V3 requests carry Action and Version in headers).
+    pub fn push(&mut self, name: &str, value: &str) {
+        self.pairs.push((name.to_string(), value.to_string()));
+    }
+
     /// The first value of a parameter.
     pub fn get(&self, name: &str) -> Option<&str> {
         self.pairs

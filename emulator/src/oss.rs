@@ -10,7 +10,7 @@ use base64::Engine as _;
 use hmac::{Hmac, Mac};
 use sha1::Sha1;
 
-use crate::alibaba::signature::percent_encode;
+use super::rpc_signature::rfc3986_encode as percent_encode;
 
 /// The `OSSAccessKeyId` the emulator puts in its URLs (not a credential).
 pub const OSS_ACCESS_KEY_ID: &str = "emulator";
@@ -135,6 +135,50 @@ impl OssError {
         OssError::new(StatusCode::FORBIDDEN, "AccessDenied", message)
     }
 
+    /// 403 with another code (`InvalidAccessKeyId`, `InvalidSecurityToken`, ...).
+    pub fn forbidden(code: &'static str, message: &str) -> Self {
+        OssError::new(StatusCode::FORBIDDEN, code, message)
+    }
+
+    /// 400 InvalidArgument.
+    pub fn invalid_argument(message: &str) -> Self {
+        OssError::new(StatusCode::BAD_REQUEST, "InvalidArgument", message)
+    }
+
+    /// 403 SignatureDoesNotMatch, quoting the server's string to sign as
+    /// OSS does (it contains no secret; a token in it is the caller's own).
+    pub fn signature_mismatch(string_to_sign: &str) -> Self {
+        let mut error = OssError::new(
+            StatusCode::FORBIDDEN,
+            "SignatureDoesNotMatch",
+            "The request signature we calculated does not match the signature you provided. Check your key and signing method.",
+        );
+        error
+            .extra
+            .push(("StringToSign", string_to_sign.to_string()));
+        error
+    }
+
+    /// 403 RequestTimeTooSkewed.
+    pub fn time_skewed() -> Self {
+        OssError::new(
+            StatusCode::FORBIDDEN,
+            "RequestTimeTooSkewed",
+            "The difference between the request time and the current time is too large.",
+        )
+    }
+
+    /// 404 NoSuchBucket.
+    pub fn no_such_bucket(bucket: &str) -> Self {
+        let mut error = OssError::new(
+            StatusCode::NOT_FOUND,
+            "NoSuchBucket",
+            "The specified bucket does not exist.",
+        );
+        error.extra.push(("BucketName", bucket.to_string()));
+        error
+    }
+
     /// 403 AccessDenied "Request has expired." as OSS answers an expired URL.
     pub fn expired(expires: u64, now_unix: u64) -> Self {
         let mut error = OssError::access_denied("Request has expired.");
@@ -191,7 +235,7 @@ fn format_iso(unix: u64) -> String {
     i64::try_from(unix)
         .ok()
         .and_then(|s| time::OffsetDateTime::from_unix_timestamp(s).ok())
-        .map(crate::alibaba::signature::format_timestamp)
+        .map(super::timestamp::format_iso8601)
         .unwrap_or_default()
 }
 

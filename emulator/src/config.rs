@@ -1,6 +1,7 @@
 //! What the emulator is told to do: listen address, flow directory,
 //! accepted credentials, pacing, faults. The CLI fills the same struct.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -113,6 +114,17 @@ impl FromStr for StsKey {
     }
 }
 
+impl EmulatorConfig {
+    /// The request limit of one operation per AccessKeyId and second.
+    pub fn qps_for(&self, action: &str) -> u32 {
+        self.qps_per_action
+            .get(action)
+            .copied()
+            .or(self.qps)
+            .unwrap_or_else(|| super::operations::default_qps(action))
+    }
+}
+
 /// Everything the emulator can be told (the CLI sets the same fields).
 #[derive(Debug, Clone)]
 pub struct EmulatorConfig {
@@ -121,21 +133,31 @@ pub struct EmulatorConfig {
     /// Base URL put in `FilePath` (`--public-url`); default
     /// `http://<bound address>` with an unspecified IP replaced by 127.0.0.1.
     pub public_url: Option<String>,
-    /// Directory of `<flow_id>.json` files (`--flows`), read on every request.
+    /// Directory of `<flow_id>.json` files (`--flows`), read on every
+    /// request: each is a PUBLISHED flow. Must exist when the emulator starts.
     pub flows_dir: PathBuf,
+    /// File that keeps the flows across restarts (`--state`); `None` keeps
+    /// them in memory only.
+    pub state_file: Option<PathBuf>,
     /// Accepted AccessKey pairs (`--access-key`). Default: the demo pair.
     pub access_keys: Vec<AccessKey>,
     /// Accepted static STS credentials (`--sts-key`).
     pub sts_keys: Vec<StsKey>,
     /// Role ARNs AssumeRole accepts (`--role`); empty = any `acs:ram::<digits>:role/<name>`.
     pub roles: Vec<String>,
-    /// Per AccessKeyId and action, at most this many requests in any
-    /// sliding second (`--qps`, default 5); 0 = unlimited.
-    pub qps: u32,
+    /// Per AccessKeyId and operation, at most this many requests in any
+    /// sliding second for every operation (`--qps N`); `None` takes each
+    /// operation's figure from the table in `operations`. 0 = unlimited.
+    pub qps: Option<u32>,
+    /// The limit of single operations (`--qps ACTION=N`), over `qps`.
+    pub qps_per_action: BTreeMap<String, u32>,
     /// Injected faults (`--fault`), evaluated in order.
     pub faults: Vec<FaultRule>,
     /// Lifetime of the presigned file URLs (`--file-url-ttl`, default 300 s).
     pub file_url_ttl: Duration,
+    /// Lifetime of the credentials GetChatappUploadAuthorization issues
+    /// (`--upload-ttl`, default 3600 s, the documentation's sample `Expire`).
+    pub upload_ttl: Duration,
     /// One stderr line per request (the CLI turns this on; `--quiet` off).
     pub log_requests: bool,
 }
@@ -146,12 +168,15 @@ impl Default for EmulatorConfig {
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             public_url: None,
             flows_dir: PathBuf::from("examples/flows"),
+            state_file: None,
             access_keys: vec![AccessKey::demo()],
             sts_keys: Vec::new(),
             roles: Vec::new(),
-            qps: 5,
+            qps: None,
+            qps_per_action: BTreeMap::new(),
             faults: Vec::new(),
             file_url_ttl: Duration::from_secs(300),
+            upload_ttl: Duration::from_secs(3600),
             log_requests: false,
         }
     }

@@ -1,5 +1,6 @@
-//! The API endpoint (`/`): authenticates, paces, applies faults, and answers
-//! `GetFlowJSONAssest` (CAMS 2020-06-06) and `AssumeRole` (STS 2015-04-01).
+//! The API endpoint (`/`): authenticates, paces each operation, applies
+//! faults, then hands the request to the CAMS flow operations
+//! (`flow_api`) or answers STS `AssumeRole`.
 
 use std::sync::Arc;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
@@ -12,9 +13,12 @@ use axum::Extension;
 use serde_json::{json, Value};
 use time::OffsetDateTime;
 
-use super::auth::authenticate;
-use super::fault::Fault;
-use super::flow_doc::{is_file_safe_flow_id, GARBAGE_HTML};
+use super::acs3_signature;
+use super::auth::{authenticate, authenticate_acs3, Acs3Request};
+use super::fault::{Fault, Target};
+use super::flow_api::{self, Call};
+use super::flow_doc::GARBAGE_HTML;
+use super::operations;
 use super::oss::object_path;
 use super::params::RpcParams;
 use super::pop::{json_body, PopError};
@@ -22,11 +26,11 @@ use super::server::ConnectionControl;
 use super::state::Emulator;
 use super::sts::{self, AssumeRole};
 
-pub const CAMS_ACTION: &str = "GetFlowJSONAssest";
-pub const CAMS_VERSION: &str = "2020-06-06";
+/// The action whose FilePath the `no-filepath` fault empties.
+const GET_FLOW_JSON_ASSET: &str = "GetFlowJSONAssest";
 
 /// How a request is answered.
-enum Answer {
+pub enum Answer {
     /// HTTP 200, success body.
     Success(Value),
     /// A POP error (4xx/5xx JSON).
@@ -39,13 +43,19 @@ enum Answer {
     Reset,
 }
 
+/// How a request is signed.
+enum Signed<'a> {
+    /// RPC signature V1: every parameter, `Signature` among them (HTTP method given).
+    Rpc(&'a str),
+    /// V3 `ACS3-HMAC-SHA256` in the `Authorization` header.
+    Acs3(Acs3Request<'a>),
+}
+
 /// What the synchronous part of the handling decided.
 enum Decision {
     Answer(Answer),
-    /// Authenticated `GetFlowJSONAssest` without fault: success if the flow exists.
-    ServeFlow {
-        flow_id: String,
-    },
+    /// An authenticated, paced CAMS call without fault, for `flow_api`.
+    Run(Call),
 }
 
 pub async fn handle(
@@ -60,26 +70,67 @@ pub async fn handle(
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok());
-    let params = RpcParams::from_parts(uri.query(), content_type, &body);
+    let mut params = RpcParams::from_parts(uri.query(), content_type, &body);
+    let is_acs3 = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with(acs3_signature::ALGORITHM));
+    let signed = if is_acs3 {
+        // V3: Action and Version come in headers, the body is hashed, not signed as parameters.
+        for (name, header_name) in [("Action", "x-acs-action"), ("Version", "x-acs-version")] {
+            if let Some(value) = headers.get(header_name).and_then(|v| v.to_str().ok()) {
+                params.push(name, value);
+            }
+        }
+        Signed::Acs3(Acs3Request {
+            method: method.as_str(),
+            path: uri.path(),
+            query: RpcParams::from_parts(uri.query(), None, b"")
+                .pairs()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            headers: headers
+                .iter()
+                .map(|(n, v)| {
+                    (
+                        n.as_str().to_string(),
+                        String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                    )
+                })
+                .collect(),
+            body: &body,
+        })
+    } else {
+        Signed::Rpc(method.as_str())
+    };
 
-    let decision = decide(&emulator, method.as_str(), &params, &request_id);
+    // For the log: V3 names the AccessKeyId in its Authorization header.
+    let caller = match &signed {
+        Signed::Rpc(_) => params.get("AccessKeyId").map(str::to_string),
+        Signed::Acs3(request) => request
+            .header("authorization")
+            .and_then(acs3_signature::parse_authorization)
+            .map(|a| a.access_key_id),
+    };
+    let decision = decide(&emulator, &signed, &params, &request_id);
     let answer = match decision {
         Decision::Answer(answer) => answer,
-        Decision::ServeFlow { flow_id } => serve_flow(&emulator, &flow_id, &request_id).await,
+        Decision::Run(call) => flow_api::run(&emulator, &call, &request_id).await,
     };
 
     let flow_id = params.non_empty("FlowId");
+    let action = params.get("Action").unwrap_or_default();
     let (status, code) = record(&emulator, &answer);
     emulator.log(format_args!(
         "{} / action={} flow={} ak={} -> {} {}",
         method,
         params.get("Action").unwrap_or("-"),
         flow_id.unwrap_or("-"),
-        params.get("AccessKeyId").unwrap_or("-"),
+        caller.as_deref().unwrap_or("-"),
         code,
         status.map_or_else(|| "reset".to_string(), |s| s.as_u16().to_string()),
     ));
-    if let Some(delay) = flow_id.and_then(|id| emulator.slow_delay(id)) {
+    if let Some(delay) = emulator.slow_delay(&Target { action, flow_id }) {
         tokio::time::sleep(delay).await;
     }
     match answer {
@@ -127,41 +178,52 @@ fn record(emulator: &Emulator, answer: &Answer) -> (Option<StatusCode>, String) 
 
 /// Authentication, action dispatch, rate limit and API-side faults: all the
 /// steps that need the lock but no I/O.
-fn decide(emulator: &Emulator, method: &str, params: &RpcParams, request_id: &str) -> Decision {
+fn decide(
+    emulator: &Emulator,
+    signed: &Signed<'_>,
+    params: &RpcParams,
+    request_id: &str,
+) -> Decision {
     let mut inner = emulator.lock();
     inner.stats.api_requests += 1;
+    let action = operations::known(params.get("Action").unwrap_or_default());
+    inner.stats.record_operation(action.unwrap_or("(unknown)"));
     if let Some(flow_id) = params.non_empty("FlowId") {
         inner.stats.record_flow_request(flow_id);
     }
     let now = OffsetDateTime::now_utc();
     let now_instant = Instant::now();
     let inner = &mut *inner;
-    let access_key_id = match authenticate(
-        method,
-        params,
-        &mut inner.credentials,
-        &mut inner.nonces,
-        now,
-        now_instant,
-    ) {
+    let authenticated = match signed {
+        Signed::Rpc(method) => authenticate(
+            method,
+            params,
+            &mut inner.credentials,
+            &mut inner.nonces,
+            now,
+            now_instant,
+        ),
+        Signed::Acs3(request) => authenticate_acs3(
+            request,
+            &mut inner.credentials,
+            &mut inner.nonces,
+            now,
+            now_instant,
+        ),
+    };
+    let access_key_id = match authenticated {
         Ok(id) => id,
         Err(error) => return Decision::Answer(Answer::Error(error)),
     };
 
-    let action = params.get("Action").unwrap_or_default();
-    let version = params.get("Version").unwrap_or_default();
-    let expected_version = match action {
-        CAMS_ACTION => CAMS_VERSION,
-        sts::ACTION => sts::VERSION,
-        _ => {
-            return Decision::Answer(Answer::Error(PopError::new(
-                StatusCode::NOT_FOUND,
-                "InvalidAction.NotFound",
-                "Specified api is not found, please check your url and method.",
-            )))
-        }
+    let Some(action) = action else {
+        return Decision::Answer(Answer::Error(PopError::new(
+            StatusCode::NOT_FOUND,
+            "InvalidAction.NotFound",
+            "Specified api is not found, please check your url and method.",
+        )));
     };
-    if version != expected_version {
+    if Some(params.get("Version").unwrap_or_default()) != operations::version_of(action) {
         return Decision::Answer(Answer::Error(PopError::new(
             StatusCode::BAD_REQUEST,
             "InvalidVersion",
@@ -169,10 +231,12 @@ fn decide(emulator: &Emulator, method: &str, params: &RpcParams, request_id: &st
         )));
     }
 
-    // Limits are per caller and per API, as Alibaba sets them per API.
-    if let Err(wait) = inner
-        .limiter
-        .check(&format!("{action}\n{access_key_id}"), now_instant)
+    // Limits are per caller and per operation, as CAMS documents them.
+    let limit = emulator.config.qps_for(action);
+    if let Err(wait) =
+        inner
+            .limiter
+            .check(&format!("{action}\n{access_key_id}"), limit, now_instant)
     {
         inner.stats.rate_limited += 1;
         let millis = u64::try_from(wait.as_micros().div_ceil(1000)).unwrap_or(u64::MAX);
@@ -191,24 +255,28 @@ fn decide(emulator: &Emulator, method: &str, params: &RpcParams, request_id: &st
         });
     }
 
-    let Some(flow_id) = params.non_empty("FlowId") else {
-        return Decision::Answer(Answer::Error(PopError::missing_parameter("FlowId")));
+    let target = Target {
+        action,
+        flow_id: params.non_empty("FlowId"),
     };
     let fault = inner
         .fault_counters
-        .next_fault(&inner.faults, flow_id, |f| {
-            !f.is_download_fault() && !matches!(f, Fault::Slow(_))
+        .next_fault(&inner.faults, &target, |f| {
+            !f.is_download_fault()
+                && !matches!(f, Fault::Slow(_))
+                && (action == GET_FLOW_JSON_ASSET || !matches!(f, Fault::NoFilePath))
         })
         .cloned();
     match fault {
-        Some(fault) => Decision::Answer(api_fault_answer(fault, flow_id, request_id, emulator)),
-        None => Decision::ServeFlow {
-            flow_id: flow_id.to_string(),
-        },
+        Some(fault) => Decision::Answer(api_fault_answer(fault, &target, request_id)),
+        None => Decision::Run(Call {
+            action,
+            params: params.clone(),
+        }),
     }
 }
 
-fn api_fault_answer(fault: Fault, flow_id: &str, request_id: &str, emulator: &Emulator) -> Answer {
+fn api_fault_answer(fault: Fault, target: &Target<'_>, request_id: &str) -> Answer {
     match fault {
         Fault::Error { code, status } => Answer::Error(PopError::known(&code, status)),
         Fault::Code200 { code } => Answer::NotOk {
@@ -224,47 +292,22 @@ fn api_fault_answer(fault: Fault, flow_id: &str, request_id: &str, emulator: &Em
         Fault::Throttle(_) => Answer::Error(PopError::limit_control(200)),
         Fault::Reset(_) => Answer::Reset,
         Fault::Garbage => Answer::Garbage,
-        Fault::NoFilePath => Answer::Success(success_body(request_id, flow_id, "")),
-        // Download-side faults and `slow` are filtered out before this point;
-        // should one slip through, the flow is served normally.
-        _ => Answer::Success(success_body(
+        // Only chosen for GetFlowJSONAssest (filtered in `decide`).
+        Fault::NoFilePath => Answer::Success(success_body(
             request_id,
-            flow_id,
-            &file_url(emulator, flow_id),
+            json!({ "FlowId": target.flow_id.unwrap_or_default(), "FilePath": "" }),
+        )),
+        // Download-side faults and `slow` are filtered out before this point.
+        other => Answer::Error(PopError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "InternalError",
+            format!("fault {other:?} does not apply to API requests"),
         )),
     }
 }
 
-/// Success if the flow exists: its file is in the directory, or a fault
-/// makes up (or deliberately lacks) its content.
-async fn serve_flow(emulator: &Emulator, flow_id: &str, request_id: &str) -> Answer {
-    // CAMS does not document the code for an unknown FlowId; the emulator
-    // answers a plausible business error with HTTP 400.
-    let not_exists = || Answer::Error(PopError::known("Flow.NotExists", None));
-    if !is_file_safe_flow_id(flow_id) {
-        return not_exists();
-    }
-    let made_up = emulator.lock().faults.iter().any(|rule| {
-        rule.flow.matches(flow_id)
-            && matches!(
-                rule.fault,
-                Fault::Large(_) | Fault::InvalidJson | Fault::File404
-            )
-    });
-    let file_exists = tokio::fs::metadata(emulator.flows_dir.join(format!("{flow_id}.json")))
-        .await
-        .is_ok_and(|m| m.is_file());
-    if !(made_up || file_exists) {
-        return not_exists();
-    }
-    Answer::Success(success_body(
-        request_id,
-        flow_id,
-        &file_url(emulator, flow_id),
-    ))
-}
-
-fn file_url(emulator: &Emulator, flow_id: &str) -> String {
+/// The URL of a flow's JSON in the CAMS-owned bucket, presigned.
+pub fn file_url(emulator: &Emulator, flow_id: &str) -> String {
     let now_unix = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
@@ -273,12 +316,13 @@ fn file_url(emulator: &Emulator, flow_id: &str) -> String {
         .presign(&emulator.public_url, &object_path(flow_id), now_unix)
 }
 
-fn success_body(request_id: &str, flow_id: &str, file_path: &str) -> Value {
+/// `{"RequestId","Code":"OK","Message":"OK","AccessDeniedDetail":"None","Data":data}`.
+pub fn success_body(request_id: &str, data: Value) -> Value {
     json!({
         "RequestId": request_id,
         "Code": "OK",
         "Message": "OK",
         "AccessDeniedDetail": "None",
-        "Data": { "FlowId": flow_id, "FilePath": file_path },
+        "Data": data,
     })
 }

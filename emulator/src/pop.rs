@@ -108,8 +108,9 @@ pub fn json_body(value: &Value) -> Response {
         .into_response()
 }
 
-/// What Alibaba's gateways usually answer for a code (collected from the
-/// reference notes §3.3 and §4.1); unknown codes get 400 and a generic text.
+/// What Alibaba's gateways usually answer for a code (from the CAMS error
+/// code list and the common POP gateway errors); unknown codes get 400 and
+/// a generic text.
 fn usual_status_and_message(code: &str) -> (StatusCode, String) {
     let (status, message) = match code {
         "Product.Unsubscript" => (400, "You have not subscribed to the specified product."),
