@@ -1,0 +1,146 @@
+//! The CAMS client against the emulator: the whole Flow lifecycle, with the
+//! upload signed by the client's OSS signer and checked by the emulator's
+//! own (independent) verifier, and the status rules answered as CAMS would.
+
+mod common;
+
+use std::sync::Arc;
+
+use cams_provider::alibaba::credentials::{Credentials, Secret, StaticCredentials};
+use cams_provider::alibaba::{
+    CamsClient, CamsError, ClientConfig, FlowChanges, FlowStatus, NewFlow, SetFlowJsonError,
+};
+use common::local_emulator::{LocalEmulator, DEMO_KEY_ID, DEMO_SECRET};
+use tokio_util::sync::CancellationToken;
+
+const SPACE: &str = "cams-space-1";
+const FLOW: &str = r#"{"version":"7.0","screens":[{"id":"WELCOME","terminal":true,"layout":{"type":"SingleColumnLayout","children":[{"type":"Footer","label":"Done","on-click-action":{"name":"complete","payload":{}}}]}}]}"#;
+
+fn client(emu: &LocalEmulator, secret: &str) -> CamsClient {
+    let credentials = Arc::new(StaticCredentials {
+        credentials: Credentials {
+            access_key_id: DEMO_KEY_ID.to_owned(),
+            access_key_secret: Secret::new(secret),
+            security_token: None,
+        },
+        source: "test".to_owned(),
+    });
+    let config = ClientConfig {
+        endpoint: Some(emu.url.clone()),
+        ..ClientConfig::default()
+    };
+    CamsClient::new(config, credentials).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_flow_lives_its_whole_life_against_the_emulator() {
+    let emu = LocalEmulator::start(&[]);
+    let cams = client(&emu, DEMO_SECRET);
+    let cancel = CancellationToken::new();
+    let categories = vec!["SIGN_UP".to_owned()];
+
+    let created = cams
+        .create_flow(
+            &NewFlow {
+                name: "signup",
+                categories: &categories,
+                cust_space_id: Some(SPACE),
+                endpoint_uri: None,
+            },
+            &cancel,
+        )
+        .await
+        .unwrap();
+    let id = created.flow_id.clone();
+
+    // Upload (OSS PutObject signed with the upload credentials), then
+    // UpdateFlowJSONAsset with the presigned URL, which the emulator fetches.
+    let uploaded = cams
+        .set_flow_json(&id, SPACE, FLOW.as_bytes(), &cancel)
+        .await
+        .unwrap();
+    assert!(uploaded.object_key.contains(&uploaded.sha256_hex));
+    let again = cams
+        .set_flow_json(&id, SPACE, FLOW.as_bytes(), &cancel)
+        .await
+        .unwrap();
+    assert_eq!(again.object_key, uploaded.object_key, "content-addressed");
+
+    let flow = cams.get_flow(&id, Some(SPACE), &cancel).await.unwrap();
+    assert_eq!(flow.status, Some(FlowStatus::Draft));
+    assert_eq!(flow.json_version.as_deref(), Some("7.0"));
+    let stored = cams
+        .fetch_flow_json(&id, Some(SPACE), &cancel)
+        .await
+        .unwrap();
+    assert_eq!(stored.file.bytes, FLOW.as_bytes(), "byte for byte");
+
+    cams.modify_flow(
+        &FlowChanges {
+            flow_id: &id,
+            name: "signup-v2",
+            categories: &categories,
+            cust_space_id: Some(SPACE),
+            endpoint_uri: None,
+        },
+        &cancel,
+    )
+    .await
+    .unwrap();
+    let listed = cams.list_flows(Some(SPACE), None, &cancel).await.unwrap();
+    assert!(listed
+        .iter()
+        .any(|f| f.flow_id == id && f.flow_name.as_deref() == Some("signup-v2")));
+
+    cams.publish_flow(&id, Some(SPACE), &cancel).await.unwrap();
+    let flow = cams.get_flow(&id, Some(SPACE), &cancel).await.unwrap();
+    assert_eq!(flow.status, Some(FlowStatus::Published));
+
+    // A published flow can be neither changed nor deleted.
+    let refused = cams
+        .delete_flow(&id, Some(SPACE), &cancel)
+        .await
+        .unwrap_err();
+    assert!(refused.code().is_some(), "{refused}");
+    let refused = cams
+        .set_flow_json(&id, SPACE, FLOW.as_bytes(), &cancel)
+        .await
+        .unwrap_err();
+    assert!(matches!(refused, SetFlowJsonError::Update(_)), "{refused}");
+
+    cams.deprecate_flow(&id, Some(SPACE), &cancel)
+        .await
+        .unwrap();
+    let flow = cams.get_flow(&id, Some(SPACE), &cancel).await.unwrap();
+    assert_eq!(flow.status, Some(FlowStatus::Deprecated));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deleted_draft_is_not_found_and_a_wrong_secret_is_refused() {
+    let emu = LocalEmulator::start(&[]);
+    let cams = client(&emu, DEMO_SECRET);
+    let cancel = CancellationToken::new();
+    let categories = vec!["SURVEY".to_owned()];
+    let id = cams
+        .create_flow(
+            &NewFlow {
+                name: "survey",
+                categories: &categories,
+                cust_space_id: Some(SPACE),
+                endpoint_uri: None,
+            },
+            &cancel,
+        )
+        .await
+        .unwrap()
+        .flow_id;
+    cams.delete_flow(&id, Some(SPACE), &cancel).await.unwrap();
+    let gone = cams.get_flow(&id, Some(SPACE), &cancel).await.unwrap_err();
+    assert!(gone.is_not_found(), "{gone:?}");
+    assert!(matches!(gone, CamsError::NotFound { .. }), "{gone:?}");
+
+    let wrong = client(&emu, "not-the-secret");
+    let err = wrong.get_flow(&id, Some(SPACE), &cancel).await.unwrap_err();
+    assert_eq!(err.code(), Some("SignatureDoesNotMatch"), "{err}");
+    assert!(!err.to_string().contains("not-the-secret"));
+}
