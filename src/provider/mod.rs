@@ -17,7 +17,8 @@ use std::sync::Arc;
 use crate::alibaba::credentials::{self, SystemEnv};
 use crate::alibaba::{CamsClient, ClientConfig};
 use crate::plugin::{
-    Config, Context, DataSource, Diagnostic, Diagnostics, Provider, ProviderData, Schema,
+    Config, ConfigureRequest, ConfigureResponse, Context, DataSource, Diagnostic, Diagnostics,
+    Provider, ProviderData, Schema, ValidateRequest,
 };
 
 /// The provider's source address used in the docs, the examples and debug
@@ -54,49 +55,50 @@ impl Provider for CamsProvider {
         vec![Arc::new(flow_json::FlowJson)]
     }
 
-    async fn validate(&self, config: &Config) -> Diagnostics {
-        config::validate(config)
+    async fn validate(&self, req: ValidateRequest) -> Diagnostics {
+        config::validate(&req.config)
     }
 
-    async fn configure(
-        &self,
-        config: &Config,
-        _ctx: &Context,
-    ) -> Result<ProviderData, Diagnostics> {
-        let settings = config::settings(config, &|name| std::env::var(name).ok())?;
-        let client_config = ClientConfig {
-            region: settings.region.clone(),
-            endpoint: settings.endpoint.clone(),
-            rate_limit_per_second: NonZeroU32::new(settings.rate_limit).unwrap_or(NonZeroU32::MIN),
-            max_attempts: settings.max_retries,
-            max_content_bytes: settings.max_content_bytes,
-            ..ClientConfig::default()
-        };
-        let http = crate::alibaba::http::build_client(
-            client_config.connect_timeout,
-            client_config.read_timeout,
-        )
-        .map_err(|e| {
-            Diagnostics::from(Diagnostic::error(
-                "Cannot Create HTTP Client",
-                e.without_url().to_string(),
-            ))
-        })?;
-        let creds = credentials::resolve(&settings.credentials, &SystemEnv, http.clone()).map_err(|e| {
-            Diagnostics::from(Diagnostic::error(
-                "Missing Alibaba Cloud Credentials",
-                format!("{e}\n\nSet access_key and secret_key in the provider block, or the ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET environment variables, or a profile of the Alibaba Cloud CLI."),
-            ))
-        })?;
-        let client = CamsClient::with_http(client_config, creds, http).map_err(|e| {
-            Diagnostics::from(Diagnostic::error(
-                "Invalid Provider Configuration",
-                e.to_string(),
-            ))
-        })?;
-        Ok(Arc::new(Configured {
-            client,
-            cust_space_id: settings.cust_space_id,
-        }))
+    async fn configure(&self, _ctx: &Context, req: ConfigureRequest) -> ConfigureResponse {
+        ConfigureResponse::from(configure_client(&req.config).map(ProviderData::new))
     }
+}
+
+/// The provider block's settings made into a client.
+fn configure_client(config: &Config) -> Result<Configured, Diagnostics> {
+    let settings = config::settings(config, &|name| std::env::var(name).ok())?;
+    let client_config = ClientConfig {
+        region: settings.region.clone(),
+        endpoint: settings.endpoint.clone(),
+        rate_limit_per_second: NonZeroU32::new(settings.rate_limit).unwrap_or(NonZeroU32::MIN),
+        max_attempts: settings.max_retries,
+        max_content_bytes: settings.max_content_bytes,
+        ..ClientConfig::default()
+    };
+    let http = crate::alibaba::http::build_client(
+        client_config.connect_timeout,
+        client_config.read_timeout,
+    )
+    .map_err(|e| {
+        Diagnostics::from(Diagnostic::error(
+            "Cannot Create HTTP Client",
+            e.without_url().to_string(),
+        ))
+    })?;
+    let creds = credentials::resolve(&settings.credentials, &SystemEnv, http.clone()).map_err(|e| {
+        Diagnostics::from(Diagnostic::error(
+            "Missing Alibaba Cloud Credentials",
+            format!("{e}\n\nSet access_key and secret_key in the provider block, or the ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET environment variables, or a profile of the Alibaba Cloud CLI."),
+        ))
+    })?;
+    let client = CamsClient::with_http(client_config, creds, http).map_err(|e| {
+        Diagnostics::from(Diagnostic::error(
+            "Invalid Provider Configuration",
+            e.to_string(),
+        ))
+    })?;
+    Ok(Configured {
+        client,
+        cust_space_id: settings.cust_space_id,
+    })
 }
