@@ -176,7 +176,7 @@ mod tests {
         let err = crate::plugin::value::decode_json(&ty, br#"{"tags":{"a":"x"}}"#).unwrap_err();
         let d = Diagnostic::from_decode_error("Invalid Configuration Value", &err);
         assert_eq!(d.attribute, Some(AttributePath::of("tags").key("a")));
-        assert!(d.detail.contains("number required"), "{}", d.detail);
+        assert!(d.detail.contains("not a decimal number"), "{}", d.detail);
     }
 
     #[test]
