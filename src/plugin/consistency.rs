@@ -72,6 +72,14 @@ fn check_planned_attribute(
     planned: &Value,
     out: &mut Vec<String>,
 ) {
+    if a.write_only {
+        if !planned.is_null() {
+            out.push(format!(
+                "{path}: planned a value for a write-only attribute"
+            ));
+        }
+        return;
+    }
     if planned == config {
         return;
     }

@@ -448,28 +448,30 @@ impl ProviderServer {
         let mut plan = proposed;
         if !plan.is_null() {
             shape::null_write_only(schema, &mut plan);
-            if creating || plan != prior {
-                planning::mark_computed_unknown(schema, &config, &mut plan);
+            // Plan modifiers first see the proposed values as they are, so
+            // that one restoring a prior value (semantic equality) can turn a
+            // plan back into "no change"; only a plan that still changes
+            // something gets its computed attributes marked unknown, and the
+            // modifiers run again over that (use state for unknown).
+            let mut outcome = None;
+            if !creating {
+                let (replace, d) = self
+                    .run_plan_modifiers(schema, &config, &prior, &mut plan)
+                    .await;
+                if plan == prior || d.has_errors() {
+                    outcome = Some((replace, d));
+                }
             }
-            let inputs = PlanInputs {
-                config: &config,
-                state: &prior,
-                creating,
+            let (replace, d) = match outcome {
+                Some(done) => done,
+                None => {
+                    planning::mark_computed_unknown(schema, &config, &mut plan);
+                    self.run_plan_modifiers(schema, &config, &prior, &mut plan)
+                        .await
+                }
             };
-            let modifiers = guard("PlanResourceChange", async {
-                let mut d = Diagnostics::new();
-                let r = planning::run_plan_modifiers(
-                    schema,
-                    &AttributePath::root(),
-                    &inputs,
-                    &mut plan,
-                    &mut d,
-                );
-                (r, d)
-            })
-            .await;
-            requires_replace.extend(modifiers.0);
-            diags.extend(modifiers.1);
+            requires_replace.extend(replace);
+            diags.extend(d);
             if diags.has_errors() {
                 return PlanOutcome::failed(diags);
             }
@@ -526,6 +528,29 @@ impl ProviderServer {
                 PlanOutcome::failed(diags)
             }
         }
+    }
+
+    /// The attribute plan modifiers over a whole plan, behind the panic
+    /// guard.
+    async fn run_plan_modifiers(
+        &self,
+        schema: ObjectSchema<'_>,
+        config: &Value,
+        prior: &Value,
+        plan: &mut Value,
+    ) -> (Vec<AttributePath>, Diagnostics) {
+        let inputs = PlanInputs {
+            config,
+            state: prior,
+            creating: prior.is_null(),
+        };
+        guard("PlanResourceChange", async {
+            let mut d = Diagnostics::new();
+            let r =
+                planning::run_plan_modifiers(schema, &AttributePath::root(), &inputs, plan, &mut d);
+            (r, d)
+        })
+        .await
     }
 
     /// ApplyResourceChange: create, update or delete.
