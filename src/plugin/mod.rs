@@ -17,6 +17,8 @@ pub mod go_plugin;
 pub mod handshake;
 pub mod logging;
 pub mod plan_modifier;
+#[cfg(test)]
+mod plan_proptests;
 mod planning;
 pub mod proto;
 pub mod provider;
