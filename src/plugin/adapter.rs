@@ -411,9 +411,13 @@ macro_rules! provider_adapter {
             ) -> Result<Response<pb::$vr_fn::Response>, Status> {
                 let req = req.into_inner();
                 let _log = RpcLog::start($vr_rpc, $version).resource(&req.type_name);
+                let write_only_allowed = req
+                    .client_capabilities
+                    .as_ref()
+                    .is_some_and(|c| c.write_only_attributes_allowed);
                 let diags = self
                     .0
-                    .validate_resource(&req.type_name, raw_value(&req.config))
+                    .validate_resource(&req.type_name, raw_value(&req.config), write_only_allowed)
                     .await;
                 Ok(Response::new(pb::$vr_fn::Response {
                     diagnostics: diagnostics_to_proto(diags),

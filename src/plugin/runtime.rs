@@ -291,7 +291,15 @@ impl ProviderServer {
             .ok_or_else(|| not_found("Resource", type_name, self.resources.keys()))
     }
 
-    pub async fn validate_resource(&self, type_name: &str, config: RawValue<'_>) -> Diagnostics {
+    /// ValidateResourceConfig. `write_only_allowed`: the client said it
+    /// supports write-only attributes (Terraform 1.11 and later); older
+    /// ones would store their values in state, so setting one is an error.
+    pub async fn validate_resource(
+        &self,
+        type_name: &str,
+        config: RawValue<'_>,
+        write_only_allowed: bool,
+    ) -> Diagnostics {
         let (entry, config) = match self
             .resource(type_name)
             .and_then(|e| Ok((e, decode(&e.ty, config)?)))
@@ -300,6 +308,9 @@ impl ProviderServer {
             Err(d) => return d.into(),
         };
         let mut diags = deprecation_warnings(&entry.schema.block, &config);
+        if !write_only_allowed {
+            diags.extend(write_only_refusals(&entry.schema.block, &config));
+        }
         let req = ValidateRequest {
             config: Config::new(config),
         };
@@ -875,6 +886,25 @@ fn deprecation_warnings(block: &Block, config: &Value) -> Diagnostics {
                 AttributePath::of(b.type_name.clone()),
                 "Block Deprecated",
                 message,
+            );
+        }
+    }
+    diags
+}
+
+/// An error for each write-only attribute set in a configuration sent by a
+/// Terraform that does not know write-only attributes (top level).
+fn write_only_refusals(block: &Block, config: &Value) -> Diagnostics {
+    let mut diags = Diagnostics::new();
+    for a in block.attributes.iter().filter(|a| a.write_only) {
+        if config.get_attr(&a.name).is_some_and(|v| !v.is_null()) {
+            diags.attribute_error(
+                AttributePath::of(a.name.clone()),
+                "Write-Only Attribute Not Allowed",
+                format!(
+                    "{} is write-only: its value is never stored in state. This Terraform version does not support write-only attributes (Terraform 1.11 and later do), so it cannot be set here.",
+                    a.name
+                ),
             );
         }
     }
