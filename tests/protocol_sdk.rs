@@ -52,10 +52,8 @@ fn object(schema: &Schema, set: &[(&str, Value)]) -> Value {
     let Type::Object(attrs) = schema.implied_type() else {
         unreachable!()
     };
-    let mut values: BTreeMap<String, Value> = attrs
-        .iter()
-        .map(|(name, _)| (name.clone(), Value::Null))
-        .collect();
+    let mut values: BTreeMap<String, Value> =
+        attrs.keys().map(|name| (name.clone(), Value::Null)).collect();
     for b in &schema.block.blocks {
         values.insert(b.type_name.clone(), Value::List(Vec::new()));
     }
