@@ -52,8 +52,10 @@ fn object(schema: &Schema, set: &[(&str, Value)]) -> Value {
     let Type::Object(attrs) = schema.implied_type() else {
         unreachable!()
     };
-    let mut values: BTreeMap<String, Value> =
-        attrs.keys().map(|name| (name.clone(), Value::Null)).collect();
+    let mut values: BTreeMap<String, Value> = attrs
+        .keys()
+        .map(|name| (name.clone(), Value::Null))
+        .collect();
     for b in &schema.block.blocks {
         values.insert(b.type_name.clone(), Value::List(Vec::new()));
     }

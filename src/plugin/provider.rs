@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use tokio_util::sync::CancellationToken;
 
-use super::diagnostics::{AttributePath, Diagnostic, Diagnostics};
+use super::diagnostics::{AttributePath, Diagnostic, Diagnostics, PathStep};
 use super::function::Function;
 use super::resource::Resource;
 use super::schema::Schema;
@@ -395,23 +395,33 @@ impl Config {
         }
     }
 
-    /// The blocks of a LIST nested block, each as a `Config` whose paths are
-    /// `name[i].attr`.
+    /// The objects of a LIST or SET nested block (or nested attribute), each
+    /// as a `Config` whose paths are `name[i].attr` (for a set, diagnostics
+    /// point at the set: Terraform cannot address its elements).
     pub fn blocks(&self, name: &str) -> Result<Attr<Vec<Config>>, Diagnostic> {
+        let step = |i: usize, set: bool| {
+            if set {
+                self.path_of(name).join(PathStep::SetElement(i as u64))
+            } else {
+                self.path_of(name).index(i)
+            }
+        };
+        let objects = |items: &[Value], set: bool| {
+            items
+                .iter()
+                .enumerate()
+                .map(|(i, v)| Config {
+                    value: v.clone(),
+                    path: step(i, set),
+                })
+                .collect()
+        };
         match self.raw(name) {
             Attr::Null => Ok(Attr::Known(Vec::new())),
             Attr::Unknown => Ok(Attr::Unknown),
-            Attr::Known(Value::List(items)) => Ok(Attr::Known(
-                items
-                    .iter()
-                    .enumerate()
-                    .map(|(i, v)| Config {
-                        value: v.clone(),
-                        path: self.path_of(name).index(i),
-                    })
-                    .collect(),
-            )),
-            Attr::Known(_) => Err(self.type_error(name, "list of blocks")),
+            Attr::Known(Value::List(items)) => Ok(Attr::Known(objects(items, false))),
+            Attr::Known(Value::Set(items)) => Ok(Attr::Known(objects(items, true))),
+            Attr::Known(_) => Err(self.type_error(name, "list or set of blocks")),
         }
     }
 }
@@ -503,6 +513,17 @@ mod tests {
         assert_eq!(
             c.string_map("labels").unwrap().known().unwrap().get("k"),
             Some(&"v".to_owned())
+        );
+        let set = Config::new(Value::object([(
+            "rule",
+            Value::Set(vec![Value::object([("port", Value::from(80i64))])]),
+        )]));
+        let rules = set.blocks("rule").unwrap().known().unwrap();
+        let d = Diagnostic::error("Bad Port", "x").at(rules[0].path_of("port"));
+        assert_eq!(
+            d.attribute,
+            Some(AttributePath::of("rule")),
+            "stops at the set"
         );
         let inner = c.object("inner").unwrap().known().unwrap();
         assert_eq!(inner.path_of("x").to_string(), "inner.x");
