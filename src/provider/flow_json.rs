@@ -59,67 +59,69 @@ impl DataSource for FlowJson {
     }
 
     async fn read(&self, ctx: &Context, req: ReadDataSourceRequest) -> ReadDataSourceResponse {
-        read_flow_json(&req.config, ctx).await.into()
+        self.read_state(&req.config, ctx).await.into()
     }
 }
 
-async fn read_flow_json(config: &Config, ctx: &Context) -> Result<State, Diagnostics> {
-    let configured: Arc<Configured> = ctx.provider_data::<Configured>()?;
-    let flow_id = config
-        .string("flow_id")
-        .map_err(Diagnostics::from)?
-        .known()
-        .unwrap_or_default();
-    let cust_space_id = config
-        .string("cust_space_id")
-        .map_err(Diagnostics::from)?
-        .known()
-        .or_else(|| configured.cust_space_id.clone());
+impl FlowJson {
+    async fn read_state(&self, config: &Config, ctx: &Context) -> Result<State, Diagnostics> {
+        let configured: Arc<Configured> = ctx.provider_data::<Configured>()?;
+        let flow_id = config
+            .string("flow_id")
+            .map_err(Diagnostics::from)?
+            .known()
+            .unwrap_or_default();
+        let cust_space_id = config
+            .string("cust_space_id")
+            .map_err(Diagnostics::from)?
+            .known()
+            .or_else(|| configured.cust_space_id.clone());
 
-    // GetFlowJSONAssest, then the download (asking for a fresh URL once
-    // if the presigned one has already expired).
-    let fetched = configured
-        .client
-        .fetch_flow_json(&flow_id, cust_space_id.as_deref(), &ctx.cancel)
-        .await
-        .map_err(|e| errors::fetch_error(&flow_id, config, &e))?;
-    let (asset, file) = (fetched.asset, fetched.file);
-    let request_id = asset.request_id.clone().unwrap_or_default();
-    let content = String::from_utf8(file.bytes).map_err(|e| {
-        Diagnostics::from(Diagnostic::error(
-            "Flow JSON Is Not Text",
-            format!(
-                "The Flow JSON file of flow_id {flow_id:?} is not valid UTF-8 (first bad byte at offset {}). CAMS should only store JSON documents; check the file uploaded with UpdateFlowJSONAsset.",
-                e.utf8_error().valid_up_to()
-            ),
-        ))
-    })?;
-    let summary = summarize(&content).map_err(|e| {
-        Diagnostics::from(Diagnostic::error(
-            "Flow JSON Is Not Valid JSON",
-            format!(
-                "The Flow JSON file of flow_id {flow_id:?} ({} bytes, RequestId {}) is not valid JSON: {e}. Fix the document in CAMS (UpdateFlowJSONAsset) and run Terraform again.",
-                content.len(),
-                request_id
-            ),
-        ))
-    })?;
+        // GetFlowJSONAssest, then the download (asking for a fresh URL once
+        // if the presigned one has already expired).
+        let fetched = configured
+            .client
+            .fetch_flow_json(&flow_id, cust_space_id.as_deref(), &ctx.cancel)
+            .await
+            .map_err(|e| errors::fetch_error(&flow_id, config, &e))?;
+        let (asset, file) = (fetched.asset, fetched.file);
+        let request_id = asset.request_id.clone().unwrap_or_default();
+        let content = String::from_utf8(file.bytes).map_err(|e| {
+            Diagnostics::from(Diagnostic::error(
+                "Flow JSON Is Not Text",
+                format!(
+                    "The Flow JSON file of flow_id {flow_id:?} is not valid UTF-8 (first bad byte at offset {}). CAMS should only store JSON documents; check the file uploaded with UpdateFlowJSONAsset.",
+                    e.utf8_error().valid_up_to()
+                ),
+            ))
+        })?;
+        let summary = summarize(&content).map_err(|e| {
+            Diagnostics::from(Diagnostic::error(
+                "Flow JSON Is Not Valid JSON",
+                format!(
+                    "The Flow JSON file of flow_id {flow_id:?} ({} bytes, RequestId {}) is not valid JSON: {e}. Fix the document in CAMS (UpdateFlowJSONAsset) and run Terraform again.",
+                    content.len(),
+                    request_id
+                ),
+            ))
+        })?;
 
-    let mut state = State::from_config(config);
-    state
-        .set("id", Value::String(flow_id.clone()))
-        .set(
-            "cust_space_id",
-            string_or_null(config.string("cust_space_id").ok().and_then(Attr::known)),
-        )
-        .set("file_path", Value::String(asset.file_path))
-        .set("content_sha256", Value::String(file.sha256_hex))
-        .set("request_id", string_or_null(asset.request_id))
-        .set("flow_json_version", string_or_null(summary.version))
-        .set(
-            "screen_ids",
-            Value::List(summary.screen_ids.into_iter().map(Value::String).collect()),
-        )
-        .set("content", Value::String(content));
-    Ok(state)
+        let mut state = State::from_config(config);
+        state
+            .set("id", Value::String(flow_id.clone()))
+            .set(
+                "cust_space_id",
+                string_or_null(config.string("cust_space_id").ok().and_then(Attr::known)),
+            )
+            .set("file_path", Value::String(asset.file_path))
+            .set("content_sha256", Value::String(file.sha256_hex))
+            .set("request_id", string_or_null(asset.request_id))
+            .set("flow_json_version", string_or_null(summary.version))
+            .set(
+                "screen_ids",
+                Value::List(summary.screen_ids.into_iter().map(Value::String).collect()),
+            )
+            .set("content", Value::String(content));
+        Ok(state)
+    }
 }

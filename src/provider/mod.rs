@@ -60,45 +60,47 @@ impl Provider for CamsProvider {
     }
 
     async fn configure(&self, _ctx: &Context, req: ConfigureRequest) -> ConfigureResponse {
-        ConfigureResponse::from(configure_client(&req.config).map(ProviderData::new))
+        self.configure_client(&req.config).into()
     }
 }
 
-/// The provider block's settings made into a client.
-fn configure_client(config: &Config) -> Result<Configured, Diagnostics> {
-    let settings = config::settings(config, &|name| std::env::var(name).ok())?;
-    let client_config = ClientConfig {
-        region: settings.region.clone(),
-        endpoint: settings.endpoint.clone(),
-        rate_limit_per_second: NonZeroU32::new(settings.rate_limit).unwrap_or(NonZeroU32::MIN),
-        max_attempts: settings.max_retries,
-        max_content_bytes: settings.max_content_bytes,
-        ..ClientConfig::default()
-    };
-    let http = crate::alibaba::http::build_client(
-        client_config.connect_timeout,
-        client_config.read_timeout,
-    )
-    .map_err(|e| {
-        Diagnostics::from(Diagnostic::error(
-            "Cannot Create HTTP Client",
-            e.without_url().to_string(),
-        ))
-    })?;
-    let creds = credentials::resolve(&settings.credentials, &SystemEnv, http.clone()).map_err(|e| {
-        Diagnostics::from(Diagnostic::error(
-            "Missing Alibaba Cloud Credentials",
-            format!("{e}\n\nSet access_key and secret_key in the provider block, or the ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET environment variables, or a profile of the Alibaba Cloud CLI."),
-        ))
-    })?;
-    let client = CamsClient::with_http(client_config, creds, http).map_err(|e| {
-        Diagnostics::from(Diagnostic::error(
-            "Invalid Provider Configuration",
-            e.to_string(),
-        ))
-    })?;
-    Ok(Configured {
-        client,
-        cust_space_id: settings.cust_space_id,
-    })
+impl CamsProvider {
+    /// The provider block's settings made into a client.
+    fn configure_client(&self, config: &Config) -> Result<ProviderData, Diagnostics> {
+        let settings = config::settings(config, &|name| std::env::var(name).ok())?;
+        let client_config = ClientConfig {
+            region: settings.region.clone(),
+            endpoint: settings.endpoint.clone(),
+            rate_limit_per_second: NonZeroU32::new(settings.rate_limit).unwrap_or(NonZeroU32::MIN),
+            max_attempts: settings.max_retries,
+            max_content_bytes: settings.max_content_bytes,
+            ..ClientConfig::default()
+        };
+        let http = crate::alibaba::http::build_client(
+            client_config.connect_timeout,
+            client_config.read_timeout,
+        )
+        .map_err(|e| {
+            Diagnostics::from(Diagnostic::error(
+                "Cannot Create HTTP Client",
+                e.without_url().to_string(),
+            ))
+        })?;
+        let creds = credentials::resolve(&settings.credentials, &SystemEnv, http.clone()).map_err(|e| {
+            Diagnostics::from(Diagnostic::error(
+                "Missing Alibaba Cloud Credentials",
+                format!("{e}\n\nSet access_key and secret_key in the provider block, or the ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET environment variables, or a profile of the Alibaba Cloud CLI."),
+            ))
+        })?;
+        let client = CamsClient::with_http(client_config, creds, http).map_err(|e| {
+            Diagnostics::from(Diagnostic::error(
+                "Invalid Provider Configuration",
+                e.to_string(),
+            ))
+        })?;
+        Ok(ProviderData::new(Configured {
+            client,
+            cust_space_id: settings.cust_space_id,
+        }))
+    }
 }
