@@ -4,7 +4,9 @@
 //! each attribute's plan modifiers run.
 
 use super::diagnostics::{AttributePath, Diagnostics};
-use super::shape::{attr, child_path, element, element_mut, nested_objects, ObjectSchema, Repeat};
+use super::shape::{
+    attr, child_path, counterpart, element_mut, nested_objects, ObjectSchema, Repeat,
+};
 use super::value::Value;
 
 /// Marks every computed attribute whose configuration is null as unknown
@@ -39,12 +41,14 @@ pub(crate) fn mark_computed_unknown(schema: ObjectSchema<'_>, config: &Value, pl
 }
 
 fn mark_nested(schema: ObjectSchema<'_>, repeat: Repeat, config: &Value, plan: &mut Value) {
-    let steps: Vec<_> = nested_objects(repeat, config)
+    let pairs: Vec<_> = nested_objects(repeat, plan)
         .into_iter()
-        .map(|(step, _)| step)
+        .map(|(step, planned)| {
+            let configured = counterpart(schema, &step, planned, config).clone();
+            (step, configured)
+        })
         .collect();
-    for step in steps {
-        let configured = element(config, &step).clone();
+    for (step, configured) in pairs {
         if let Some(planned) = element_mut(plan, &step) {
             mark_computed_unknown(schema, &configured, planned);
         }
@@ -131,15 +135,19 @@ fn modify_nested(
     plan: &mut Value,
     diags: &mut Diagnostics,
 ) -> Vec<AttributePath> {
-    let steps: Vec<_> = nested_objects(repeat, plan)
+    let pairs: Vec<_> = nested_objects(repeat, plan)
         .into_iter()
-        .map(|(step, _)| step)
+        .map(|(step, planned)| {
+            let c = counterpart(schema, &step, planned, config);
+            let s = counterpart(schema, &step, planned, state);
+            (step, c, s)
+        })
         .collect();
     let mut replace = Vec::new();
-    for step in steps {
+    for (step, config, state) in pairs {
         let inputs = PlanInputs {
-            config: element(config, &step),
-            state: element(state, &step),
+            config,
+            state,
             creating,
         };
         let child = child_path(path, &step);
@@ -179,6 +187,61 @@ mod tests {
                 ),
                 "Rules.",
             ))
+    }
+
+    #[test]
+    fn set_nested_objects_find_their_prior_values_by_content_not_position() {
+        let block = Block::new("r").attribute(Attribute::nested(
+            "rules",
+            Presence::Optional,
+            NestedAttributes::new(
+                ObjectNesting::Set,
+                vec![
+                    Attribute::required("port", Type::Number, "P."),
+                    Attribute::computed("rid", Type::String, "R.")
+                        .plan_modifier(UseStateForUnknown),
+                ],
+            ),
+            "Rules.",
+        ));
+        let rule = |port: i64, rid: Value| Value::object([("port", port.into()), ("rid", rid)]);
+        let prior = Value::object([(
+            "rules",
+            Value::Set(vec![rule(443, "r443".into()), rule(80, "r80".into())]),
+        )]);
+        // A rule added: Terraform's set order puts the elements elsewhere.
+        let config = Value::object([(
+            "rules",
+            Value::Set(vec![
+                rule(22, Value::Null),
+                rule(80, Value::Null),
+                rule(443, Value::Null),
+            ]),
+        )]);
+        let mut plan = Value::object([(
+            "rules",
+            Value::Set(vec![
+                rule(22, Value::Null),
+                rule(80, "r80".into()),
+                rule(443, "r443".into()),
+            ]),
+        )]);
+        let s = ObjectSchema::of_block(&block);
+        mark_computed_unknown(s, &config, &mut plan);
+        let mut diags = Diagnostics::new();
+        let inputs = PlanInputs {
+            config: &config,
+            state: &prior,
+            creating: false,
+        };
+        run_plan_modifiers(s, &AttributePath::root(), &inputs, &mut plan, &mut diags);
+        let rules = attr(&plan, "rules").elements().expect("set");
+        assert!(
+            rules[0].get_attr("rid").is_some_and(Value::is_unknown),
+            "new rule"
+        );
+        assert_eq!(rules[1].get_attr("rid"), Some(&Value::from("r80")));
+        assert_eq!(rules[2].get_attr("rid"), Some(&Value::from("r443")));
     }
 
     #[test]

@@ -95,6 +95,45 @@ pub(crate) fn element<'v>(value: &'v Value, step: &PathStep) -> &'v Value {
     }
 }
 
+/// The object of `others` that corresponds to `item`, the object reached by
+/// `step`: the one at the same position (lists) or key (maps). Set
+/// elements have no position that survives Terraform's set ordering (a
+/// computed value changes an element's place), so for sets it is the
+/// object whose configurable attributes and blocks are all equal to
+/// `item`'s. Null when there is none.
+pub(crate) fn counterpart<'v>(
+    schema: ObjectSchema<'_>,
+    step: &PathStep,
+    item: &Value,
+    others: &'v Value,
+) -> &'v Value {
+    static NULL: Value = Value::Null;
+    let PathStep::SetElement(_) = step else {
+        return element(others, step);
+    };
+    let Value::Set(candidates) = others else {
+        return &NULL;
+    };
+    let configurable: Vec<&str> = schema
+        .attributes
+        .iter()
+        .filter(|a| !a.is_computed())
+        .map(|a| a.name.as_str())
+        .chain(schema.blocks.iter().map(|b| b.type_name.as_str()))
+        .collect();
+    if configurable.is_empty() {
+        return &NULL;
+    }
+    candidates
+        .iter()
+        .find(|c| {
+            configurable
+                .iter()
+                .all(|name| attr(c, name) == attr(item, name))
+        })
+        .unwrap_or(&NULL)
+}
+
 /// The mutable element of `value` a step names.
 pub(crate) fn element_mut<'v>(value: &'v mut Value, step: &PathStep) -> Option<&'v mut Value> {
     match (step, value) {
@@ -265,6 +304,32 @@ mod tests {
         assert!(attr(&v, "n").as_list().unwrap()[0]
             .get_attr("pw")
             .is_some_and(Value::is_null));
+    }
+
+    #[test]
+    fn set_elements_pair_by_their_configurable_attributes() {
+        let attributes = [
+            Attribute::required("port", Type::Number, "P."),
+            Attribute::computed("id", Type::String, "I."),
+        ];
+        let schema = ObjectSchema {
+            attributes: &attributes,
+            blocks: &[],
+        };
+        let rule = |port: i64, id: Value| Value::object([("port", Value::from(port)), ("id", id)]);
+        let prior = Value::Set(vec![rule(443, "b".into()), rule(80, "a".into())]);
+        let planned = rule(80, Value::Null);
+        let step = PathStep::SetElement(0);
+        assert_eq!(
+            counterpart(schema, &step, &planned, &prior),
+            &rule(80, "a".into())
+        );
+        assert!(counterpart(schema, &step, &rule(8080, Value::Null), &prior).is_null());
+        let list = Value::List(vec![rule(1, Value::Null)]);
+        assert_eq!(
+            counterpart(schema, &PathStep::Index(0), &planned, &list),
+            &rule(1, Value::Null)
+        );
     }
 
     #[test]
