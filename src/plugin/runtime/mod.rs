@@ -295,42 +295,54 @@ fn decode(ty: &Type, raw: RawValue<'_>) -> Result<Value, Diagnostic> {
     decoded.map_err(|e| Diagnostic::from_decode_error("Invalid Value From Terraform", &e))
 }
 
-/// A warning for each configured attribute that is deprecated, with its
-/// message, as terraform-plugin-framework does in its Validate handlers
-/// (Terraform does not warn by itself).
+/// A warning for each configured attribute or block that is deprecated,
+/// nested ones included, with its message, as terraform-plugin-framework
+/// does in its Validate handlers (Terraform does not warn by itself).
 fn deprecation_warnings(block: &Block, config: &Value) -> Diagnostics {
     let mut diags = Diagnostics::new();
-    for a in &block.attributes {
-        let Some(message) = &a.deprecation else {
-            continue;
-        };
-        if config.get_attr(&a.name).is_some_and(|v| !v.is_null()) {
-            diags.attribute_warning(
-                AttributePath::of(a.name.clone()),
-                "Attribute Deprecated",
-                message,
-            );
-        }
-    }
-    for b in &block.blocks {
-        let Some(message) = &b.block.deprecation else {
-            continue;
-        };
-        let used = match config.get_attr(&b.type_name) {
-            Some(Value::List(v)) | Some(Value::Set(v)) => !v.is_empty(),
-            Some(Value::Map(m)) => !m.is_empty(),
-            Some(v) => !v.is_null(),
-            None => false,
-        };
-        if used {
-            diags.attribute_warning(
-                AttributePath::of(b.type_name.clone()),
-                "Block Deprecated",
-                message,
-            );
-        }
-    }
+    warn_deprecated(
+        ObjectSchema::of_block(block),
+        &AttributePath::root(),
+        config,
+        &mut diags,
+    );
     diags
+}
+
+fn warn_deprecated(
+    schema: ObjectSchema<'_>,
+    path: &AttributePath,
+    config: &Value,
+    diags: &mut Diagnostics,
+) {
+    for a in schema.attributes {
+        let value = shape::attr(config, &a.name);
+        let here = path.clone().attribute(a.name.clone());
+        if let (Some(message), false) = (&a.deprecation, value.is_null()) {
+            diags.attribute_warning(here.clone(), "Attribute Deprecated", message);
+        }
+        if let Some(nested) = &a.nested {
+            let inner = ObjectSchema {
+                attributes: &nested.attributes,
+                blocks: &[],
+            };
+            for (step, object) in shape::nested_objects(nested.nesting.into(), value) {
+                warn_deprecated(inner, &shape::child_path(&here, &step), object, diags);
+            }
+        }
+    }
+    for b in schema.blocks {
+        let value = shape::attr(config, &b.type_name);
+        let here = path.clone().attribute(b.type_name.clone());
+        let objects = shape::nested_objects(b.nesting.into(), value);
+        if let (Some(message), false) = (&b.block.deprecation, objects.is_empty()) {
+            diags.attribute_warning(here.clone(), "Block Deprecated", message);
+        }
+        for (step, object) in objects {
+            let inner = ObjectSchema::of_block(&b.block);
+            warn_deprecated(inner, &shape::child_path(&here, &step), object, diags);
+        }
+    }
 }
 
 fn not_found<'a>(kind: &str, name: &str, known: impl Iterator<Item = &'a String>) -> Diagnostic {
@@ -347,4 +359,61 @@ fn not_found<'a>(kind: &str, name: &str, known: impl Iterator<Item = &'a String>
             }
         ),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plugin::schema::{Attribute, NestedBlock};
+
+    #[test]
+    fn deprecated_attributes_warn_where_they_are_set_nested_ones_too() {
+        let block = Block::new("r")
+            .attribute(Attribute::optional("old", Type::String, "O.").deprecated("Use new."))
+            .block(NestedBlock::list(
+                "rule",
+                Block::new("R.").attribute(
+                    Attribute::optional("port", Type::Number, "P.").deprecated("Use ports."),
+                ),
+                0,
+                0,
+            ))
+            .block(NestedBlock::list(
+                "legacy",
+                Block::new("L.").deprecated("Use rule."),
+                0,
+                0,
+            ));
+        let config = Value::object([
+            ("old", Value::Null),
+            (
+                "rule",
+                Value::List(vec![
+                    Value::object([("port", Value::Null)]),
+                    Value::object([("port", Value::from(80i64))]),
+                ]),
+            ),
+            ("legacy", Value::List(vec![Value::object::<&str>([])])),
+        ]);
+        let diags = deprecation_warnings(&block, &config);
+        let found: Vec<(String, String)> = diags
+            .iter()
+            .map(|d| {
+                let path = d
+                    .attribute
+                    .as_ref()
+                    .map(ToString::to_string)
+                    .unwrap_or_default();
+                (path, d.detail.clone())
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("rule[1].port".to_owned(), "Use ports.".to_owned()),
+                ("legacy".to_owned(), "Use rule.".to_owned()),
+            ]
+        );
+        assert!(!diags.has_errors());
+    }
 }
