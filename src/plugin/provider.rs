@@ -236,8 +236,10 @@ impl<T> Attr<T> {
     }
 }
 
-/// Read access to a configuration object (the provider block, a data
-/// source block, or a nested block).
+/// Read access to an object value: a configuration (the provider block, a
+/// data source or resource block, a nested block), a plan or a state. Typed
+/// accessors tell null, unknown and known apart and point type errors at
+/// the attribute.
 #[derive(Clone, Debug)]
 pub struct Config {
     value: Value,
