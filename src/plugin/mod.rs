@@ -6,7 +6,7 @@
 //! * [`value`]: Terraform values and their msgpack/JSON encodings.
 //! * [`schema`], [`diagnostics`], [`provider`], [`resource`], [`function`],
 //!   [`plan_modifier`]: the API provider code uses.
-//! * [`runtime`]: the one implementation of the RPCs (with [`planning`],
+//! * [`runtime`]: the one implementation of the RPCs (with `planning`,
 //!   consistency checks and value shaping); `v5`/`v6` adapt it.
 
 mod adapter;

@@ -1,12 +1,12 @@
 //! The one implementation of the provider RPCs, in protocol-neutral types.
 //! `v5` and `v6` are thin adapters over this.
 //!
-//! Every operation runs behind a panic guard ([`guard`]): a panic becomes an
+//! Every operation runs behind a panic guard (`guard`): a panic becomes an
 //! error diagnostic and the process keeps serving. Operations see a
 //! cancellation token that StopProvider cancels.
 //!
 //! * this module: the server, the provider-level RPCs, decoding and encoding;
-//! * [`data_sources`], [`resources`], [`functions`]: the RPCs of each
+//! * `data_sources`, `resources`, `functions`: the RPCs of each
 //!   capability.
 
 mod data_sources;
