@@ -44,6 +44,16 @@ pub trait PlanModifier: Send + Sync {
     fn description(&self) -> String;
 
     fn modify(&self, req: &PlanModifierRequest<'_>) -> PlanModification;
+
+    /// Whether two known values mean the same for this attribute. The
+    /// runtime asks after a read (prior state against the value read) and
+    /// after an apply (planned against applied value) and keeps the earlier
+    /// value when they do, so a re-formatted value coming back from the
+    /// remote side neither shows as drift nor breaks the plan. Only
+    /// semantic-equality rules say yes.
+    fn equivalent(&self, _earlier: &Value, _later: &Value) -> bool {
+        false
+    }
 }
 
 /// The plan modifiers of one attribute, in order.
@@ -61,6 +71,16 @@ impl PlanModifiers {
 
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
+    }
+
+    /// Whether any modifier deems the two values equal in meaning.
+    pub fn equivalent(&self, earlier: &Value, later: &Value) -> bool {
+        earlier != later
+            && !earlier.is_null()
+            && !later.is_null()
+            && earlier.is_wholly_known()
+            && later.is_wholly_known()
+            && self.0.iter().any(|m| m.equivalent(earlier, later))
     }
 
     /// Runs every modifier in order, each seeing the plan the previous one
@@ -247,6 +267,10 @@ fn json_equal(a: &str, b: &str) -> bool {
 impl PlanModifier for SemanticEquality {
     fn description(&self) -> String {
         self.description.clone()
+    }
+
+    fn equivalent(&self, earlier: &Value, later: &Value) -> bool {
+        (self.equal)(earlier, later)
     }
 
     fn modify(&self, req: &PlanModifierRequest<'_>) -> PlanModification {

@@ -55,6 +55,57 @@ fn mark_nested(schema: ObjectSchema<'_>, repeat: Repeat, config: &Value, plan: &
     }
 }
 
+/// Keeps the earlier value of every attribute whose later value means the
+/// same (see `PlanModifier::equivalent`), nested attributes and blocks
+/// included: after a read the earlier value is the prior state's, after an
+/// apply the plan's.
+pub(crate) fn keep_equivalent_values(schema: ObjectSchema<'_>, earlier: &Value, later: &mut Value) {
+    let Value::Object(members) = later else {
+        return;
+    };
+    for a in schema.attributes {
+        let Some(value) = members.get_mut(&a.name) else {
+            continue;
+        };
+        let before = attr(earlier, &a.name);
+        if a.plan_modifiers.equivalent(before, value) {
+            *value = before.clone();
+        } else if let Some(nested) = &a.nested {
+            let inner = ObjectSchema {
+                attributes: &nested.attributes,
+                blocks: &[],
+            };
+            keep_nested(inner, nested.nesting.into(), before, value);
+        }
+    }
+    for b in schema.blocks {
+        if let Some(value) = members.get_mut(&b.type_name) {
+            let before = attr(earlier, &b.type_name);
+            keep_nested(
+                ObjectSchema::of_block(&b.block),
+                b.nesting.into(),
+                before,
+                value,
+            );
+        }
+    }
+}
+
+fn keep_nested(schema: ObjectSchema<'_>, repeat: Repeat, earlier: &Value, later: &mut Value) {
+    let pairs: Vec<_> = nested_objects(repeat, later)
+        .into_iter()
+        .map(|(step, item)| {
+            let before = counterpart(schema, &step, item, earlier).clone();
+            (step, before)
+        })
+        .collect();
+    for (step, before) in pairs {
+        if let Some(item) = element_mut(later, &step) {
+            keep_equivalent_values(schema, &before, item);
+        }
+    }
+}
+
 /// The three values a plan modifier compares, for one object.
 pub(crate) struct PlanInputs<'v> {
     pub config: &'v Value,
@@ -187,6 +238,29 @@ mod tests {
                 ),
                 "Rules.",
             ))
+    }
+
+    #[test]
+    fn values_equal_in_meaning_keep_the_earlier_text() {
+        use crate::plugin::plan_modifier::SemanticEquality;
+        let block = Block::new("r")
+            .attribute(
+                Attribute::required("doc", Type::String, "D.")
+                    .plan_modifier(SemanticEquality::json()),
+            )
+            .attribute(Attribute::required("name", Type::String, "N."));
+        let earlier = Value::object([("doc", Value::from(r#"{"a":1}"#)), ("name", "x".into())]);
+        let mut later = Value::object([("doc", Value::from("{ \"a\": 1 }")), ("name", "y".into())]);
+        keep_equivalent_values(ObjectSchema::of_block(&block), &earlier, &mut later);
+        assert_eq!(attr(&later, "doc"), &Value::from(r#"{"a":1}"#));
+        assert_eq!(
+            attr(&later, "name"),
+            &Value::from("y"),
+            "no rule, no change"
+        );
+        let mut changed = Value::object([("doc", Value::from(r#"{"a":2}"#)), ("name", "x".into())]);
+        keep_equivalent_values(ObjectSchema::of_block(&block), &earlier, &mut changed);
+        assert_eq!(attr(&changed, "doc"), &Value::from(r#"{"a":2}"#));
     }
 
     #[test]

@@ -175,10 +175,24 @@ fn name_of(c: &cams_provider::plugin::Config) -> String {
         .unwrap_or_default()
 }
 
-/// Fills the computed attributes of a planned state.
+/// The store keeps JSON documents re-formatted (compact, keys sorted), as
+/// a remote API may: what comes back is equal in meaning, not in text.
+fn reformatted(document: Option<&Value>) -> Value {
+    match document.and_then(Value::as_str) {
+        Some(text) => match serde_json::from_str::<serde_json::Value>(text) {
+            Ok(json) => Value::from(json.to_string()),
+            Err(_) => Value::from(text),
+        },
+        None => Value::Null,
+    }
+}
+
+/// Fills the computed attributes of a planned state; the document comes
+/// back as the store keeps it.
 fn realise(plan: &cams_provider::plugin::Config, id: &str, revision: i64) -> State {
     let mut state = State::from_value(plan.value());
     state.set("id", id.into()).set("revision", revision.into());
+    state.set("document", reformatted(plan.get("document")));
     if let Some(Value::List(rules)) = plan.get("rules") {
         let rules = rules
             .iter()

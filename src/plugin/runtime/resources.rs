@@ -151,13 +151,15 @@ impl ProviderServer {
         .await;
         let state = match state {
             Some(s) => s.into_value(),
-            None if diags.has_errors() => current,
+            None if diags.has_errors() => current.clone(),
             None => Value::Null,
         };
         let mut state = state;
         if !state.is_null() {
             shape::fill_missing(&entry.ty, &mut state);
             shape::null_write_only(entry.object_schema(), &mut state);
+            // A value read back re-formatted is not drift.
+            planning::keep_equivalent_values(entry.object_schema(), &current, &mut state);
         }
         let private_out = if state.is_null() {
             Vec::new()
@@ -378,6 +380,8 @@ impl ProviderServer {
         if !state.is_null() {
             shape::fill_missing(&entry.ty, &mut state);
             shape::null_write_only(entry.object_schema(), &mut state);
+            // A value applied re-formatted keeps its planned form.
+            planning::keep_equivalent_values(entry.object_schema(), &planned, &mut state);
         }
         if diags.has_errors() {
             // Partial state: whatever exists must be saved, unknowns as null.
