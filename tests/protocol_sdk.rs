@@ -737,6 +737,13 @@ macro_rules! resource_sequence {
             "{errs:?}"
         );
         assert!(errs[0].contains("size: was planned as"), "{errs:?}");
+        assert_eq!(
+            paths(&[r.diagnostics[0]
+                .attribute
+                .clone()
+                .expect("points at the attribute")]),
+            [".size"]
+        );
 
         // A type the provider does not have.
         let r = c

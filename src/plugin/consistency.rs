@@ -9,13 +9,33 @@ use super::schema::Attribute;
 use super::shape::{attr, child_path, element, nested_objects, ObjectSchema, Repeat};
 use super::value::Value;
 
-/// The rules a planned state breaks, as `path: problem` sentences.
+/// One broken rule: where, and what.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Problem {
+    pub path: AttributePath,
+    pub what: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.path, self.what)
+    }
+}
+
+fn problem(path: &AttributePath, what: String) -> Problem {
+    Problem {
+        path: path.clone(),
+        what,
+    }
+}
+
+/// The rules a planned state breaks.
 pub(crate) fn plan_problems(
     schema: ObjectSchema<'_>,
     prior: &Value,
     config: &Value,
     planned: &Value,
-) -> Vec<String> {
+) -> Vec<Problem> {
     let mut out = Vec::new();
     check_planned_object(
         schema,
@@ -34,7 +54,7 @@ fn check_planned_object(
     prior: &Value,
     config: &Value,
     planned: &Value,
-    out: &mut Vec<String>,
+    out: &mut Vec<Problem>,
 ) {
     if planned.is_unknown() {
         return;
@@ -70,12 +90,13 @@ fn check_planned_attribute(
     prior: &Value,
     config: &Value,
     planned: &Value,
-    out: &mut Vec<String>,
+    out: &mut Vec<Problem>,
 ) {
     if a.write_only {
         if !planned.is_null() {
-            out.push(format!(
-                "{path}: planned a value for a write-only attribute"
+            out.push(problem(
+                path,
+                "planned a value for a write-only attribute".to_owned(),
             ));
         }
         return;
@@ -94,8 +115,9 @@ fn check_planned_attribute(
         return;
     }
     if config.is_null() && !planned.is_null() {
-        out.push(format!(
-            "{path}: planned a value for a non-computed attribute"
+        out.push(problem(
+            path,
+            "planned a value for a non-computed attribute".to_owned(),
         ));
         return;
     }
@@ -116,11 +138,11 @@ fn check_planned_attribute(
         return;
     }
     out.push(if a.sensitive {
-        format!("{path}: planned value does not match the configuration")
+        problem(path, "planned value does not match the configuration".to_owned())
     } else {
-        format!(
-            "{path}: planned value {planned:?} does not match the configured value {config:?} nor the prior value {prior:?}"
-        )
+        problem(path, format!(
+            "planned value {planned:?} does not match the configured value {config:?} nor the prior value {prior:?}"
+        ))
     });
 }
 
@@ -131,7 +153,7 @@ fn check_planned_nested(
     prior: &Value,
     config: &Value,
     planned: &Value,
-    out: &mut Vec<String>,
+    out: &mut Vec<Problem>,
 ) {
     if planned.is_unknown() || config.is_unknown() {
         return;
@@ -139,10 +161,13 @@ fn check_planned_nested(
     let planned_items = nested_objects(repeat, planned);
     let config_items = nested_objects(repeat, config);
     if repeat != Repeat::One && planned_items.len() != config_items.len() {
-        out.push(format!(
-            "{path}: planned {} nested objects for {} configured",
-            planned_items.len(),
-            config_items.len()
+        out.push(problem(
+            path,
+            format!(
+                "planned {} nested objects for {} configured",
+                planned_items.len(),
+                config_items.len()
+            ),
         ));
         return;
     }
@@ -165,17 +190,25 @@ fn check_planned_nested(
 
 /// Where an applied state breaks its plan: every value known in the plan
 /// must come back unchanged.
-pub(crate) fn apply_problems(planned: &Value, applied: &Value) -> Vec<String> {
+pub(crate) fn apply_problems(planned: &Value, applied: &Value) -> Vec<Problem> {
     let mut out = Vec::new();
     check_compatible(&AttributePath::root(), planned, applied, &mut out);
     out
 }
 
-fn check_compatible(path: &AttributePath, planned: &Value, applied: &Value, out: &mut Vec<String>) {
+fn check_compatible(
+    path: &AttributePath,
+    planned: &Value,
+    applied: &Value,
+    out: &mut Vec<Problem>,
+) {
     match (planned, applied) {
         (Value::Unknown(r), _) => {
             if r.is_definitely_not_null() && applied.is_null() {
-                out.push(format!("{path}: was planned as not null, is now null"));
+                out.push(problem(
+                    path,
+                    "was planned as not null, is now null".to_owned(),
+                ));
             }
         }
         (Value::Object(p), Value::Object(a)) => {
@@ -188,7 +221,7 @@ fn check_compatible(path: &AttributePath, planned: &Value, applied: &Value, out:
             for (key, pv) in p {
                 match a.get(key) {
                     Some(av) => check_compatible(&path.clone().key(key.clone()), pv, av, out),
-                    None => out.push(format!("{path}: planned key {key:?} is gone")),
+                    None => out.push(problem(path, format!("planned key {key:?} is gone"))),
                 }
             }
         }
@@ -203,18 +236,19 @@ fn check_compatible(path: &AttributePath, planned: &Value, applied: &Value, out:
             if planned.is_wholly_known() {
                 let same = p.len() == a.len() && p.iter().all(|v| a.contains(v));
                 if !same {
-                    out.push(format!("{path}: planned set elements changed"));
+                    out.push(problem(path, "planned set elements changed".to_owned()));
                 }
             } else if a.len() < p.iter().filter(|v| v.is_wholly_known()).count() {
-                out.push(format!("{path}: planned set elements are missing"));
+                out.push(problem(path, "planned set elements are missing".to_owned()));
             }
         }
         (Value::Dynamic { value: p, .. }, Value::Dynamic { value: a, .. }) => {
             check_compatible(path, p, a, out)
         }
         _ if planned == applied => {}
-        _ => out.push(format!(
-            "{path}: was planned as {planned:?}, but is now {applied:?}"
+        _ => out.push(problem(
+            path,
+            format!("was planned as {planned:?}, but is now {applied:?}"),
         )),
     }
 }
@@ -245,8 +279,9 @@ mod tests {
         let renamed = obj("b", Value::Null, Value::unknown());
         let problems = plan_problems(s, &Value::Null, &config, &renamed);
         assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].path, AttributePath::of("name"));
         assert!(
-            problems[0].starts_with("name: planned value"),
+            problems[0].to_string().starts_with("name: planned value"),
             "{problems:?}"
         );
         // The prior value kept for an equivalent configured value is fine.
@@ -263,7 +298,10 @@ mod tests {
         let bad = Value::object([("a", Value::from("z")), ("b", Value::from("y"))]);
         let problems = apply_problems(&planned, &bad);
         assert_eq!(problems.len(), 1);
-        assert!(problems[0].starts_with("a: was planned as"), "{problems:?}");
+        assert!(
+            problems[0].to_string().starts_with("a: was planned as"),
+            "{problems:?}"
+        );
         let set = Value::Set(vec!["a".into(), "b".into()]);
         assert!(apply_problems(&set, &Value::Set(vec!["b".into(), "a".into()])).is_empty());
         assert!(!apply_problems(&set, &Value::Set(vec!["a".into()])).is_empty());

@@ -448,14 +448,19 @@ fn write_only_refusals(block: &Block, config: &Value) -> Diagnostics {
     diags
 }
 
-fn inconsistent(summary: &str, type_name: &str, problems: &[String]) -> Diagnostic {
-    Diagnostic::provider_bug(
+fn inconsistent(summary: &str, type_name: &str, problems: &[consistency::Problem]) -> Diagnostic {
+    let listed: Vec<String> = problems.iter().map(ToString::to_string).collect();
+    let d = Diagnostic::provider_bug(
         summary,
         format!(
             "The provider produced an invalid value for {type_name}, which Terraform would refuse:\n  - {}",
-            problems.join("\n  - ")
+            listed.join("\n  - ")
         ),
-    )
+    );
+    match problems.first() {
+        Some(first) => d.at(first.path.clone()),
+        None => d,
+    }
 }
 
 fn encode_bug(summary: &str, type_name: &str, e: &value::EncodeError) -> Diagnostic {
