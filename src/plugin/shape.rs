@@ -155,6 +155,50 @@ pub(crate) fn child_path(path: &AttributePath, step: &PathStep) -> AttributePath
     }
 }
 
+/// What [`visit_configured`] shows a visitor: an attribute or a block with
+/// its value and path.
+pub(crate) enum Configured<'a> {
+    Attribute(&'a Attribute),
+    Block(&'a super::schema::NestedBlock),
+}
+
+/// Calls `visit` for every attribute and block of a configuration, nested
+/// ones included, with its path and value.
+pub(crate) fn visit_configured(
+    schema: ObjectSchema<'_>,
+    path: &AttributePath,
+    config: &Value,
+    visit: &mut dyn FnMut(Configured<'_>, &AttributePath, &Value),
+) {
+    for a in schema.attributes {
+        let value = attr(config, &a.name);
+        let here = path.clone().attribute(a.name.clone());
+        visit(Configured::Attribute(a), &here, value);
+        if let Some(nested) = &a.nested {
+            let inner = ObjectSchema {
+                attributes: &nested.attributes,
+                blocks: &[],
+            };
+            for (step, object) in nested_objects(nested.nesting.into(), value) {
+                visit_configured(inner, &child_path(&here, &step), object, visit);
+            }
+        }
+    }
+    for b in schema.blocks {
+        let value = attr(config, &b.type_name);
+        let here = path.clone().attribute(b.type_name.clone());
+        visit(Configured::Block(b), &here, value);
+        for (step, object) in nested_objects(b.nesting.into(), value) {
+            visit_configured(
+                ObjectSchema::of_block(&b.block),
+                &child_path(&here, &step),
+                object,
+                visit,
+            );
+        }
+    }
+}
+
 /// Fills in, as null, every object attribute the value lacks, all the way
 /// down: provider code may leave unset attributes out of a [`State`].
 ///

@@ -300,49 +300,28 @@ fn decode(ty: &Type, raw: RawValue<'_>) -> Result<Value, Diagnostic> {
 /// does in its Validate handlers (Terraform does not warn by itself).
 fn deprecation_warnings(block: &Block, config: &Value) -> Diagnostics {
     let mut diags = Diagnostics::new();
-    warn_deprecated(
+    let mut visit = |item: shape::Configured<'_>, path: &AttributePath, value: &Value| {
+        let (deprecation, summary, used) = match item {
+            shape::Configured::Attribute(a) => {
+                (&a.deprecation, "Attribute Deprecated", !value.is_null())
+            }
+            shape::Configured::Block(b) => (
+                &b.block.deprecation,
+                "Block Deprecated",
+                !shape::nested_objects(b.nesting.into(), value).is_empty(),
+            ),
+        };
+        if let (Some(message), true) = (deprecation, used) {
+            diags.attribute_warning(path.clone(), summary, message);
+        }
+    };
+    shape::visit_configured(
         ObjectSchema::of_block(block),
         &AttributePath::root(),
         config,
-        &mut diags,
+        &mut visit,
     );
     diags
-}
-
-fn warn_deprecated(
-    schema: ObjectSchema<'_>,
-    path: &AttributePath,
-    config: &Value,
-    diags: &mut Diagnostics,
-) {
-    for a in schema.attributes {
-        let value = shape::attr(config, &a.name);
-        let here = path.clone().attribute(a.name.clone());
-        if let (Some(message), false) = (&a.deprecation, value.is_null()) {
-            diags.attribute_warning(here.clone(), "Attribute Deprecated", message);
-        }
-        if let Some(nested) = &a.nested {
-            let inner = ObjectSchema {
-                attributes: &nested.attributes,
-                blocks: &[],
-            };
-            for (step, object) in shape::nested_objects(nested.nesting.into(), value) {
-                warn_deprecated(inner, &shape::child_path(&here, &step), object, diags);
-            }
-        }
-    }
-    for b in schema.blocks {
-        let value = shape::attr(config, &b.type_name);
-        let here = path.clone().attribute(b.type_name.clone());
-        let objects = shape::nested_objects(b.nesting.into(), value);
-        if let (Some(message), false) = (&b.block.deprecation, objects.is_empty()) {
-            diags.attribute_warning(here.clone(), "Block Deprecated", message);
-        }
-        for (step, object) in objects {
-            let inner = ObjectSchema::of_block(&b.block);
-            warn_deprecated(inner, &shape::child_path(&here, &step), object, diags);
-        }
-    }
 }
 
 fn not_found<'a>(kind: &str, name: &str, known: impl Iterator<Item = &'a String>) -> Diagnostic {

@@ -429,22 +429,31 @@ impl ProviderServer {
     }
 }
 
-/// An error for each write-only attribute set in a configuration sent by a
-/// Terraform that does not know write-only attributes (top level).
+/// An error for each write-only attribute (nested ones too) set in a
+/// configuration sent by a Terraform that does not know write-only
+/// attributes: it would store their values in state.
 fn write_only_refusals(block: &Block, config: &Value) -> Diagnostics {
     let mut diags = Diagnostics::new();
-    for a in block.attributes.iter().filter(|a| a.write_only) {
-        if config.get_attr(&a.name).is_some_and(|v| !v.is_null()) {
-            diags.attribute_error(
-                AttributePath::of(a.name.clone()),
-                "Write-Only Attribute Not Allowed",
-                format!(
-                    "{} is write-only: its value is never stored in state. This Terraform version does not support write-only attributes (Terraform 1.11 and later do), so it cannot be set here.",
-                    a.name
-                ),
-            );
+    let mut visit = |item: shape::Configured<'_>, path: &AttributePath, value: &Value| {
+        if let shape::Configured::Attribute(a) = item {
+            if a.write_only && !value.is_null() {
+                diags.attribute_error(
+                    path.clone(),
+                    "Write-Only Attribute Not Allowed",
+                    format!(
+                        "{} is write-only: its value is never stored in state. This Terraform version does not support write-only attributes (Terraform 1.11 and later do), so it cannot be set here.",
+                        a.name
+                    ),
+                );
+            }
         }
-    }
+    };
+    shape::visit_configured(
+        ObjectSchema::of_block(block),
+        &AttributePath::root(),
+        config,
+        &mut visit,
+    );
     diags
 }
 
