@@ -187,6 +187,11 @@ macro_rules! resource_sequence {
         };
         assert!(attr("password").write_only && attr("password").sensitive);
         assert!(attr("old_size").deprecated);
+        assert_eq!(
+            attr("old_size").deprecation_message,
+            "old_size is deprecated: use size."
+        );
+        assert!(attr("size").deprecation_message.is_empty());
         assert_eq!(attr("size").description_kind, pb::StringKind::Plain as i32);
         assert_eq!(attr("tags").r#type, br#"["set","string"]"#.to_vec());
         assert_eq!(attr("labels").r#type, br#"["map","string"]"#.to_vec());

@@ -58,6 +58,7 @@ macro_rules! provider_adapter {
                 computed: a.is_computed(),
                 sensitive: a.sensitive,
                 deprecated: a.deprecation.is_some(),
+                deprecation_message: a.deprecation.clone().unwrap_or_default(),
                 write_only: a.write_only,
                 ..Default::default()
             };
@@ -76,6 +77,7 @@ macro_rules! provider_adapter {
                 description,
                 description_kind,
                 deprecated: b.deprecation.is_some(),
+                deprecation_message: b.deprecation.clone().unwrap_or_default(),
                 attributes: b.attributes.iter().map(|a| attribute_to_proto(a, problems)).collect(),
                 block_types: b
                     .blocks
