@@ -91,7 +91,8 @@ pub struct ApplyResponse {
     /// state), so nothing created is lost from Terraform's state; `None`
     /// with an error means nothing changed (the prior state stays).
     pub new_state: Option<State>,
-    pub private: Private,
+    /// New private bytes; `None` keeps the planned ones.
+    pub private: Option<Private>,
     pub diagnostics: Diagnostics,
 }
 
@@ -142,17 +143,17 @@ pub struct ReadResponse {
     /// `None`: the resource no longer exists, and Terraform will plan to
     /// create it.
     pub state: Option<State>,
-    pub private: Private,
+    /// New private bytes; `None` keeps the ones read with the state.
+    pub private: Option<Private>,
     pub diagnostics: Diagnostics,
 }
 
 impl ReadResponse {
-    /// The resource still exists, as `state`; the private bytes are kept.
-    pub fn found(req: &ReadRequest, state: State) -> Self {
+    /// The resource still exists, as `state`.
+    pub fn found(state: State) -> Self {
         Self {
             state: Some(state),
-            private: req.private.clone(),
-            diagnostics: Diagnostics::new(),
+            ..Self::default()
         }
     }
 
@@ -165,7 +166,7 @@ impl ReadResponse {
     pub fn failed(req: &ReadRequest, diagnostics: impl Into<Diagnostics>) -> Self {
         Self {
             state: Some(State::from_value(req.state.value())),
-            private: req.private.clone(),
+            private: None,
             diagnostics: diagnostics.into(),
         }
     }

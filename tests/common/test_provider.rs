@@ -289,7 +289,7 @@ impl Resource for Thing {
         } else {
             ApplyResponse::ok(state)
         };
-        resp.private = PRIVATE.to_vec();
+        resp.private = Some(PRIVATE.to_vec());
         resp
     }
 
@@ -306,7 +306,7 @@ impl Resource for Thing {
             .unwrap_or_default();
         let stored = store.objects.lock().unwrap().get(&id).cloned();
         match stored {
-            Some(stored) => ReadResponse::found(&req, State::from_value(&stored)),
+            Some(stored) => ReadResponse::found(State::from_value(&stored)),
             None => ReadResponse::removed(),
         }
     }
@@ -335,9 +335,8 @@ impl Resource for Thing {
             .lock()
             .unwrap()
             .insert(id, state.clone().into_value());
-        let mut resp = ApplyResponse::ok(state);
-        resp.private = req.private;
-        resp
+        // The private bytes are kept by leaving them unset.
+        ApplyResponse::ok(state)
     }
 
     async fn delete(&self, ctx: &Context, req: DeleteRequest) -> DeleteResponse {

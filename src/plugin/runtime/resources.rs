@@ -164,7 +164,7 @@ impl ProviderServer {
         let private_out = if state.is_null() {
             Vec::new()
         } else {
-            private_out
+            private_out.unwrap_or_else(|| private.to_vec())
         };
         self.finish_state(&entry.ty, state, private_out, diags, "Resource")
     }
@@ -343,7 +343,7 @@ impl ProviderServer {
             return self.finish_state(&entry.ty, state, private, diags, "Resource");
         }
         let creating = prior.is_null();
-        let (state, private_out, diags) = guard("ApplyResourceChange", async {
+        let (state, new_private, diags) = guard("ApplyResourceChange", async {
             let r = if creating {
                 let req = CreateRequest {
                     config: Config::new(config),
@@ -396,6 +396,7 @@ impl ProviderServer {
                 ));
             }
         }
+        let private_out = new_private.unwrap_or_else(|| planned_private.to_vec());
         self.finish_state(&entry.ty, state, private_out, diags, "Resource")
     }
 
