@@ -40,6 +40,7 @@ macro_rules! provider_adapter {
         }
 
         fn schema_to_proto(s: &Schema, problems: &mut Vec<String>) -> pb::Schema {
+            problems.extend(s.problems());
             pb::Schema {
                 version: s.version,
                 block: Some(block_to_proto(&s.block, problems)),
@@ -267,7 +268,7 @@ macro_rules! provider_adapter {
                     .map(|p| {
                         Diagnostic::provider_bug(
                             "Invalid Provider Schema",
-                            format!("The schema cannot be sent over protocol {}: {p}.", $version),
+                            format!("The schema is invalid or cannot be sent over protocol {}: {p}.", $version),
                         )
                     })
                     .collect::<Vec<_>>();

@@ -130,6 +130,89 @@ impl Schema {
     pub fn implied_type(&self) -> Type {
         self.block.implied_type()
     }
+
+    /// What Terraform (1.1 and later) would refuse when loading this schema
+    /// (`configschema` InternalValidate), as `path: problem` sentences; the
+    /// runtime sends them as errors with the schema, so a mistake shows at
+    /// once and by name.
+    pub fn problems(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if self.version < 0 {
+            out.push(format!("schema version {} is negative", self.version));
+        }
+        block_problems(&self.block, "", &mut out);
+        out
+    }
+}
+
+fn valid_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+}
+
+fn attribute_problems(attributes: &[Attribute], prefix: &str, in_set: bool, out: &mut Vec<String>) {
+    for a in attributes {
+        let here = format!("{prefix}{}", a.name);
+        if !valid_name(&a.name) {
+            out.push(format!("{here}: a name must match ^[a-z0-9_]+$"));
+        }
+        if in_set && contains_dynamic(&a.ty) {
+            out.push(format!("{here}: a set element cannot hold a dynamic value"));
+        }
+        if let Some(nested) = &a.nested {
+            let set = in_set || nested.nesting == ObjectNesting::Set;
+            attribute_problems(&nested.attributes, &format!("{here}."), set, out);
+        }
+    }
+}
+
+fn block_problems(block: &Block, prefix: &str, out: &mut Vec<String>) {
+    attribute_problems(&block.attributes, prefix, false, out);
+    let mut names: Vec<&str> = block.attributes.iter().map(|a| a.name.as_str()).collect();
+    for b in &block.blocks {
+        let here = format!("{prefix}{}", b.type_name);
+        if !valid_name(&b.type_name) {
+            out.push(format!("{here}: a name must match ^[a-z0-9_]+$"));
+        }
+        let items_ok = match b.nesting {
+            Nesting::Single => b.min_items == b.max_items && (0..=1).contains(&b.min_items),
+            Nesting::Group | Nesting::Map => b.min_items == 0 && b.max_items == 0,
+            Nesting::List | Nesting::Set => {
+                b.min_items >= 0
+                    && b.max_items >= 0
+                    && (b.max_items == 0 || b.min_items <= b.max_items)
+            }
+        };
+        if !items_ok {
+            out.push(format!(
+                "{here}: min_items {} and max_items {} do not suit {:?} nesting",
+                b.min_items, b.max_items, b.nesting
+            ));
+        }
+        if b.nesting == Nesting::Set && contains_dynamic(&b.block.implied_type()) {
+            out.push(format!("{here}: a set element cannot hold a dynamic value"));
+        }
+        block_problems(&b.block, &format!("{here}."), out);
+        names.push(&b.type_name);
+    }
+    names.sort_unstable();
+    for pair in names.windows(2) {
+        if pair[0] == pair[1] {
+            out.push(format!("{prefix}{}: the name is used twice", pair[0]));
+        }
+    }
+}
+
+fn contains_dynamic(ty: &Type) -> bool {
+    match ty {
+        Type::Dynamic => true,
+        Type::List(e) | Type::Set(e) | Type::Map(e) => contains_dynamic(e),
+        Type::Object(attrs) => attrs.values().any(contains_dynamic),
+        Type::Tuple(types) => types.iter().any(contains_dynamic),
+        _ => false,
+    }
 }
 
 impl Block {
@@ -329,6 +412,13 @@ impl NestedBlock {
         Self::new(type_name, block, Nesting::List, min_items, max_items)
     }
 
+    /// The same block with other item limits.
+    pub fn items(mut self, min_items: i64, max_items: i64) -> Self {
+        self.min_items = min_items;
+        self.max_items = max_items;
+        self
+    }
+
     /// Unordered repeated blocks.
     pub fn set(type_name: &str, block: Block, min_items: i64, max_items: i64) -> Self {
         Self::new(type_name, block, Nesting::Set, min_items, max_items)
@@ -377,6 +467,42 @@ mod tests {
             ("s", Type::set(Type::object([("b", Type::Bool)]))),
         ]);
         assert_eq!(b.implied_type(), want);
+    }
+
+    #[test]
+    fn problems_terraform_would_refuse_are_named() {
+        let good = Schema::new(
+            Block::new("ok")
+                .attribute(Attribute::required("name_1", Type::String, "N."))
+                .block(NestedBlock::list("rule", Block::new("R."), 0, 3)),
+        );
+        assert!(good.problems().is_empty(), "{:?}", good.problems());
+        let bad = Schema::new(
+            Block::new("bad")
+                .attribute(Attribute::required("Name", Type::String, "N."))
+                .attribute(Attribute::optional("rule", Type::String, "Clash."))
+                .block(NestedBlock::list("rule", Block::new("R."), 0, 0))
+                .block(NestedBlock::single("one", Block::new("O.")).items(1, 2))
+                .block(NestedBlock::set(
+                    "s",
+                    Block::new("S.").attribute(Attribute::optional("d", Type::Dynamic, "D.")),
+                    0,
+                    0,
+                )),
+        )
+        .version(-1);
+        let problems = bad.problems();
+        let expect = [
+            "schema version -1 is negative",
+            "Name: a name must match ^[a-z0-9_]+$",
+            "one: min_items 1 and max_items 2 do not suit Single nesting",
+            "s: a set element cannot hold a dynamic value",
+            "rule: the name is used twice",
+        ];
+        for e in expect {
+            assert!(problems.iter().any(|p| p == e), "{e:?} in {problems:?}");
+        }
+        assert_eq!(problems.len(), expect.len(), "{problems:?}");
     }
 
     #[test]
