@@ -13,7 +13,8 @@ fmt:
 clippy:
 	cargo clippy --workspace --all-targets -- -D warnings
 
-# Whole-process figures next to the Go-built providers (../shared/bench).
+# Whole-process figures next to the Go-built providers (CAMS_BENCH_DIR: the
+# benchmark harness, kept outside this repository).
 bench:
 	scripts/bench.sh
 

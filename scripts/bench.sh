@@ -5,15 +5,16 @@
 #
 #   scripts/bench.sh [-n RUNS]          default RUNS=20
 #
-# Uses ../shared/bench (or $CAMS_BENCH_DIR): its setup.sh installs Terraform
-# 1.0.3 and the peers under /tmp. Raw output goes to .tfwork/bench/raw.txt,
+# Needs the benchmark harness, which is not part of this repository: set
+# CAMS_BENCH_DIR to it; its setup.sh installs Terraform 1.0.3 and the peers
+# under /tmp. Raw output goes to .tfwork/bench/raw.txt,
 # the table to .tfwork/bench/report.md (and stdout).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 runs=20
 if [[ ${1:-} == -n ]]; then runs=$2; shift 2; fi
-bench=${CAMS_BENCH_DIR:-$root/../shared/bench}
-[[ -x $bench/handshake.sh ]] || { echo "bench.sh: no benchmark harness at $bench (set CAMS_BENCH_DIR)" >&2; exit 2; }
+bench=${CAMS_BENCH_DIR:-}
+[[ -n $bench && -x $bench/handshake.sh ]] || { echo "bench.sh: set CAMS_BENCH_DIR to the benchmark harness (a directory with handshake.sh and setup.sh)" >&2; exit 2; }
 bench=$(cd "$bench" && pwd)
 work=$root/.tfwork/bench
 rm -rf "$work"

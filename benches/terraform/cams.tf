@@ -1,6 +1,6 @@
 # The configuration `make bench` plans with the cams provider: K data sources
 # against a local cams-emulator, shaped like the null provider's benchmark
-# config in ../shared/bench/configs/null.tf (variable k, output n).
+# config in the harness's configs/null.tf (variable k, output n).
 terraform {
   required_providers {
     cams = { source = "local/cams" }

@@ -6,6 +6,8 @@
 
 use std::fmt;
 
+use super::value::DecodeError;
+
 /// How serious a diagnostic is. Terraform only knows errors and warnings.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Severity {
@@ -13,63 +15,7 @@ pub enum Severity {
     Warning,
 }
 
-/// One step of an attribute path.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum PathStep {
-    /// An attribute or nested block of an object.
-    Attribute(String),
-    /// A map element (or MAP block) by key.
-    ElementKeyString(String),
-    /// A list or tuple element (or LIST block) by index.
-    ElementKeyInt(i64),
-}
-
-/// Where in the configuration a diagnostic applies, e.g. `assume_role[0].role_arn`.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct AttributePath {
-    pub steps: Vec<PathStep>,
-}
-
-impl AttributePath {
-    /// A path to a top-level attribute.
-    pub fn root(name: impl Into<String>) -> Self {
-        Self {
-            steps: vec![PathStep::Attribute(name.into())],
-        }
-    }
-
-    /// Extends the path with an attribute or block name.
-    pub fn attribute(mut self, name: impl Into<String>) -> Self {
-        self.steps.push(PathStep::Attribute(name.into()));
-        self
-    }
-
-    /// Extends the path with a list index.
-    pub fn index(mut self, i: i64) -> Self {
-        self.steps.push(PathStep::ElementKeyInt(i));
-        self
-    }
-
-    /// Extends the path with a map key.
-    pub fn key(mut self, k: impl Into<String>) -> Self {
-        self.steps.push(PathStep::ElementKeyString(k.into()));
-        self
-    }
-}
-
-impl fmt::Display for AttributePath {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, step) in self.steps.iter().enumerate() {
-            match step {
-                PathStep::Attribute(name) if i == 0 => write!(f, "{name}")?,
-                PathStep::Attribute(name) => write!(f, ".{name}")?,
-                PathStep::ElementKeyString(k) => write!(f, "[{k:?}]")?,
-                PathStep::ElementKeyInt(n) => write!(f, "[{n}]")?,
-            }
-        }
-        Ok(())
-    }
-}
+pub use super::value::{AttributePath, PathStep};
 
 /// A problem (or warning) reported to Terraform.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -99,10 +45,23 @@ impl Diagnostic {
         }
     }
 
-    /// Points the diagnostic at an attribute of the configuration.
+    /// Points the diagnostic at an attribute of the configuration (or at
+    /// the set holding it: Terraform cannot address set elements). The root
+    /// path means the whole block, i.e. no attribute.
     pub fn at(mut self, path: AttributePath) -> Self {
-        self.attribute = Some(path);
+        let path = path.addressable();
+        self.attribute = (!path.is_root()).then_some(path);
         self
+    }
+
+    /// A value Terraform sent that does not decode: a provider bug (or a
+    /// schema mismatch), pointed at the attribute the codec stopped at.
+    pub fn from_decode_error(summary: &str, error: &DecodeError) -> Self {
+        Self::provider_bug(
+            summary,
+            format!("The value sent by Terraform could not be decoded: {error}."),
+        )
+        .at(error.path.clone())
     }
 
     /// An error that can only come from a bug in this provider.
@@ -135,6 +94,40 @@ impl Diagnostics {
 
     pub fn extend(&mut self, other: Diagnostics) {
         self.0.extend(other.0);
+    }
+
+    /// Adds an error about the whole block.
+    pub fn error(&mut self, summary: impl Into<String>, detail: impl Into<String>) {
+        self.push(Diagnostic::error(summary, detail));
+    }
+
+    /// Adds a warning about the whole block.
+    pub fn warning(&mut self, summary: impl Into<String>, detail: impl Into<String>) {
+        self.push(Diagnostic::warning(summary, detail));
+    }
+
+    /// Adds an error pointed at an attribute.
+    pub fn attribute_error(
+        &mut self,
+        path: AttributePath,
+        summary: impl Into<String>,
+        detail: impl Into<String>,
+    ) {
+        self.push(Diagnostic::error(summary, detail).at(path));
+    }
+
+    /// Adds a warning pointed at an attribute.
+    pub fn attribute_warning(
+        &mut self,
+        path: AttributePath,
+        summary: impl Into<String>,
+        detail: impl Into<String>,
+    ) {
+        self.push(Diagnostic::warning(summary, detail).at(path));
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
     }
 
     pub fn has_errors(&self) -> bool {
@@ -175,15 +168,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn paths_render_like_terraform_addresses() {
-        let p = AttributePath::root("assume_role")
-            .index(0)
-            .attribute("role_arn");
-        assert_eq!(p.to_string(), "assume_role[0].role_arn");
-        assert_eq!(
-            AttributePath::root("tags").key("a b").to_string(),
-            "tags[\"a b\"]"
-        );
+    fn a_decode_error_points_at_its_attribute() {
+        let ty = crate::plugin::value::Type::object([(
+            "tags",
+            crate::plugin::value::Type::map(crate::plugin::value::Type::Number),
+        )]);
+        let err = crate::plugin::value::decode_json(&ty, br#"{"tags":{"a":"x"}}"#).unwrap_err();
+        let d = Diagnostic::from_decode_error("Invalid Configuration Value", &err);
+        assert_eq!(d.attribute, Some(AttributePath::of("tags").key("a")));
+        assert!(d.detail.contains("not a decimal number"), "{}", d.detail);
     }
 
     #[test]

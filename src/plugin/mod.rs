@@ -4,21 +4,31 @@
 //! * [`tls`]: AutoMTLS (server certificate, pinned client certificate).
 //! * [`server`]: socket, gRPC services, lifecycle and signals.
 //! * [`value`]: Terraform values and their msgpack/JSON encodings.
-//! * [`schema`], [`diagnostics`], [`provider`]: the API provider code uses.
-//! * [`runtime`]: the one implementation of the RPCs; `v5`/`v6` adapt it.
+//! * [`schema`], [`diagnostics`], [`provider`], [`resource`], [`function`],
+//!   [`plan_modifier`]: the API provider code uses.
+//! * [`runtime`]: the one implementation of the RPCs (with `planning`,
+//!   consistency checks and value shaping); `v5`/`v6` adapt it.
 
 mod adapter;
+mod consistency;
 pub mod diagnostics;
+pub mod function;
 pub mod go_plugin;
 pub mod handshake;
 pub mod logging;
 mod parent;
+pub mod plan_modifier;
+#[cfg(test)]
+mod plan_proptests;
+mod planning;
 pub mod proto;
 pub mod provider;
+pub mod resource;
 mod rpc_log;
 pub mod runtime;
 pub mod schema;
 pub mod server;
+mod shape;
 pub mod tls;
 pub mod v5;
 pub mod v6;
@@ -28,8 +38,25 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 pub use diagnostics::{AttributePath, Diagnostic, Diagnostics};
-pub use provider::{Attr, Config, Context, DataSource, Provider, ProviderData, State};
-pub use schema::{Attribute, Block, NestedBlock, Schema};
+pub use function::{
+    CallRequest, CallResponse, Function, FunctionDefinition, FunctionError, Parameter,
+};
+pub use plan_modifier::{
+    PlanModification, PlanModifier, PlanModifierRequest, RequiresReplace, RequiresReplaceIf,
+    SemanticEquality, UseStateForUnknown,
+};
+pub use provider::{
+    Attr, Config, ConfigureRequest, ConfigureResponse, Context, DataSource, Provider, ProviderData,
+    ReadDataSourceRequest, ReadDataSourceResponse, State, ValidateRequest,
+};
+pub use resource::{
+    ApplyResponse, CreateRequest, DeleteRequest, DeleteResponse, ImportRequest, ImportResponse,
+    ModifyPlanRequest, ModifyPlanResponse, ReadRequest, ReadResponse, Resource, UpdateRequest,
+    UpgradeStateRequest, UpgradeStateResponse,
+};
+pub use schema::{
+    Attribute, Block, NestedAttributes, NestedBlock, Nesting, ObjectNesting, Presence, Schema,
+};
 pub use server::Mode;
 
 /// Runs a provider as a plugin process: the whole `main` of a provider

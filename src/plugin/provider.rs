@@ -1,4 +1,9 @@
-//! The API a provider implements. Provider code sees schemas, typed config
+//! The API a provider implements, shaped like terraform-plugin-framework:
+//! a small core trait ([`Provider`]) plus optional capabilities (data
+//! sources, resources in [`resource`](super::resource), functions in
+//! [`function`](super::function)). Every operation takes a request value
+//! and returns a response carrying its diagnostics beside its result, so a
+//! warning can accompany a success. Provider code sees schemas, typed
 //! values and diagnostics; it never touches protobuf or msgpack.
 
 use std::any::Any;
@@ -7,44 +12,185 @@ use std::sync::Arc;
 
 use tokio_util::sync::CancellationToken;
 
-use super::diagnostics::{AttributePath, Diagnostic, Diagnostics};
+use super::diagnostics::{AttributePath, Diagnostic, Diagnostics, PathStep};
+use super::function::Function;
+use super::resource::Resource;
 use super::schema::Schema;
 use super::value::{Number, Value};
 
 /// Whatever `Provider::configure` produced (e.g. an API client), handed to
-/// every data source read.
-pub type ProviderData = Arc<dyn Any + Send + Sync>;
+/// every data source and resource operation through
+/// [`Context::provider_data`].
+#[derive(Clone)]
+pub struct ProviderData(Arc<dyn Any + Send + Sync>);
+
+impl ProviderData {
+    pub fn new<T: Any + Send + Sync>(data: T) -> Self {
+        Self(Arc::new(data))
+    }
+}
+
+impl std::fmt::Debug for ProviderData {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ProviderData(..)")
+    }
+}
 
 /// Per-operation context.
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct Context {
     /// Cancelled when Terraform calls StopProvider (Ctrl-C). Long operations
     /// must observe it and return promptly.
     pub cancel: CancellationToken,
-    /// The value returned by [`Provider::configure`], if it has run.
-    pub provider_data: Option<ProviderData>,
+    provider_data: Option<ProviderData>,
     /// The version of Terraform core, as sent to ConfigureProvider.
     pub terraform_version: String,
 }
 
-/// A provider: its configuration schema, its data sources, and how it
-/// validates and applies its configuration.
+impl Context {
+    pub fn new(
+        cancel: CancellationToken,
+        provider_data: Option<ProviderData>,
+        terraform_version: String,
+    ) -> Self {
+        Self {
+            cancel,
+            provider_data,
+            terraform_version,
+        }
+    }
+
+    /// Whether `Provider::configure` has succeeded.
+    pub fn is_configured(&self) -> bool {
+        self.provider_data.is_some()
+    }
+
+    /// The value `Provider::configure` produced, as the type it was made
+    /// of. Not configured yet, or another type, is a provider bug and comes
+    /// back as the diagnostic to return.
+    pub fn provider_data<T: Any + Send + Sync>(&self) -> Result<Arc<T>, Diagnostic> {
+        let data = self.provider_data.as_ref().ok_or_else(|| {
+            Diagnostic::provider_bug(
+                "Provider Not Configured",
+                "Terraform ran this operation before configuring the provider.",
+            )
+        })?;
+        data.0.clone().downcast::<T>().map_err(|_| {
+            Diagnostic::provider_bug(
+                "Unexpected Provider Data Type",
+                format!(
+                    "The provider's configuration is not a {}.",
+                    std::any::type_name::<T>()
+                ),
+            )
+        })
+    }
+}
+
+/// A request that only carries a configuration (the Validate* RPCs).
+#[derive(Clone, Debug)]
+pub struct ValidateRequest {
+    /// May hold unknown values.
+    pub config: Config,
+}
+
+/// ConfigureProvider.
+#[derive(Clone, Debug)]
+pub struct ConfigureRequest {
+    /// May hold unknown values (while planning).
+    pub config: Config,
+    pub terraform_version: String,
+}
+
+/// The outcome of configuring the provider.
+#[derive(Clone, Debug, Default)]
+pub struct ConfigureResponse {
+    /// Handed to every later operation; `None` leaves the provider
+    /// unconfigured (functions still work).
+    pub provider_data: Option<ProviderData>,
+    pub diagnostics: Diagnostics,
+}
+
+impl From<Result<ProviderData, Diagnostics>> for ConfigureResponse {
+    fn from(result: Result<ProviderData, Diagnostics>) -> Self {
+        match result {
+            Ok(data) => Self {
+                provider_data: Some(data),
+                diagnostics: Diagnostics::new(),
+            },
+            Err(diagnostics) => Self {
+                provider_data: None,
+                diagnostics,
+            },
+        }
+    }
+}
+
+/// A provider: its configuration schema, how it validates and applies its
+/// configuration, and the optional capabilities it offers (each defaults to
+/// none).
 #[async_trait::async_trait]
 pub trait Provider: Send + Sync + 'static {
-    /// The provider type name, e.g. `cams`. Data source names start with it.
+    /// The provider type name, e.g. `cams`. Resource and data source names
+    /// start with it.
     fn type_name(&self) -> &'static str;
 
     /// The schema of the `provider` block.
     fn schema(&self) -> Schema;
 
-    /// Every data source this provider offers.
-    fn data_sources(&self) -> Vec<Arc<dyn DataSource>>;
-
     /// Checks the configuration. Values may be unknown here.
-    async fn validate(&self, config: &Config) -> Diagnostics;
+    async fn validate(&self, _req: ValidateRequest) -> Diagnostics {
+        Diagnostics::new()
+    }
 
-    /// Applies the configuration; the result is handed to data sources.
-    async fn configure(&self, config: &Config, ctx: &Context) -> Result<ProviderData, Diagnostics>;
+    /// Applies the configuration; the result reaches every data source and
+    /// resource through [`Context::provider_data`].
+    async fn configure(&self, ctx: &Context, req: ConfigureRequest) -> ConfigureResponse;
+
+    /// Data sources (capability).
+    fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
+        Vec::new()
+    }
+
+    /// Managed resources (capability).
+    fn resources(&self) -> Vec<Arc<dyn Resource>> {
+        Vec::new()
+    }
+
+    /// Provider-defined functions (capability; Terraform 1.8 and later).
+    fn functions(&self) -> Vec<Arc<dyn Function>> {
+        Vec::new()
+    }
+}
+
+/// ReadDataSource: the configuration is wholly known.
+#[derive(Clone, Debug)]
+pub struct ReadDataSourceRequest {
+    pub config: Config,
+}
+
+/// The outcome of a data source read.
+#[derive(Clone, Debug, Default)]
+pub struct ReadDataSourceResponse {
+    /// An object with every attribute of the schema (see [`State`]); `None`
+    /// only together with an error.
+    pub state: Option<State>,
+    pub diagnostics: Diagnostics,
+}
+
+impl From<Result<State, Diagnostics>> for ReadDataSourceResponse {
+    fn from(result: Result<State, Diagnostics>) -> Self {
+        match result {
+            Ok(state) => Self {
+                state: Some(state),
+                diagnostics: Diagnostics::new(),
+            },
+            Err(diagnostics) => Self {
+                state: None,
+                diagnostics,
+            },
+        }
+    }
 }
 
 /// A data source: a schema, validation and a read.
@@ -56,11 +202,12 @@ pub trait DataSource: Send + Sync + 'static {
     fn schema(&self) -> Schema;
 
     /// Checks the configuration. Values may be unknown here.
-    async fn validate(&self, config: &Config) -> Diagnostics;
+    async fn validate(&self, _req: ValidateRequest) -> Diagnostics {
+        Diagnostics::new()
+    }
 
-    /// Reads the data. The configuration is wholly known. The returned
-    /// object must hold every attribute of the schema (see [`State`]).
-    async fn read(&self, config: &Config, ctx: &Context) -> Result<State, Diagnostics>;
+    /// Reads the data.
+    async fn read(&self, ctx: &Context, req: ReadDataSourceRequest) -> ReadDataSourceResponse;
 }
 
 /// A configured value, tri-state as in Terraform.
@@ -89,8 +236,10 @@ impl<T> Attr<T> {
     }
 }
 
-/// Read access to a configuration object (the provider block, a data
-/// source block, or a nested block).
+/// Read access to an object value: a configuration (the provider block, a
+/// data source or resource block, a nested block), a plan or a state. Typed
+/// accessors tell null, unknown and known apart and point type errors at
+/// the attribute.
 #[derive(Clone, Debug)]
 pub struct Config {
     value: Value,
@@ -106,9 +255,30 @@ impl Config {
         }
     }
 
+    /// Wraps an object value found at `path` (for diagnostics).
+    pub fn at(value: Value, path: AttributePath) -> Self {
+        Self { value, path }
+    }
+
     /// The whole value.
     pub fn value(&self) -> &Value {
         &self.value
+    }
+
+    /// The whole value, owned.
+    pub fn into_value(self) -> Value {
+        self.value
+    }
+
+    /// Whether the whole object is null (a resource being created has a
+    /// null prior state; one being destroyed a null plan).
+    pub fn is_null(&self) -> bool {
+        self.value.is_null()
+    }
+
+    /// An attribute's raw value; `None` when the object lacks it.
+    pub fn get(&self, name: &str) -> Option<&Value> {
+        self.value.get_attr(name)
     }
 
     /// The attribute path of `name` within this object, for diagnostics.
@@ -169,36 +339,124 @@ impl Config {
         }
     }
 
-    /// The blocks of a LIST nested block, each as a `Config` whose paths are
-    /// `name[i].attr`.
+    /// A list or set of strings (an unknown element makes it unknown).
+    pub fn strings(&self, name: &str) -> Result<Attr<Vec<String>>, Diagnostic> {
+        match self.raw(name) {
+            Attr::Null => Ok(Attr::Null),
+            Attr::Unknown => Ok(Attr::Unknown),
+            Attr::Known(v) => {
+                let Some(items) = v.elements() else {
+                    return Err(self.type_error(name, "list or set of strings"));
+                };
+                let mut out = Vec::with_capacity(items.len());
+                for item in items {
+                    match item {
+                        Value::String(s) => out.push(s.clone()),
+                        Value::Unknown(..) => return Ok(Attr::Unknown),
+                        _ => return Err(self.type_error(name, "list or set of strings")),
+                    }
+                }
+                Ok(Attr::Known(out))
+            }
+        }
+    }
+
+    /// A map of strings (an unknown element makes it unknown).
+    pub fn string_map(&self, name: &str) -> Result<Attr<BTreeMap<String, String>>, Diagnostic> {
+        match self.raw(name) {
+            Attr::Null => Ok(Attr::Null),
+            Attr::Unknown => Ok(Attr::Unknown),
+            Attr::Known(Value::Map(entries)) => {
+                let mut out = BTreeMap::new();
+                for (k, v) in entries {
+                    match v {
+                        Value::String(s) => {
+                            out.insert(k.clone(), s.clone());
+                        }
+                        Value::Unknown(..) => return Ok(Attr::Unknown),
+                        _ => return Err(self.type_error(name, "map of strings")),
+                    }
+                }
+                Ok(Attr::Known(out))
+            }
+            Attr::Known(_) => Err(self.type_error(name, "map of strings")),
+        }
+    }
+
+    /// A single nested object (SINGLE block or nested attribute), whose
+    /// paths are `name.attr`.
+    pub fn object(&self, name: &str) -> Result<Attr<Config>, Diagnostic> {
+        match self.raw(name) {
+            Attr::Null => Ok(Attr::Null),
+            Attr::Unknown => Ok(Attr::Unknown),
+            Attr::Known(v @ Value::Object(_)) => Ok(Attr::Known(Config {
+                value: v.clone(),
+                path: self.path_of(name),
+            })),
+            Attr::Known(_) => Err(self.type_error(name, "object")),
+        }
+    }
+
+    /// The objects of a LIST or SET nested block (or nested attribute), each
+    /// as a `Config` whose paths are `name[i].attr` (for a set, diagnostics
+    /// point at the set: Terraform cannot address its elements).
     pub fn blocks(&self, name: &str) -> Result<Attr<Vec<Config>>, Diagnostic> {
+        let step = |i: usize, set: bool| {
+            if set {
+                self.path_of(name).join(PathStep::SetElement(i as u64))
+            } else {
+                self.path_of(name).index(i)
+            }
+        };
+        let objects = |items: &[Value], set: bool| {
+            items
+                .iter()
+                .enumerate()
+                .map(|(i, v)| Config {
+                    value: v.clone(),
+                    path: step(i, set),
+                })
+                .collect()
+        };
         match self.raw(name) {
             Attr::Null => Ok(Attr::Known(Vec::new())),
             Attr::Unknown => Ok(Attr::Unknown),
-            Attr::Known(Value::List(items)) => Ok(Attr::Known(
-                items
-                    .iter()
-                    .enumerate()
-                    .map(|(i, v)| Config {
-                        value: v.clone(),
-                        path: self.path_of(name).index(i as i64),
-                    })
-                    .collect(),
-            )),
-            Attr::Known(_) => Err(self.type_error(name, "list of blocks")),
+            Attr::Known(Value::List(items)) => Ok(Attr::Known(objects(items, false))),
+            Attr::Known(Value::Set(items)) => Ok(Attr::Known(objects(items, true))),
+            Attr::Known(_) => Err(self.type_error(name, "list or set of blocks")),
         }
     }
 }
 
-/// The result of a read: an object with every attribute of the schema.
-/// Start from the configuration (which Terraform requires to be echoed
-/// back unchanged) and set the computed attributes.
-#[derive(Clone, Debug, PartialEq)]
+/// A state or plan being built: an object with every attribute of the
+/// schema. Start from the configuration or the plan (whose configured
+/// values Terraform requires unchanged) and set the computed attributes.
+/// Attributes never set are sent as null.
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct State {
     attrs: BTreeMap<String, Value>,
 }
 
 impl State {
+    /// An empty object: every attribute null until set.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Starts from an object value (a plan, a prior state).
+    pub fn from_value(value: &Value) -> Self {
+        let attrs = match value {
+            Value::Object(attrs) => attrs.clone(),
+            _ => BTreeMap::new(),
+        };
+        Self { attrs }
+    }
+
+    /// An attribute as set so far.
+    pub fn get(&self, name: &str) -> Option<&Value> {
+        self.attrs.get(name)
+    }
+
     /// Starts from the configuration values.
     pub fn from_config(config: &Config) -> Self {
         let attrs = match config.value() {
@@ -242,9 +500,56 @@ mod tests {
     }
 
     #[test]
+    fn collections_and_nested_objects() {
+        let c = Config::new(Value::object([
+            ("tags", Value::Set(vec!["a".into(), "b".into()])),
+            ("half", Value::List(vec!["a".into(), Value::unknown()])),
+            ("labels", Value::Map([("k".to_owned(), "v".into())].into())),
+            ("inner", Value::object([("x", Value::from("y"))])),
+        ]));
+        assert_eq!(
+            c.strings("tags").unwrap(),
+            Attr::Known(vec!["a".to_owned(), "b".to_owned()])
+        );
+        assert_eq!(c.strings("half").unwrap(), Attr::Unknown);
+        assert_eq!(
+            c.string_map("labels").unwrap().known().unwrap().get("k"),
+            Some(&"v".to_owned())
+        );
+        let set = Config::new(Value::object([(
+            "rule",
+            Value::Set(vec![Value::object([("port", Value::from(80i64))])]),
+        )]));
+        let rules = set.blocks("rule").unwrap().known().unwrap();
+        let d = Diagnostic::error("Bad Port", "x").at(rules[0].path_of("port"));
+        assert_eq!(
+            d.attribute,
+            Some(AttributePath::of("rule")),
+            "stops at the set"
+        );
+        let inner = c.object("inner").unwrap().known().unwrap();
+        assert_eq!(inner.path_of("x").to_string(), "inner.x");
+        assert!(c.strings("labels").is_err());
+    }
+
+    #[test]
+    fn provider_data_is_reached_by_its_type() {
+        let cancel = CancellationToken::new();
+        let ctx = Context::new(cancel.clone(), Some(ProviderData::new(7u32)), String::new());
+        assert_eq!(*ctx.provider_data::<u32>().unwrap(), 7);
+        let wrong = ctx.provider_data::<String>().unwrap_err();
+        assert_eq!(wrong.summary, "Unexpected Provider Data Type");
+        let unconfigured = Context::new(cancel, None, String::new());
+        assert_eq!(
+            unconfigured.provider_data::<u32>().unwrap_err().summary,
+            "Provider Not Configured"
+        );
+    }
+
+    #[test]
     fn a_wrong_type_is_a_diagnostic_with_the_path() {
         let d = config().string("b").unwrap_err();
-        assert_eq!(d.attribute, Some(AttributePath::root("b")));
+        assert_eq!(d.attribute, Some(AttributePath::of("b")));
         assert!(d.detail.contains("reported to the provider developers"));
     }
 }

@@ -13,6 +13,7 @@ pub struct RpcLog {
     proto: u8,
     req_id: u64,
     data_source: Option<String>,
+    resource: Option<String>,
     started: Instant,
 }
 
@@ -25,6 +26,7 @@ impl RpcLog {
             proto,
             req_id,
             data_source: None,
+            resource: None,
             started: Instant::now(),
         }
     }
@@ -32,6 +34,14 @@ impl RpcLog {
     /// Adds the data source type to the end-of-request line.
     pub fn data_source(mut self, type_name: &str) -> Self {
         self.data_source = Some(type_name.to_owned());
+        self
+    }
+}
+
+impl RpcLog {
+    /// Adds the resource type to the end-of-request line.
+    pub fn resource(mut self, type_name: &str) -> Self {
+        self.resource = Some(type_name.to_owned());
         self
     }
 }
@@ -45,6 +55,7 @@ impl Drop for RpcLog {
             tf_proto_version = self.proto,
             tf_req_id = self.req_id,
             tf_data_source_type = self.data_source.as_deref().unwrap_or(""),
+            tf_resource_type = self.resource.as_deref().unwrap_or(""),
             tf_req_duration_ms = ms,
             "Served request"
         );

@@ -11,5 +11,16 @@ super::adapter::provider_adapter! {
     validate_provider: prepare_provider_config / "PrepareProviderConfig",
     configure: configure / "Configure",
     validate_data_source: validate_data_source_config / "ValidateDataSourceConfig",
+    validate_resource: validate_resource_type_config / "ValidateResourceTypeConfig",
     stop: stop / "Stop",
+    extra_rpcs: {},
+}
+
+/// Protocol 5 has no nested attributes: a schema using them cannot be sent.
+fn nested_attributes(
+    _: &crate::plugin::schema::NestedAttributes,
+    _: &mut pb::schema::Attribute,
+    _: &mut Vec<String>,
+) -> Result<(), String> {
+    Err("nested attributes need protocol 6 (Terraform 1.0 or later); use blocks".to_owned())
 }

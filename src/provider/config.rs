@@ -342,7 +342,7 @@ mod tests {
     }
 
     fn role_path(field: &str) -> Option<AttributePath> {
-        Some(AttributePath::root("assume_role").index(0).attribute(field))
+        Some(AttributePath::of("assume_role").index(0).attribute(field))
     }
 
     #[test]
@@ -392,7 +392,7 @@ mod tests {
             errors_at(&half),
             [(
                 "Incomplete Access Key Pair".to_owned(),
-                Some(AttributePath::root("access_key"))
+                Some(AttributePath::of("access_key"))
             )]
         );
         let both = provider_block(
@@ -407,7 +407,7 @@ mod tests {
             errors_at(&both),
             [(
                 "Conflicting Credential Settings".to_owned(),
-                Some(AttributePath::root("profile"))
+                Some(AttributePath::of("profile"))
             )]
         );
     }

@@ -16,7 +16,7 @@ pub fn diagnostic(e: &CredentialsError, block: Option<&Config>) -> Diagnostic {
             |block| matches!(block.string(name), Ok(Attr::Known(v)) if !v.trim().is_empty()),
         )
     };
-    let path_if_set = |name: &str| set_in_block(name).then(|| AttributePath::root(name));
+    let path_if_set = |name: &str| set_in_block(name).then(|| AttributePath::of(name));
     let profile_path = || path_if_set("profile").or_else(|| path_if_set("shared_credentials_file"));
     let file_path = || path_if_set("shared_credentials_file").or_else(|| path_if_set("profile"));
 
@@ -35,7 +35,7 @@ pub fn diagnostic(e: &CredentialsError, block: Option<&Config>) -> Diagnostic {
             };
             (
                 "Incomplete Access Key Pair",
-                in_block(present).then(|| AttributePath::root(present.as_str())),
+                in_block(present).then(|| AttributePath::of(present.as_str())),
                 advice,
             )
         }
@@ -72,7 +72,7 @@ pub fn diagnostic(e: &CredentialsError, block: Option<&Config>) -> Diagnostic {
         CredentialsError::InvalidSetting { setting, .. } => match setting.strip_prefix("assume_role.") {
             Some(field) => (
                 "Invalid Provider Argument",
-                Some(AttributePath::root("assume_role").index(0).attribute(field)),
+                Some(AttributePath::of("assume_role").index(0).attribute(field)),
                 format!("Correct `{setting}` in the provider block."),
             ),
             None if setting.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_') => (
@@ -98,7 +98,7 @@ pub fn diagnostic(e: &CredentialsError, block: Option<&Config>) -> Diagnostic {
         ),
         CredentialsError::Sts { .. } => (
             "Cannot Assume the RAM Role",
-            Some(AttributePath::root("assume_role")),
+            Some(AttributePath::of("assume_role")),
             "Check `assume_role.role_arn` and the role's trust policy, and that the base credentials may call sts:AssumeRole. `sts_endpoint` changes where STS is reached.".into(),
         ),
         CredentialsError::EcsRole { .. } => (

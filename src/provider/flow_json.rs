@@ -3,7 +3,10 @@
 use std::sync::Arc;
 
 use crate::plugin::value::Value;
-use crate::plugin::{Attr, Config, Context, DataSource, Diagnostic, Diagnostics, Schema, State};
+use crate::plugin::{
+    Attr, Config, Context, DataSource, Diagnostic, Diagnostics, ReadDataSourceRequest,
+    ReadDataSourceResponse, Schema, State, ValidateRequest,
+};
 
 use super::errors;
 use super::flow_summary::summarize;
@@ -27,7 +30,8 @@ impl DataSource for FlowJson {
         flow_json_schema()
     }
 
-    async fn validate(&self, config: &Config) -> Diagnostics {
+    async fn validate(&self, req: ValidateRequest) -> Diagnostics {
+        let config = &req.config;
         let mut diags = Diagnostics::new();
         match config.string("flow_id") {
             Ok(Attr::Known(id)) if id.trim().is_empty() => diags.push(
@@ -54,17 +58,14 @@ impl DataSource for FlowJson {
         diags
     }
 
-    async fn read(&self, config: &Config, ctx: &Context) -> Result<State, Diagnostics> {
-        let configured: Arc<Configured> = ctx
-            .provider_data
-            .clone()
-            .and_then(|d| d.downcast::<Configured>().ok())
-            .ok_or_else(|| {
-                Diagnostics::from(Diagnostic::provider_bug(
-                    "Provider Not Configured",
-                    "cams_flow_json was read before the provider was configured.",
-                ))
-            })?;
+    async fn read(&self, ctx: &Context, req: ReadDataSourceRequest) -> ReadDataSourceResponse {
+        self.read_state(&req.config, ctx).await.into()
+    }
+}
+
+impl FlowJson {
+    async fn read_state(&self, config: &Config, ctx: &Context) -> Result<State, Diagnostics> {
+        let configured: Arc<Configured> = ctx.provider_data::<Configured>()?;
         let flow_id = config
             .string("flow_id")
             .map_err(Diagnostics::from)?

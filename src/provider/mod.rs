@@ -24,7 +24,8 @@ use std::sync::Arc;
 use crate::alibaba::credentials::{self, SystemEnv};
 use crate::alibaba::{CamsClient, ClientConfig};
 use crate::plugin::{
-    Config, Context, DataSource, Diagnostic, Diagnostics, Provider, ProviderData, Schema,
+    Config, ConfigureRequest, ConfigureResponse, Context, DataSource, Diagnostic, Diagnostics,
+    Provider, ProviderData, Schema, ValidateRequest,
 };
 
 /// The provider's source address used in the docs, the examples and debug
@@ -61,15 +62,18 @@ impl Provider for CamsProvider {
         vec![Arc::new(flow_json::FlowJson)]
     }
 
-    async fn validate(&self, config: &Config) -> Diagnostics {
-        config::validate(config)
+    async fn validate(&self, req: ValidateRequest) -> Diagnostics {
+        config::validate(&req.config)
     }
 
-    async fn configure(
-        &self,
-        config: &Config,
-        _ctx: &Context,
-    ) -> Result<ProviderData, Diagnostics> {
+    async fn configure(&self, _ctx: &Context, req: ConfigureRequest) -> ConfigureResponse {
+        self.configure_client(&req.config).into()
+    }
+}
+
+impl CamsProvider {
+    /// The provider block's settings made into a client.
+    fn configure_client(&self, config: &Config) -> Result<ProviderData, Diagnostics> {
         let settings = config::settings(config, &|name| std::env::var(name).ok())?;
         let client_config = ClientConfig {
             region: settings.region.clone(),
@@ -96,7 +100,7 @@ impl Provider for CamsProvider {
                 e.to_string(),
             ))
         })?;
-        Ok(Arc::new(Configured {
+        Ok(ProviderData::new(Configured {
             client,
             cust_space_id: settings.cust_space_id,
         }))

@@ -1,3 +1,4 @@
 pub mod local_emulator;
 pub mod plugin_client;
 pub mod terraform;
+pub mod test_provider;

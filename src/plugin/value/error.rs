@@ -1,9 +1,9 @@
-//! Errors of the codecs, each with the [`Path`] of the offending part.
+//! Errors of the codecs, each with the [`AttributePath`] of the offending part.
 
 use std::fmt;
 
 use super::number::NumberError;
-use super::path::{Path, PathStep};
+use super::path::{AttributePath, PathStep};
 use super::ty::TypeError;
 
 /// How deep values (and JSON documents) may nest. Keeps hostile input from
@@ -15,7 +15,7 @@ pub const MAX_DEPTH: usize = 512;
 #[error("{}{kind}", Located(.path))]
 pub struct DecodeError {
     /// Where in the value the problem is (the root if empty).
-    pub path: Path,
+    pub path: AttributePath,
     /// What the problem is.
     pub kind: DecodeErrorKind,
 }
@@ -93,7 +93,7 @@ pub enum DecodeErrorKind {
 #[error("{}{kind}", Located(.path))]
 pub struct EncodeError {
     /// Where in the value the problem is (the root if empty).
-    pub path: Path,
+    pub path: AttributePath,
     /// What the problem is.
     pub kind: EncodeErrorKind,
 }
@@ -144,7 +144,7 @@ pub enum EncodeErrorKind {
 }
 
 /// Renders `".a[2]: "` before a message, or nothing at the root.
-struct Located<'a>(&'a Path);
+struct Located<'a>(&'a AttributePath);
 
 impl fmt::Display for Located<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -159,7 +159,7 @@ impl fmt::Display for Located<'_> {
 impl DecodeError {
     pub(crate) fn new(kind: impl Into<DecodeErrorKind>) -> DecodeError {
         DecodeError {
-            path: Path::root(),
+            path: AttributePath::root(),
             kind: kind.into(),
         }
     }
@@ -180,7 +180,7 @@ impl From<DecodeErrorKind> for DecodeError {
 impl EncodeError {
     pub(crate) fn new(kind: EncodeErrorKind) -> EncodeError {
         EncodeError {
-            path: Path::root(),
+            path: AttributePath::root(),
             kind,
         }
     }

@@ -28,7 +28,7 @@ pub use error::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind, MAX_
 pub use json::{decode_json, encode_json};
 pub use msgpack::{decode_msgpack, encode_msgpack};
 pub use number::{Number, NumberError};
-pub use path::{Path, PathStep};
+pub use path::{AttributePath, PathStep};
 pub use ty::{Type, TypeError};
 pub use values::{Nullness, NumberBound, Refinements, Value};
 

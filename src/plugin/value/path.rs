@@ -1,28 +1,30 @@
-//! Where inside a value something went wrong, e.g. `.screens[2].id`.
+//! Where inside a value something is, e.g. `screens[2].id`: the one path
+//! type shared by value errors, diagnostics and plan modifiers, so a decode
+//! error points at the attribute it is about.
 
 use std::fmt;
 
 use super::ty::Type;
 
 /// One step from a value into one of its parts.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PathStep {
-    /// An object attribute: `.name`.
+    /// An object attribute or a nested block: `.name`.
     Attribute(String),
-    /// A list or tuple element: `[2]`.
+    /// A list or tuple element (or a LIST block): `[2]`.
     Index(u64),
     /// A set element, by its position on the wire: `[2]`. Terraform cannot
-    /// address set elements in diagnostics, so a diagnostic path should stop
-    /// before this step.
+    /// address set elements, so a diagnostic's path stops before this step
+    /// (see [`AttributePath::addressable`]).
     SetElement(u64),
-    /// A map element: `["key"]`.
+    /// A map element (or a MAP block): `["key"]`.
     Key(String),
 }
 
-/// A sequence of steps from the root value. Displays like cty paths:
-/// `.screens[2].id`, `.tags["env"]`; the root is the empty string.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Path {
+/// A sequence of steps from the root value. Displays like a Terraform
+/// address: `screens[2].id`, `tags["env"]`; the root is the empty string.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct AttributePath {
     steps: Vec<PathStep>,
 }
 
@@ -45,10 +47,15 @@ impl PathStep {
     }
 }
 
-impl Path {
-    /// The root value.
-    pub fn root() -> Path {
-        Path::default()
+impl AttributePath {
+    /// The root value (the whole object).
+    pub fn root() -> AttributePath {
+        AttributePath::default()
+    }
+
+    /// A top-level attribute: `name`.
+    pub fn of(name: impl Into<String>) -> AttributePath {
+        AttributePath::root().attribute(name)
     }
 
     /// Whether this is the root.
@@ -62,9 +69,45 @@ impl Path {
     }
 
     /// This path extended by one step.
-    pub fn join(mut self, step: PathStep) -> Path {
+    pub fn join(mut self, step: PathStep) -> AttributePath {
         self.steps.push(step);
         self
+    }
+
+    /// This path extended by an attribute (or nested block) name.
+    pub fn attribute(self, name: impl Into<String>) -> AttributePath {
+        self.join(PathStep::Attribute(name.into()))
+    }
+
+    /// This path extended by a list index.
+    pub fn index(self, index: usize) -> AttributePath {
+        self.join(PathStep::Index(index as u64))
+    }
+
+    /// This path extended by a map key.
+    pub fn key(self, key: impl Into<String>) -> AttributePath {
+        self.join(PathStep::Key(key.into()))
+    }
+
+    /// The longest prefix Terraform can point at: everything before the
+    /// first set element.
+    pub fn addressable(&self) -> AttributePath {
+        let end = self
+            .steps
+            .iter()
+            .position(|s| matches!(s, PathStep::SetElement(_)))
+            .unwrap_or(self.steps.len());
+        AttributePath {
+            steps: self.steps[..end].to_vec(),
+        }
+    }
+
+    /// The name of the last attribute step, if the path ends in one.
+    pub fn last_attribute(&self) -> Option<&str> {
+        match self.steps.last() {
+            Some(PathStep::Attribute(name)) => Some(name),
+            _ => None,
+        }
     }
 
     /// Puts `step` in front: errors are built innermost first and collect
@@ -74,10 +117,11 @@ impl Path {
     }
 }
 
-impl fmt::Display for Path {
+impl fmt::Display for AttributePath {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for step in &self.steps {
+        for (i, step) in self.steps.iter().enumerate() {
             match step {
+                PathStep::Attribute(name) if i == 0 => write!(f, "{name}")?,
                 PathStep::Attribute(name) => write!(f, ".{name}")?,
                 PathStep::Index(i) | PathStep::SetElement(i) => write!(f, "[{i}]")?,
                 PathStep::Key(key) => write!(f, "[{key:?}]")?,
@@ -92,15 +136,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn displays_like_cty() {
-        let path = Path::root()
-            .join(PathStep::Attribute("screens".into()))
-            .join(PathStep::Index(2))
-            .join(PathStep::Attribute("id".into()));
-        assert_eq!(path.to_string(), ".screens[2].id");
-        let mut path = Path::root().join(PathStep::Key("a\"b".into()));
+    fn displays_like_a_terraform_address() {
+        let path = AttributePath::of("screens").index(2).attribute("id");
+        assert_eq!(path.to_string(), "screens[2].id");
+        let mut path = AttributePath::root().key("a\"b");
         path.prepend(PathStep::Attribute("tags".into()));
-        assert_eq!(path.to_string(), r#".tags["a\"b"]"#);
-        assert_eq!(Path::root().to_string(), "");
+        assert_eq!(path.to_string(), r#"tags["a\"b"]"#);
+        assert_eq!(AttributePath::root().to_string(), "");
+    }
+
+    #[test]
+    fn a_diagnostic_path_stops_before_a_set_element() {
+        let path = AttributePath::of("rules")
+            .join(PathStep::SetElement(1))
+            .attribute("port");
+        assert_eq!(path.addressable(), AttributePath::of("rules"));
+        let list = AttributePath::of("l").index(0).attribute("x");
+        assert_eq!(list.addressable(), list);
     }
 }

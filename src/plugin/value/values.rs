@@ -237,6 +237,13 @@ impl Value {
     }
 }
 
+/// Null: what a value is until something sets it.
+impl Default for Value {
+    fn default() -> Value {
+        Value::Null
+    }
+}
+
 impl From<&str> for Value {
     fn from(text: &str) -> Value {
         Value::String(text.to_owned())

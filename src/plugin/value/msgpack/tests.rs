@@ -440,11 +440,11 @@ fn errors_say_where() {
     let error = decode_msgpack(&ty, &bytes).err();
     assert_eq!(
         error.as_ref().map(|e| e.path.to_string()).as_deref(),
-        Some(".screens[2].id")
+        Some("screens[2].id")
     );
     assert_eq!(
         error.map(|e| e.to_string()).as_deref(),
-        Some(".screens[2].id: string required, found integer")
+        Some("screens[2].id: string required, found integer")
     );
 
     let screens =
@@ -452,7 +452,7 @@ fn errors_say_where() {
     let error = encode_msgpack(&ty, &screens(true.into())).err();
     assert_eq!(
         error.map(|e| e.to_string()).as_deref(),
-        Some(".screens[0].id: string required, found bool")
+        Some("screens[0].id: string required, found bool")
     );
     let map = Type::map(Type::set(Type::Number));
     let value = Value::Map([("k".to_owned(), Value::Set(vec!["x".into()]))].into());
