@@ -164,6 +164,21 @@ fn credentials_from_each_environment_family_and_an_sts_token() {
                 &format!("{version} with {env:?}"),
             );
         }
+        // Both families with different ids: the current one wins, with a
+        // warning naming both variables (not their values).
+        let w = demo_env(Workdir::new(&one_flow(SIGNUP_FLOW), None))
+            .env("ALICLOUD_ACCESS_KEY", "OTHER-KEY-ID-e2e")
+            .env("ALICLOUD_SECRET_KEY", "other-secret-e2e");
+        let o = w.apply(&tf, &[("endpoint", &emu.url)]);
+        assert_ok(&o, &format!("{version} with both families"));
+        let out = text(&o);
+        assert!(
+            out.contains("Two Access Keys in the Environment")
+                && out.contains("ALICLOUD_ACCESS_KEY")
+                && !out.contains("OTHER-KEY-ID-e2e")
+                && !out.contains("other-secret-e2e"),
+            "{out}"
+        );
         // The same STS key with a wrong token is refused by the emulator.
         let w = Workdir::new(&one_flow(SIGNUP_FLOW), None)
             .env("ALIBABA_CLOUD_ACCESS_KEY_ID", "STS.e2eid")

@@ -67,13 +67,26 @@ impl Provider for CamsProvider {
     }
 
     async fn configure(&self, _ctx: &Context, req: ConfigureRequest) -> ConfigureResponse {
-        self.configure_client(&req.config).into()
+        match self.configure_client(&req.config) {
+            Ok((data, warnings)) => ConfigureResponse {
+                provider_data: Some(data),
+                diagnostics: warnings,
+            },
+            Err(diagnostics) => ConfigureResponse {
+                provider_data: None,
+                diagnostics,
+            },
+        }
     }
 }
 
 impl CamsProvider {
-    /// The provider block's settings made into a client.
-    fn configure_client(&self, config: &Config) -> Result<ProviderData, Diagnostics> {
+    /// The provider block's settings made into a client, with the warnings
+    /// that go with it.
+    fn configure_client(
+        &self,
+        config: &Config,
+    ) -> Result<(ProviderData, Diagnostics), Diagnostics> {
         let settings = config::settings(config, &|name| std::env::var(name).ok())?;
         let client_config = ClientConfig {
             region: settings.region.clone(),
@@ -94,15 +107,39 @@ impl CamsProvider {
         })?;
         let creds = credentials::resolve(&settings.credentials, &SystemEnv, http.clone())
             .map_err(|e| Diagnostics::from(credential_errors::diagnostic(&e, Some(config))))?;
+        let mut warnings = Diagnostics::new();
+        if creds.source().starts_with("environment") {
+            warnings.extend(env_family_warning());
+        }
         let client = CamsClient::with_http(client_config, creds, http).map_err(|e| {
             Diagnostics::from(Diagnostic::error(
                 "Invalid Provider Configuration",
                 e.to_string(),
             ))
         })?;
-        Ok(ProviderData::new(Configured {
-            client,
-            cust_space_id: settings.cust_space_id,
-        }))
+        Ok((
+            ProviderData::new(Configured {
+                client,
+                cust_space_id: settings.cust_space_id,
+            }),
+            warnings,
+        ))
     }
+}
+
+/// Both environment families set with different AccessKey IDs: the first
+/// wins, and the user should know (names only, never values).
+fn env_family_warning() -> Diagnostics {
+    let mut out = Diagnostics::new();
+    if let Some(ignored) = credentials::conflicting_env_families(&SystemEnv) {
+        out.push(Diagnostic::warning(
+            "Two Access Keys in the Environment",
+            format!(
+                "{used} and {ignored} are both set, with different AccessKey IDs. The provider uses {used} and its secret, and ignores {ignored}. Unset the one you do not mean, so that other tools agree with Terraform on which key is used.",
+                used = ignored.used,
+                ignored = ignored.ignored,
+            ),
+        ));
+    }
+    out
 }
