@@ -69,31 +69,51 @@ pub fn fetch_error(flow_id: &str, config: &Config, e: &FetchError) -> Diagnostic
 /// The client reports what happened; naming the provider's arguments is
 /// this layer's job.
 fn advice(e: &FetchError) -> Option<String> {
-    let deadline = match e {
-        FetchError::Asset(CamsError::Transport { deadline, .. })
-        | FetchError::Download(DownloadError::Transport { deadline, .. }) => *deadline,
-        _ => None,
-    };
-    if let Some(deadline) = deadline {
-        return Some(format!(
-            "The server answered too slowly for the overall deadline of {} s per request. If it is expected to be this slow, raise request_timeout in the provider block (default {DEFAULT_REQUEST_TIMEOUT_SECONDS}).",
-            deadline.as_secs()
-        ));
-    }
     match e {
-        FetchError::Asset(CamsError::Transport { endpoint, .. }) => Some(format!(
+        FetchError::Asset(e) => cams_advice(e),
+        FetchError::Download(e) => download_advice(e),
+    }
+}
+
+/// Advice for a request stopped by its overall deadline.
+pub fn deadline_advice(deadline: std::time::Duration) -> String {
+    format!(
+        "The server answered too slowly for the overall deadline of {} s per request. If it is expected to be this slow, raise request_timeout in the provider block (default {DEFAULT_REQUEST_TIMEOUT_SECONDS}).",
+        deadline.as_secs()
+    )
+}
+
+/// Advice for a failed CAMS call, when a setting or a check can fix it.
+pub fn cams_advice(e: &CamsError) -> Option<String> {
+    match e {
+        CamsError::Transport {
+            deadline: Some(deadline),
+            ..
+        } => Some(deadline_advice(*deadline)),
+        CamsError::Transport { endpoint, .. } => Some(format!(
             "Check that {endpoint} is the right CAMS endpoint (`endpoint`, `ALIBABA_CLOUD_CAMS_ENDPOINT` or `region` in the provider block) and that it can be reached from here (network, proxy settings such as `HTTPS_PROXY`)."
         )),
-        FetchError::Asset(a) if a.is_not_found() => Some(
+        a if a.is_not_found() => Some(
             "Check flow_id, and cust_space_id (or the provider's `cust_space_id`) when the flow belongs to an ISV sub-customer space: the flow may have been deleted, or it may belong to another space or account.".into(),
         ),
-        FetchError::Asset(a) if a.code().is_some_and(is_throttling_code) => Some(format!(
+        a if a.code().is_some_and(is_throttling_code) => Some(format!(
             "The account's request rate is shared by every process using this AccessKey ID. Lower `rate_limit` in the provider block (default {DEFAULT_RATE_LIMIT}) if other runs share the account, or raise `max_retries` (default {DEFAULT_MAX_RETRIES}) to wait longer."
         )),
-        FetchError::Download(DownloadError::TooLarge { limit, .. }) => Some(format!(
+        _ => None,
+    }
+}
+
+/// Advice for a failed download, when a setting can fix it.
+pub fn download_advice(e: &DownloadError) -> Option<String> {
+    match e {
+        DownloadError::Transport {
+            deadline: Some(deadline),
+            ..
+        } => Some(deadline_advice(*deadline)),
+        DownloadError::TooLarge { limit, .. } => Some(format!(
             "If a file this large is expected, raise max_content_bytes in the provider block (now {limit}, default {DEFAULT_MAX_CONTENT_BYTES})."
         )),
-        FetchError::Download(DownloadError::OutOfMemory { .. }) => Some(format!(
+        DownloadError::OutOfMemory { .. } => Some(format!(
             "Lower max_content_bytes in the provider block (default {DEFAULT_MAX_CONTENT_BYTES}) so that a file this large is refused before it is read, or run Terraform where more memory is available."
         )),
         _ => None,

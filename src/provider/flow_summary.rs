@@ -14,6 +14,8 @@ use serde_json::value::RawValue;
 pub struct FlowSummary {
     /// The top-level `version` when it is a string or a number.
     pub version: Option<String>,
+    /// The top-level `data_api_version`, read as `version` is.
+    pub data_api_version: Option<String>,
     /// `screens[*].id`, in order, for the screens whose id is a string.
     pub screen_ids: Vec<String>,
 }
@@ -33,6 +35,9 @@ pub fn summarize(content: &str) -> Result<FlowSummary, serde_json::Error> {
     let document: Members = serde_json::from_str(content)?;
     Ok(FlowSummary {
         version: document.get("version").and_then(|v| version_text(v)),
+        data_api_version: document
+            .get("data_api_version")
+            .and_then(|v| version_text(v)),
         screen_ids: document
             .get("screens")
             .map(|s| screen_ids(s))
@@ -90,7 +95,9 @@ mod tests {
     #[test]
     fn a_document_without_version_or_screens() {
         let s = summarize(r#"{"data_api_version":"3.0"}"#).unwrap();
-        assert_eq!(s, FlowSummary::default());
+        assert_eq!(s.version, None);
+        assert_eq!(s.data_api_version.as_deref(), Some("3.0"));
+        assert!(s.screen_ids.is_empty());
     }
 
     #[test]

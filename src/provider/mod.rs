@@ -9,6 +9,7 @@ pub mod config;
 pub mod credential_errors;
 pub mod errors;
 pub mod flow_json;
+pub mod flow_resource;
 pub mod flow_rules;
 pub mod flow_summary;
 pub mod schema;
@@ -25,7 +26,7 @@ use crate::alibaba::credentials::{self, SystemEnv};
 use crate::alibaba::{CamsClient, ClientConfig};
 use crate::plugin::{
     Config, ConfigureRequest, ConfigureResponse, Context, DataSource, Diagnostic, Diagnostics,
-    Provider, ProviderData, Schema, ValidateRequest,
+    Provider, ProviderData, Resource, Schema, ValidateRequest,
 };
 
 /// The provider's source address used in the docs, the examples and debug
@@ -60,6 +61,10 @@ impl Provider for CamsProvider {
 
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
         vec![Arc::new(flow_json::FlowJson)]
+    }
+
+    fn resources(&self) -> Vec<Arc<dyn Resource>> {
+        vec![Arc::new(flow_resource::FlowResource)]
     }
 
     async fn validate(&self, req: ValidateRequest) -> Diagnostics {

@@ -1,0 +1,66 @@
+//! The `cams_flow` resource: a WhatsApp Flow kept as code.
+//!
+//! * [`schema`]: the arguments, and the categories and statuses allowed.
+//! * [`validate`]: checks before any request, Flow JSON rules included.
+//! * [`plan`]: forward-only status, replacement of published flows.
+//! * [`apply`]: create, update and delete as CAMS calls, each step named
+//!   when it fails, what was created kept in the state.
+//! * [`read`]: GetFlow and the stored Flow JSON; import.
+//! * [`model`]: the flow as a plan or state describes it.
+
+mod apply;
+mod model;
+mod plan;
+mod read;
+mod schema;
+mod validate;
+
+use crate::plugin::{
+    ApplyResponse, Context, CreateRequest, DeleteRequest, DeleteResponse, Diagnostics,
+    ImportRequest, ImportResponse, ModifyPlanRequest, ModifyPlanResponse, ReadRequest,
+    ReadResponse, Resource, Schema, UpdateRequest, ValidateRequest,
+};
+
+pub use schema::{flow_resource_schema, CATEGORIES, STATUSES};
+
+/// The `cams_flow` resource.
+pub struct FlowResource;
+
+#[async_trait::async_trait]
+impl Resource for FlowResource {
+    fn type_name(&self) -> &'static str {
+        "cams_flow"
+    }
+
+    fn schema(&self) -> Schema {
+        flow_resource_schema()
+    }
+
+    async fn validate(&self, req: ValidateRequest) -> Diagnostics {
+        validate::validate(&req.config)
+    }
+
+    async fn modify_plan(&self, ctx: &Context, req: ModifyPlanRequest) -> ModifyPlanResponse {
+        plan::modify_plan(ctx, req)
+    }
+
+    async fn create(&self, ctx: &Context, req: CreateRequest) -> ApplyResponse {
+        apply::create(ctx, req).await
+    }
+
+    async fn read(&self, ctx: &Context, req: ReadRequest) -> ReadResponse {
+        read::read(ctx, req).await
+    }
+
+    async fn update(&self, ctx: &Context, req: UpdateRequest) -> ApplyResponse {
+        apply::update(ctx, req).await
+    }
+
+    async fn delete(&self, ctx: &Context, req: DeleteRequest) -> DeleteResponse {
+        apply::delete(ctx, req).await
+    }
+
+    async fn import(&self, _ctx: &Context, req: ImportRequest) -> ImportResponse {
+        read::import(&req.id)
+    }
+}

@@ -1,0 +1,198 @@
+//! Reading a `cams_flow` back from CAMS (GetFlow, then the stored Flow
+//! JSON: two paced calls and one download), and importing one by id.
+
+use crate::alibaba::{ApiError, CamsError, FetchError, Flow};
+use crate::plugin::value::Value;
+use crate::plugin::{
+    Attr, Config, Context, Diagnostic, Diagnostics, ImportResponse, ReadRequest, ReadResponse,
+    State,
+};
+use crate::provider::errors::download_advice;
+use crate::provider::Configured;
+
+use super::apply::{seconds_since_created, step_failed, while_not_visible};
+use super::model::{derived, opt};
+
+/// A flow this provider created less than this long ago that CAMS does not
+/// show yet is looked for again, not taken as deleted.
+const YOUNG_FLOW_SECONDS: u64 = 120;
+
+pub async fn read(ctx: &Context, req: ReadRequest) -> ReadResponse {
+    match read_state(ctx, &req).await {
+        Ok(Some(state)) => ReadResponse::found(state),
+        Ok(None) => ReadResponse::removed(),
+        Err(d) => ReadResponse::failed(&req, d),
+    }
+}
+
+async fn read_state(ctx: &Context, req: &ReadRequest) -> Result<Option<State>, Diagnostics> {
+    let configured = ctx.provider_data::<Configured>()?;
+    let cams = &configured.client;
+    let prior = &req.state;
+    let id = prior
+        .string("id")?
+        .known()
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| {
+            Diagnostics::from(Diagnostic::provider_bug(
+                "Flow Without ID",
+                "The state of this cams_flow has no id to read.",
+            ))
+        })?;
+    let space = prior
+        .string("cust_space_id")?
+        .known()
+        .filter(|s| !s.is_empty())
+        .or_else(|| configured.cust_space_id.clone());
+
+    let young = seconds_since_created(&req.private).is_some_and(|s| s < YOUNG_FLOW_SECONDS);
+    let got = if young {
+        while_not_visible(ctx, || cams.get_flow(&id, space.as_deref(), &ctx.cancel)).await
+    } else {
+        cams.get_flow(&id, space.as_deref(), &ctx.cancel).await
+    };
+    let flow = match got {
+        Ok(flow) => flow,
+        // Deleted outside Terraform: leave the state, so the plan proposes
+        // to create it again.
+        Err(e) if e.is_not_found() => {
+            tracing::info!(flow_id = %id, "flow not found in CAMS; removing it from the state");
+            return Ok(None);
+        }
+        Err(e) => return Err(step_failed("Cannot Read Flow", "GetFlow", Some(&id), &e).into()),
+    };
+    let content = match cams
+        .fetch_flow_json(&id, space.as_deref(), &ctx.cancel)
+        .await
+    {
+        Ok(file) => Some(String::from_utf8(file.file.bytes).map_err(|_| {
+            Diagnostics::from(Diagnostic::error(
+                "Flow JSON Is Not Text",
+                format!("The Flow JSON stored for flow {id} is not UTF-8 text."),
+            ))
+        })?),
+        Err(FetchError::Asset(e)) if has_no_json(&e) => None,
+        Err(FetchError::Asset(e)) if e.is_not_found() => return Ok(None),
+        Err(FetchError::Asset(e)) => {
+            return Err(step_failed("Cannot Read Flow", "GetFlowJSONAssest", Some(&id), &e).into())
+        }
+        Err(FetchError::Download(e)) => {
+            let mut detail = format!("Downloading the Flow JSON of flow {id} failed: {e}");
+            if let Some(advice) = download_advice(&e) {
+                detail.push_str("\n\n");
+                detail.push_str(&advice);
+            }
+            return Err(Diagnostic::error("Cannot Read Flow", detail).into());
+        }
+    };
+    Ok(Some(state_of(
+        prior_state(prior),
+        &id,
+        space,
+        &flow,
+        content,
+    )))
+}
+
+/// CAMS answered, but the flow has no Flow JSON yet.
+fn has_no_json(e: &CamsError) -> bool {
+    matches!(e.api_error(), Some(ApiError::MissingFilePath { .. }))
+}
+
+fn prior_state(prior: &Config) -> State {
+    State::from_value(prior.value())
+}
+
+/// The state as CAMS has it; what CAMS did not say keeps its prior value.
+fn state_of(
+    mut state: State,
+    id: &str,
+    space: Option<String>,
+    flow: &Flow,
+    content: Option<String>,
+) -> State {
+    state.set("id", Value::String(id.to_owned()));
+    state.set("cust_space_id", opt(space));
+    if let Some(name) = &flow.flow_name {
+        state.set("name", Value::String(name.clone()));
+    }
+    if let Some(categories) = &flow.categories {
+        let mut categories = categories.clone();
+        categories.sort();
+        state.set(
+            "categories",
+            Value::Set(categories.into_iter().map(Value::String).collect()),
+        );
+    }
+    if let Some(status) = &flow.status {
+        state.set("status", Value::String(status.as_str().to_owned()));
+    }
+    state.set(
+        "endpoint_uri",
+        opt(flow.endpoint_uri.clone().filter(|e| !e.is_empty())),
+    );
+    let content_attr = match &content {
+        Some(text) => Attr::Known(text.clone()),
+        None => Attr::Null,
+    };
+    state.set("content", opt(content));
+    match content_attr {
+        Attr::Known(_) => {
+            for (name, value) in derived(&content_attr) {
+                state.set(name, value);
+            }
+        }
+        _ => {
+            for name in ["json_version", "data_api_version", "content_sha256"] {
+                state.set(name, Value::Null);
+            }
+            state.set("screen_ids", Value::List(Vec::new()));
+        }
+    }
+    state
+}
+
+/// `terraform import cams_flow.x FLOW_ID` or `CUST_SPACE_ID:FLOW_ID`. The
+/// read that follows fills in the rest.
+pub fn import(id: &str) -> ImportResponse {
+    let (space, flow_id) = match id.split_once(':') {
+        Some((space, flow)) => (Some(space.trim()), flow.trim()),
+        None => (None, id.trim()),
+    };
+    if flow_id.is_empty() || space.is_some_and(str::is_empty) {
+        return ImportResponse {
+            diagnostics: Diagnostic::error(
+                "Invalid Import ID",
+                format!("{id:?} is not a flow to import: use FLOW_ID, or CUST_SPACE_ID:FLOW_ID for a flow of an ISV sub-customer space."),
+            )
+            .into(),
+            ..ImportResponse::default()
+        };
+    }
+    let mut state = State::new();
+    state.set("id", Value::String(flow_id.to_owned()));
+    state.set("cust_space_id", opt(space.map(str::to_owned)));
+    ImportResponse {
+        state: Some(state),
+        ..ImportResponse::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn import_ids_with_and_without_a_space() {
+        let plain = import("926753");
+        let state = plain.state.unwrap();
+        assert_eq!(state.get("id"), Some(&Value::string("926753")));
+        assert_eq!(state.get("cust_space_id"), Some(&Value::Null));
+        let spaced = import("cams-1:926753").state.unwrap();
+        assert_eq!(spaced.get("cust_space_id"), Some(&Value::string("cams-1")));
+        assert_eq!(spaced.get("id"), Some(&Value::string("926753")));
+        for bad in ["", ":926753", "cams-1:", " : "] {
+            assert!(import(bad).diagnostics.has_errors(), "{bad:?}");
+        }
+    }
+}

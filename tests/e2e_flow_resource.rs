@@ -1,0 +1,402 @@
+//! End-to-end: the `cams_flow` resource through the real Terraform CLI
+//! (1.0.3, and any newer one on PATH) against the in-process emulator:
+//! the lifecycle, import, drift, validation, a backward status, and faults
+//! during apply.
+
+mod common;
+
+use std::path::Path;
+use std::sync::Arc;
+
+use cams_provider::alibaba::credentials::{Credentials, Secret, StaticCredentials};
+use cams_provider::alibaba::{CamsClient, ClientConfig, FlowStatus, NewFlow};
+use common::local_emulator::{LocalEmulator, DEMO_KEY_ID, DEMO_SECRET};
+use common::terraform::{terraforms, text, Workdir};
+use tokio_util::sync::CancellationToken;
+
+const SPACE: &str = "cams-e2e-space";
+
+const MAIN_TF: &str = r#"
+terraform {
+  required_providers {
+    cams = { source = "local/cams" }
+  }
+}
+variable "endpoint" { type = string }
+variable "status" {
+  type    = string
+  default = "DRAFT"
+}
+provider "cams" {
+  endpoint      = var.endpoint
+  cust_space_id = "cams-e2e-space"
+}
+resource "cams_flow" "signup" {
+  name       = "signup"
+  categories = ["SIGN_UP", "LEAD_GENERATION"]
+  content    = file("${path.module}/flow.json")
+  status     = var.status
+}
+output "id" { value = cams_flow.signup.id }
+output "screens" { value = join(",", cams_flow.signup.screen_ids) }
+output "version" { value = cams_flow.signup.json_version }
+"#;
+
+/// A publishable two-screen flow; `title` varies the second screen.
+fn flow_json(title: &str) -> serde_json::Value {
+    serde_json::json!({
+        "version": "7.0",
+        "screens": [
+            {
+                "id": "WELCOME",
+                "title": "Welcome",
+                "layout": {"type": "SingleColumnLayout", "children": [
+                    {"type": "TextBody", "text": "Sign up in two steps."},
+                    {"type": "Footer", "label": "Next", "on-click-action": {
+                        "name": "navigate", "next": {"type": "screen", "name": "DETAILS"}, "payload": {}}}
+                ]}
+            },
+            {
+                "id": "DETAILS",
+                "title": title,
+                "terminal": true,
+                "layout": {"type": "SingleColumnLayout", "children": [
+                    {"type": "Form", "name": "form", "children": [
+                        {"type": "TextInput", "name": "email", "label": "Email", "input-type": "email"},
+                        {"type": "Footer", "label": "Done", "on-click-action": {
+                            "name": "complete", "payload": {"email": "${form.email}"}}}
+                    ]}
+                ]}
+            }
+        ]
+    })
+}
+
+fn write_flow(w: &Workdir, text: &str) {
+    std::fs::write(w.path().join("flow.json"), text).unwrap();
+}
+
+fn workdir(emu_flow: &str) -> Workdir {
+    let w = Workdir::new(MAIN_TF, None)
+        .env("ALIBABA_CLOUD_ACCESS_KEY_ID", DEMO_KEY_ID)
+        .env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", DEMO_SECRET);
+    write_flow(&w, emu_flow);
+    w
+}
+
+fn plan(w: &Workdir, tf: &Path, url: &str, status: &str) -> (i32, String) {
+    let o = w.run(
+        tf,
+        &[
+            "plan",
+            "-detailed-exitcode",
+            "-input=false",
+            "-no-color",
+            "-var",
+            &format!("endpoint={url}"),
+            "-var",
+            &format!("status={status}"),
+        ],
+    );
+    (o.status.code().unwrap_or(-1), text(&o))
+}
+
+fn apply(w: &Workdir, tf: &Path, url: &str, status: &str) -> std::process::Output {
+    w.apply(tf, &[("endpoint", url), ("status", status)])
+}
+
+fn ok(o: &std::process::Output, what: &str) -> String {
+    let out = text(o);
+    assert!(o.status.success(), "{what} failed:\n{out}");
+    out
+}
+
+fn client(url: &str) -> CamsClient {
+    let credentials = Arc::new(StaticCredentials {
+        credentials: Credentials {
+            access_key_id: DEMO_KEY_ID.to_owned(),
+            access_key_secret: Secret::new(DEMO_SECRET),
+            security_token: None,
+        },
+        source: "test".to_owned(),
+    });
+    CamsClient::new(
+        ClientConfig {
+            endpoint: Some(url.to_owned()),
+            ..ClientConfig::default()
+        },
+        credentials,
+    )
+    .unwrap()
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+fn status_in_cams(url: &str, id: &str) -> Option<FlowStatus> {
+    runtime()
+        .block_on(client(url).get_flow(id, Some(SPACE), &CancellationToken::new()))
+        .unwrap()
+        .status
+}
+
+fn stored_json(url: &str, id: &str) -> serde_json::Value {
+    let file = runtime()
+        .block_on(client(url).fetch_flow_json(id, Some(SPACE), &CancellationToken::new()))
+        .unwrap();
+    serde_json::from_slice(&file.file.bytes).unwrap()
+}
+
+fn output(w: &Workdir, tf: &Path, name: &str) -> String {
+    String::from_utf8(w.output_raw(tf, name)).unwrap()
+}
+
+#[test]
+fn a_flow_from_draft_to_published_to_replaced_to_deprecated() {
+    for (tf, version) in terraforms() {
+        let emu = LocalEmulator::start(&[]);
+        let url = emu.url.as_str();
+        let w = workdir(&flow_json("Your details").to_string());
+
+        // Create a draft.
+        ok(&apply(&w, &tf, url, "DRAFT"), &format!("{version}: create"));
+        let id = output(&w, &tf, "id");
+        assert_eq!(status_in_cams(url, &id), Some(FlowStatus::Draft));
+        assert_eq!(output(&w, &tf, "screens"), "WELCOME,DETAILS");
+        assert_eq!(stored_json(url, &id), flow_json("Your details"));
+
+        // Plan again, and after re-formatting the file: no changes.
+        let (code, out) = plan(&w, &tf, url, "DRAFT");
+        assert_eq!(code, 0, "{version}: plan after create:\n{out}");
+        let reformatted = serde_json::to_string_pretty(&flow_json("Your details"))
+            .unwrap()
+            .replace("Your details", "Your d\\u0065tails");
+        write_flow(&w, &reformatted);
+        let (code, out) = plan(&w, &tf, url, "DRAFT");
+        assert_eq!(
+            code, 0,
+            "{version}: re-formatted JSON must plan no change:\n{out}"
+        );
+
+        // A changed screen: an in-place update of the draft.
+        write_flow(&w, &flow_json("About you").to_string());
+        let (code, out) = plan(&w, &tf, url, "DRAFT");
+        assert_eq!(code, 2, "{version}:\n{out}");
+        assert!(
+            out.contains("updated in-place") || out.contains("update in-place"),
+            "{out}"
+        );
+        ok(&apply(&w, &tf, url, "DRAFT"), &format!("{version}: update"));
+        assert_eq!(output(&w, &tf, "id"), id, "same flow");
+        assert_eq!(stored_json(url, &id), flow_json("About you"));
+
+        // Publish.
+        ok(
+            &apply(&w, &tf, url, "PUBLISHED"),
+            &format!("{version}: publish"),
+        );
+        assert_eq!(status_in_cams(url, &id), Some(FlowStatus::Published));
+        let (code, out) = plan(&w, &tf, url, "PUBLISHED");
+        assert_eq!(code, 0, "{version}: after publish:\n{out}");
+
+        // Back to draft: refused at plan, naming the attribute.
+        let (code, out) = plan(&w, &tf, url, "DRAFT");
+        assert_eq!(code, 1, "{version}:\n{out}");
+        assert!(
+            out.contains("Flow Status Cannot Go Back") && out.contains("status"),
+            "{out}"
+        );
+
+        // Changing a published flow's JSON replaces it, with a warning.
+        write_flow(&w, &flow_json("Almost done").to_string());
+        let (code, out) = plan(&w, &tf, url, "PUBLISHED");
+        assert_eq!(code, 2, "{version}:\n{out}");
+        assert!(out.contains("must be replaced"), "{out}");
+        assert!(out.contains("Flow Will Be Replaced"), "{out}");
+        ok(
+            &apply(&w, &tf, url, "PUBLISHED"),
+            &format!("{version}: replace"),
+        );
+        let new_id = output(&w, &tf, "id");
+        assert_ne!(new_id, id);
+        assert_eq!(
+            status_in_cams(url, &id),
+            Some(FlowStatus::Deprecated),
+            "old one retired"
+        );
+        assert_eq!(status_in_cams(url, &new_id), Some(FlowStatus::Published));
+
+        // Destroy: a published flow is deprecated, with a warning.
+        let o = w.run(
+            &tf,
+            &[
+                "destroy",
+                "-auto-approve",
+                "-no-color",
+                "-var",
+                &format!("endpoint={url}"),
+                "-var",
+                "status=PUBLISHED",
+            ],
+        );
+        let out = ok(&o, &format!("{version}: destroy"));
+        assert!(out.contains("Deprecated, Not Deleted"), "{out}");
+        assert_eq!(status_in_cams(url, &new_id), Some(FlowStatus::Deprecated));
+    }
+}
+
+#[test]
+fn import_drift_and_faults_leave_a_correct_state() {
+    for (tf, version) in terraforms() {
+        let emu = LocalEmulator::start(&[]);
+        let url = emu.url.as_str();
+        let cams = client(url);
+        let rt = runtime();
+        let cancel = CancellationToken::new();
+        let document = flow_json("Imported").to_string();
+
+        // A flow made outside Terraform, imported as SPACE:ID; a matching
+        // configuration (with the file re-formatted) then plans no change.
+        let categories = vec!["LEAD_GENERATION".to_owned(), "SIGN_UP".to_owned()];
+        let id = rt
+            .block_on(cams.create_flow(
+                &NewFlow {
+                    name: "signup",
+                    categories: &categories,
+                    cust_space_id: Some(SPACE),
+                    endpoint_uri: None,
+                },
+                &cancel,
+            ))
+            .unwrap()
+            .flow_id;
+        rt.block_on(cams.set_flow_json(&id, SPACE, document.as_bytes(), &cancel))
+            .unwrap();
+        let w = workdir(&serde_json::to_string_pretty(&flow_json("Imported")).unwrap());
+        let o = w.run(
+            &tf,
+            &[
+                "import",
+                "-no-color",
+                "-var",
+                &format!("endpoint={url}"),
+                "cams_flow.signup",
+                &format!("{SPACE}:{id}"),
+            ],
+        );
+        ok(&o, &format!("{version}: import"));
+        let (code, out) = plan(&w, &tf, url, "DRAFT");
+        // Outputs are new after an import (Terraform 1.0 counts that as a
+        // change); the resource itself must plan nothing.
+        assert_ne!(code, 1, "{version}:\n{out}");
+        assert!(
+            !out.contains("cams_flow.signup will") && !out.contains("cams_flow.signup must"),
+            "{version}: plan after import:\n{out}"
+        );
+
+        // JSON changed behind Terraform's back: the plan puts it back.
+        rt.block_on(cams.set_flow_json(
+            &id,
+            SPACE,
+            flow_json("Changed elsewhere").to_string().as_bytes(),
+            &cancel,
+        ))
+        .unwrap();
+        let (code, out) = plan(&w, &tf, url, "DRAFT");
+        assert_eq!(code, 2, "{version}:\n{out}");
+        assert!(
+            out.contains("Changed elsewhere"),
+            "the diff shows it:\n{out}"
+        );
+
+        // Deleted behind Terraform's back: the plan creates it again.
+        rt.block_on(cams.delete_flow(&id, Some(SPACE), &cancel))
+            .unwrap();
+        let (code, out) = plan(&w, &tf, url, "DRAFT");
+        assert_eq!(code, 2, "{version}:\n{out}");
+        assert!(out.contains("will be created"), "{out}");
+    }
+}
+
+#[test]
+fn a_failure_after_create_keeps_the_flow_in_state_as_tainted() {
+    for (tf, version) in terraforms() {
+        for (fault, step) in [
+            (
+                "@GetChatappUploadAuthorization=error:Forbidden.RAM:403",
+                "upload authorization refused",
+            ),
+            (
+                "@UpdateFlowJSONAsset=error:InvalidParameter.FileUrlError:400",
+                "CAMS error after CreateFlow",
+            ),
+        ] {
+            let emu = LocalEmulator::start(&["--fault", fault]);
+            let url = emu.url.as_str();
+            let w = workdir(&flow_json("x").to_string());
+            let o = apply(&w, &tf, url, "DRAFT");
+            let out = text(&o);
+            assert!(!o.status.success(), "{version} {step}:\n{out}");
+            assert!(
+                out.contains("Cannot Set the Flow JSON") && out.contains("tainted"),
+                "{version} {step}:\n{out}"
+            );
+            let state = w.run(&tf, &["state", "list"]);
+            assert!(
+                text(&state).contains("cams_flow.signup"),
+                "{version} {step}: the created flow must stay in the state:\n{}",
+                text(&state)
+            );
+            let show = text(&w.run(&tf, &["show", "-no-color"]));
+            assert!(show.contains("tainted"), "{version} {step}:\n{show}");
+        }
+    }
+}
+
+#[test]
+fn validation_errors_and_warnings_name_their_json_pointer() {
+    for (tf, version) in terraforms() {
+        let w = workdir("{ not json");
+        let o = w.run(&tf, &["validate", "-no-color"]);
+        let out = text(&o);
+        assert!(!o.status.success(), "{version}:\n{out}");
+        assert!(
+            out.contains("Invalid Flow JSON") && out.contains("line 1"),
+            "{out}"
+        );
+
+        // A rule broken: a warning for a draft, an error for publishing.
+        let mut broken = flow_json("x");
+        broken["screens"][0]["success"] = serde_json::json!(true);
+        write_flow(&w, &broken.to_string());
+        let o = w.run(&tf, &["validate", "-no-color"]);
+        let out = text(&o);
+        assert!(o.status.success(), "{version}: a draft only warns:\n{out}");
+        assert!(
+            out.contains("Warning") && out.contains("/screens/0/success"),
+            "{out}"
+        );
+        let o = w.run(
+            &tf,
+            &[
+                "plan",
+                "-no-color",
+                "-input=false",
+                "-var",
+                "endpoint=http://127.0.0.1:1",
+                "-var",
+                "status=PUBLISHED",
+            ],
+        );
+        let out = text(&o);
+        assert!(!o.status.success(), "{version}:\n{out}");
+        assert!(
+            out.contains("Flow JSON Cannot Be Published") && out.contains("/screens/0/success"),
+            "{out}"
+        );
+    }
+}
