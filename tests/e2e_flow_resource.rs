@@ -192,6 +192,12 @@ fn a_flow_from_draft_to_published_to_replaced_to_deprecated() {
         );
         ok(&apply(&w, &tf, url, "DRAFT"), &format!("{version}: update"));
         assert_eq!(output(&w, &tf, "id"), id, "same flow");
+        let by_operation = &emu.stats()["requests_by_operation"];
+        assert!(
+            by_operation["ModifyFlow"].as_u64().unwrap_or(0) == 0
+                && by_operation["UpdateFlowJSONAsset"].as_u64() == Some(2),
+            "only the content changed, only the content is sent: {by_operation}"
+        );
         assert_eq!(stored_json(url, &id), flow_json("About you"));
 
         // Publish.
@@ -398,5 +404,33 @@ fn validation_errors_and_warnings_name_their_json_pointer() {
             out.contains("Flow JSON Cannot Be Published") && out.contains("/screens/0/success"),
             "{out}"
         );
+    }
+}
+
+#[test]
+fn a_new_flow_not_visible_at_once_is_looked_for_again() {
+    for (tf, version) in terraforms() {
+        // Eventual consistency: right after CreateFlow, the next calls on
+        // the new flow answer Flow.NotExists a few times.
+        let emu = LocalEmulator::start(&[
+            "--fault",
+            "@UpdateFlowJSONAsset=unseen:1",
+            "--fault",
+            "@PublishFlow=unseen:2",
+            "--fault",
+            "@GetFlow=unseen:2",
+        ]);
+        let url = emu.url.as_str();
+        let w = workdir(&flow_json("x").to_string());
+        ok(
+            &apply(&w, &tf, url, "PUBLISHED"),
+            &format!("{version}: create"),
+        );
+        let id = output(&w, &tf, "id");
+        // The refresh finds the young flow after looking again, instead of
+        // dropping it from the state and planning to create it.
+        let (code, out) = plan(&w, &tf, url, "PUBLISHED");
+        assert_eq!(code, 0, "{version}:\n{out}");
+        assert_eq!(status_in_cams(url, &id), Some(FlowStatus::Published));
     }
 }

@@ -290,6 +290,7 @@ fn api_fault_answer(fault: Fault, target: &Target<'_>, request_id: &str) -> Answ
         },
         Fault::Http5xx(_) => Answer::Error(PopError::known("ServiceUnavailable", Some(503))),
         Fault::Throttle(_) => Answer::Error(PopError::limit_control(200)),
+        Fault::Unseen(_) => Answer::Error(PopError::known("Flow.NotExists", None)),
         Fault::Reset(_) => Answer::Reset,
         Fault::Garbage => Answer::Garbage,
         // Only chosen for GetFlowJSONAssest (filtered in `decide`).

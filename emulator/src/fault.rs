@@ -69,6 +69,9 @@ pub enum Fault {
     Reset(u32),
     /// `throttle:N`: the first N API requests answer System.LimitControl.
     Throttle(u32),
+    /// `unseen:N`: the first N API requests answer `Flow.NotExists`, as an
+    /// eventually consistent service does right after a flow is created.
+    Unseen(u32),
     /// `slow:MS`: every answer for the flow (API and download) is delayed.
     Slow(Duration),
     /// `garbage`: HTTP 200 with an HTML body.
@@ -95,9 +98,11 @@ impl Fault {
     /// apply to every request.
     fn limit(&self) -> Option<u32> {
         match self {
-            Fault::Http5xx(n) | Fault::Reset(n) | Fault::Throttle(n) | Fault::File5xx(n) => {
-                Some(*n)
-            }
+            Fault::Http5xx(n)
+            | Fault::Reset(n)
+            | Fault::Throttle(n)
+            | Fault::Unseen(n)
+            | Fault::File5xx(n) => Some(*n),
             _ => None,
         }
     }
@@ -193,6 +198,7 @@ impl FromStr for Fault {
             "http5xx" => Ok(Fault::Http5xx(count(kind)?)),
             "reset" => Ok(Fault::Reset(count(kind)?)),
             "throttle" => Ok(Fault::Throttle(count(kind)?)),
+            "unseen" => Ok(Fault::Unseen(count(kind)?)),
             "file5xx" => Ok(Fault::File5xx(count(kind)?)),
             "slow" => Ok(Fault::Slow(Duration::from_millis(number(kind)?))),
             "large" => {
@@ -332,6 +338,7 @@ mod tests {
             ("http5xx:3", Fault::Http5xx(3)),
             ("reset:1", Fault::Reset(1)),
             ("throttle:2", Fault::Throttle(2)),
+            ("unseen:3", Fault::Unseen(3)),
             ("slow:250", Fault::Slow(Duration::from_millis(250))),
             ("garbage", Fault::Garbage),
             ("no-filepath", Fault::NoFilePath),
