@@ -14,6 +14,8 @@ use crate::alibaba::error_codes::hint_for_code;
 use crate::alibaba::{parse_get_flow_json_response, CamsError, DownloadError, FetchError, GiveUp};
 use crate::plugin::{Block, Config, Diagnostic};
 
+use crate::plugin::value::Value;
+
 use super::test_support::{full_block, object, text};
 use super::{config, credential_errors, errors, schema};
 
@@ -60,7 +62,11 @@ fn descriptions_in(block: &Block, out: &mut String) {
 fn known() -> (BTreeSet<String>, String) {
     let mut names = BTreeSet::new();
     let mut documented = String::new();
-    for s in [schema::provider_schema(), schema::flow_json_schema()] {
+    for s in [
+        schema::provider_schema(),
+        schema::flow_json_schema(),
+        super::flow_resource::flow_resource_schema(),
+    ] {
         names_in(&s.block, "", &mut names);
         descriptions_in(&s.block, &mut documented);
     }

@@ -13,7 +13,7 @@ mod model;
 mod plan;
 mod read;
 mod schema;
-mod validate;
+pub(crate) mod validate;
 
 use crate::plugin::{
     ApplyResponse, Context, CreateRequest, DeleteRequest, DeleteResponse, Diagnostics,
