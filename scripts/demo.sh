@@ -39,8 +39,11 @@ done
 url=$(sed -n 's/^cams-emulator listening on //p' "$work/emulator.out")
 echo "    emulator at $url"
 
-cp examples/quickstart/main.tf "$work/main.tf"
-cd "$work"
+# The same layout as in the repository: quickstart/ next to flows/.
+mkdir -p "$work/quickstart" "$work/flows"
+cp examples/quickstart/main.tf "$work/quickstart/main.tf"
+cp examples/flows/*.json "$work/flows/"
+cd "$work/quickstart"
 export TF_CLI_CONFIG_FILE=$work/terraformrc CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
 export ALIBABA_CLOUD_ACCESS_KEY_ID=demo-access-key-id ALIBABA_CLOUD_ACCESS_KEY_SECRET=demo-access-key-secret
 echo "==> terraform init"
@@ -50,16 +53,20 @@ if ! "$tf" apply -auto-approve -input=false -no-color -var "endpoint=$url" >"$wo
   cat "$work/apply.log"
   exit 1
 fi
-grep '^Apply complete' "$work/apply.log" | sed 's/^/    /'
-echo "==> what the emulator saw (a signed GetFlowJSONAssest call, then the file download)"
+grep -E '^(cams_flow|data.cams_flow_json).*(complete|Read complete)|^Apply complete' "$work/apply.log" | sed 's/^/    /'
+echo "==> what the emulator saw (CreateFlow, the upload to its OSS bucket, UpdateFlowJSONAsset, PublishFlow, then the read-back)"
 sed 's/^/    /' "$work/emulator.log"
-echo "==> the flow's screens (output \"screens\")"
+echo "==> the new flow"
+echo "    flow_id: $("$tf" output -raw flow_id)"
+echo "    status:  $("$tf" output -raw status)"
+echo "==> its screens, read back through cams_flow_json (output \"screens\")"
 "$tf" output -json screens
-echo "==> Flow JSON version and SHA-256"
+echo "==> Flow JSON version, SHA-256, and whether CAMS holds exactly the uploaded document"
 "$tf" output -raw version
 echo
 "$tf" output -raw sha256
 echo
-echo "==> the flow's content (data.cams_flow_json.signup.content)"
-"$tf" output -raw content
+"$tf" output -raw same_document
 echo
+echo "==> plan again: nothing to change"
+"$tf" plan -input=false -no-color -var "endpoint=$url" | grep -E 'No changes|Plan:' | sed 's/^/    /'

@@ -1,4 +1,6 @@
-# The configuration `make demo` applies against the local CAMS emulator.
+# The configuration `make demo` applies against the local CAMS emulator:
+# a WhatsApp Flow kept as code, created from a file in examples/flows/,
+# published, then read back through the cams_flow_json data source.
 #
 # Credentials come from the environment (the demo exports the emulator's
 # demo pair):
@@ -24,14 +26,37 @@ variable "endpoint" {
 
 provider "cams" {
   endpoint = var.endpoint
+  # The space the flow belongs to; its Flow JSON is uploaded to that
+  # space's storage.
+  cust_space_id = "cams-demo-space"
 }
 
+# The flow: checked offline at plan time, created, given its Flow JSON and
+# published. Re-formatting the file plans no change.
+resource "cams_flow" "signup" {
+  name       = "signup"
+  categories = ["SIGN_UP"]
+  content    = file("${path.module}/../flows/9267533281264300.json")
+  status     = "PUBLISHED"
+}
+
+# The same flow read back from CAMS: GetFlowJSONAssest, then the download.
 data "cams_flow_json" "signup" {
-  flow_id = "9267533281264300"
+  flow_id = cams_flow.signup.id
+}
+
+output "flow_id" {
+  description = "The FlowId CAMS gave the new flow."
+  value       = cams_flow.signup.id
+}
+
+output "status" {
+  description = "The flow's status in CAMS."
+  value       = cams_flow.signup.status
 }
 
 output "screens" {
-  description = "Screen ids, as the provider extracted them."
+  description = "Screen ids of the flow, as read back from CAMS."
   value       = data.cams_flow_json.signup.screen_ids
 }
 
@@ -41,16 +66,11 @@ output "version" {
 }
 
 output "sha256" {
-  description = "SHA-256 of the downloaded file."
+  description = "SHA-256 of the downloaded file, equal to the resource's content_sha256."
   value       = data.cams_flow_json.signup.content_sha256
 }
 
-output "screens_from_json" {
-  description = "The same screen ids, decoded from the document in Terraform."
-  value       = [for s in jsondecode(data.cams_flow_json.signup.content).screens : s.id]
-}
-
-output "content" {
-  description = "The Flow JSON document, as downloaded."
-  value       = data.cams_flow_json.signup.content
+output "same_document" {
+  description = "Whether the document read back is byte for byte the one uploaded."
+  value       = data.cams_flow_json.signup.content_sha256 == cams_flow.signup.content_sha256
 }
