@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# Whole-process figures for the cams_flow resource against the emulator at
+# its documented limits (5 requests per second per operation and account),
+# part of `make bench`:
+#
+#   1. creating N published flows (default 20): wall time, CAMS calls per
+#      flow by operation, dropped (throttled) requests, and the floor the
+#      per-operation limits allow;
+#   2. a plan refreshing M unchanged flows (default 50): wall time, paced
+#      calls per flow, and its floor.
+#
+#   scripts/bench_flows.sh [-c CREATE] [-r REFRESH]
+#
+# The floor of K calls of one operation under "at most 5 in any second" is
+# (K / 5 - 1) seconds (5 go at once, then 5 per second); operations are
+# paced separately, so a run's floor is that of its busiest operation.
+# Results go to .tfwork/bench-flows/report.txt (and stdout).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+create=20
+refresh=50
+while [[ $# -gt 0 ]]; do
+  case $1 in
+    -c) create=$2; shift 2 ;;
+    -r) refresh=$2; shift 2 ;;
+    *) echo "usage: $0 [-c CREATE] [-r REFRESH]" >&2; exit 2 ;;
+  esac
+done
+work=$root/.tfwork/bench-flows
+rm -rf "$work"
+mkdir -p "$work/tf"
+
+(cd "$root" && cargo build --release --bin terraform-provider-cams --quiet)
+(cd "$root" && cargo build --release -p cams-emulator --quiet)
+tf=${CAMS_BENCH_TERRAFORM:-$(command -v terraform || "$root/scripts/ensure-terraform.sh")}
+
+"$root/target/release/cams-emulator" --quiet --access-key bench-id:bench-secret \
+  >"$work/emulator.out" 2>"$work/emulator.log" &
+emu=$!
+trap 'kill $emu 2>/dev/null || true' EXIT
+for _ in $(seq 200); do
+  grep -q listening "$work/emulator.out" 2>/dev/null && break
+  sleep 0.05
+done
+url=$(sed -n 's/^cams-emulator listening on //p' "$work/emulator.out")
+
+cat >"$work/terraformrc" <<RC
+provider_installation {
+  dev_overrides {
+    "registry.terraform.io/local/cams" = "$root/target/release"
+  }
+  direct {}
+}
+RC
+cp "$root/examples/flows/9267533281264300.json" "$work/tf/flow.json"
+cat >"$work/tf/main.tf" <<'TF'
+terraform {
+  required_providers {
+    cams = { source = "local/cams" }
+  }
+}
+variable "endpoint" { type = string }
+variable "n" { type = number }
+provider "cams" {
+  endpoint      = var.endpoint
+  cust_space_id = "bench-space"
+}
+resource "cams_flow" "f" {
+  count      = var.n
+  name       = "bench-${count.index}"
+  categories = ["SIGN_UP"]
+  content    = file("${path.module}/flow.json")
+  status     = "PUBLISHED"
+}
+TF
+export TF_CLI_CONFIG_FILE=$work/terraformrc CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
+export ALIBABA_CLOUD_ACCESS_KEY_ID=bench-id ALIBABA_CLOUD_ACCESS_KEY_SECRET=bench-secret
+cd "$work/tf"
+
+stats() { curl -s "$url/_emulator/stats"; }
+reset() { curl -s -X POST "$url/_emulator/reset" >/dev/null; }
+# report TITLE FLOWS SECONDS: calls by operation, per flow, the floor.
+report() {
+  stats | python3 -c '
+import json, sys
+title, flows, wall = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
+s = json.load(sys.stdin)
+ops = {k: v for k, v in s["requests_by_operation"].items() if v}
+paced = sum(ops.values())
+floor = max(max(v / 5 - 1, 0) for v in ops.values())
+print(f"{title}: {flows} flows in {wall:.2f} s; floor {floor:.2f} s; ratio {wall / floor if floor else float(\"nan\"):.2f}x")
+print(f"  CAMS calls: {paced} ({paced / flows:.2f} per flow): " + ", ".join(f"{k} {v}" for k, v in sorted(ops.items())))
+print(f"  dropped (throttled): {s[\"throttled\"]}; downloads: {s.get(\"downloads\", 0)}")
+' "$@"
+}
+timed() { # prints seconds
+  local start end
+  start=$(date +%s.%N)
+  "$@" >"$work/last.log" 2>&1 || { cat "$work/last.log" >&2; exit 1; }
+  end=$(date +%s.%N)
+  python3 -c "print($end - $start)"
+}
+
+{
+  echo "# $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $("$tf" version | head -1)"
+  reset
+  secs=$(timed "$tf" apply -auto-approve -input=false -no-color -var "endpoint=$url" -var "n=$create")
+  report "create $create published flows" "$create" "$secs"
+  "$tf" apply -auto-approve -input=false -no-color -var "endpoint=$url" -var "n=$refresh" >/dev/null
+  reset
+  secs=$(timed "$tf" plan -input=false -no-color -var "endpoint=$url" -var "n=$refresh")
+  grep -q 'No changes' "$work/last.log" || { echo "the refresh plan was not empty" >&2; cat "$work/last.log" >&2; exit 1; }
+  report "plan refreshing $refresh unchanged flows" "$refresh" "$secs"
+} | tee "$work/report.txt"
