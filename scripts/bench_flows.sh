@@ -85,12 +85,16 @@ report() {
 import json, sys
 title, flows, wall = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
 s = json.load(sys.stdin)
-ops = {k: v for k, v in s["requests_by_operation"].items() if v}
+every = {k: v for k, v in s["requests_by_operation"].items() if v}
+# OSS requests (the upload, and CAMS fetching it) are not paced CAMS calls.
+oss = {k: v for k, v in every.items() if k in ("PutObject", "GetObject")}
+ops = {k: v for k, v in every.items() if k not in oss}
 paced = sum(ops.values())
 floor = max(max(v / 5 - 1, 0) for v in ops.values())
-print(f"{title}: {flows} flows in {wall:.2f} s; floor {floor:.2f} s; ratio {wall / floor if floor else float(\"nan\"):.2f}x")
-print(f"  CAMS calls: {paced} ({paced / flows:.2f} per flow): " + ", ".join(f"{k} {v}" for k, v in sorted(ops.items())))
-print(f"  dropped (throttled): {s[\"throttled\"]}; downloads: {s.get(\"downloads\", 0)}")
+ratio = wall / floor if floor else 0.0
+print("%s: %d flows in %.2f s; floor %.2f s; ratio %.2fx" % (title, flows, wall, floor, ratio))
+print("  CAMS calls: %d (%.2f per flow): %s" % (paced, paced / flows, ", ".join("%s %d" % kv for kv in sorted(ops.items()))))
+print("  OSS requests: %s; Flow JSON downloads: %d; dropped (throttled): %d" % (", ".join("%s %d" % kv for kv in sorted(oss.items())) or "none", s.get("downloads", 0), s["throttled"]))
 ' "$@"
 }
 timed() { # prints seconds
