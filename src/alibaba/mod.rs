@@ -11,6 +11,7 @@
 //! * [`http`]: the shared HTTP client and body/transport helpers.
 //! * [`credentials`], [`signature`]: credentials and the RPC V1 signer.
 
+pub mod adaptive_rate;
 pub mod api_response;
 pub mod client;
 pub mod config;
@@ -18,6 +19,7 @@ pub mod credentials;
 pub mod download;
 pub mod endpoint;
 pub mod error_codes;
+pub mod host_budget;
 pub mod http;
 pub mod pacing;
 pub mod redact;
