@@ -21,6 +21,7 @@ pub mod endpoint;
 pub mod error_codes;
 pub mod host_budget;
 pub mod http;
+pub mod limiter;
 pub mod pacing;
 pub mod redact;
 pub mod retry;
