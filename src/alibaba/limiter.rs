@@ -14,6 +14,7 @@
 
 use std::collections::HashMap;
 use std::num::NonZeroU32;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::Instant;
@@ -124,26 +125,31 @@ impl OperationLimiter {
     }
 }
 
-/// The host-wide budgets this process opened, by AccessKeyId (`None`:
-/// its file could not be used, already said in the log).
-type BudgetRegistry = Mutex<HashMap<String, Option<Arc<HostBudget>>>>;
+/// The host-wide budgets this process opened, by directory and
+/// AccessKeyId (`None`: its file could not be used, already said in the
+/// log).
+type BudgetRegistry = Mutex<HashMap<(PathBuf, String), Option<Arc<HostBudget>>>>;
 
 fn budgets() -> &'static BudgetRegistry {
     static BUDGETS: OnceLock<BudgetRegistry> = OnceLock::new();
     BUDGETS.get_or_init(Default::default)
 }
 
-/// The host-wide budget of this AccessKeyId, opened once per process.
-/// `None` when its file cannot be used: said once in the log, and the
-/// caller paces in-process (never an error).
-pub fn host_budget_for(access_key_id: &str) -> Option<Arc<HostBudget>> {
+/// The host-wide budget of this AccessKeyId in `dir`, opened once per
+/// process. `None` when its file cannot be used: said once in the log, and
+/// the caller paces in-process (never an error).
+pub fn host_budget_for(dir: &Path, access_key_id: &str) -> Option<Arc<HostBudget>> {
     let mut map = budgets().lock().unwrap_or_else(PoisonError::into_inner);
-    if let Some(known) = map.get(access_key_id) {
+    let key = (dir.to_owned(), access_key_id.to_owned());
+    if let Some(known) = map.get(&key) {
         return known.clone();
     }
-    let opened = match HostBudget::open(access_key_id) {
+    let opened = match HostBudget::open_in(dir, access_key_id) {
         Ok(budget) => {
-            tracing::debug!(file = %budget.path().display(), "sharing the request budget with other provider processes of this user");
+            tracing::debug!(
+                file = %budget.path().display(),
+                "sharing the request budget with the other provider processes of this user"
+            );
             Some(Arc::new(budget))
         }
         Err(error) => {
@@ -154,7 +160,7 @@ pub fn host_budget_for(access_key_id: &str) -> Option<Arc<HostBudget>> {
             None
         }
     };
-    map.insert(access_key_id.to_owned(), opened.clone());
+    map.insert(key, opened.clone());
     opened
 }
 
@@ -262,5 +268,28 @@ mod tests {
         let started = Instant::now();
         assert_eq!(limiter.until_ready(&cancel).await, None);
         assert!(started.elapsed() < Duration::from_millis(800));
+    }
+
+    #[test]
+    fn a_budget_is_opened_once_per_directory_and_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = host_budget_for(dir.path(), "AK-registry").unwrap();
+        let b = host_budget_for(dir.path(), "AK-registry").unwrap();
+        assert!(Arc::ptr_eq(&a, &b));
+        let other = host_budget_for(dir.path(), "AK-registry-2").unwrap();
+        assert!(!Arc::ptr_eq(&a, &other));
+    }
+
+    #[test]
+    fn an_unusable_directory_gives_no_budget() {
+        use std::os::unix::fs::PermissionsExt;
+        let base = tempfile::tempdir().unwrap();
+        let open_dir = base.path().join("open");
+        std::fs::create_dir(&open_dir).unwrap();
+        std::fs::set_permissions(&open_dir, std::fs::Permissions::from_mode(0o777)).unwrap();
+        assert!(host_budget_for(&open_dir, "AK-registry").is_none());
+        // Remembered: not tried (nor logged) again.
+        std::fs::set_permissions(&open_dir, std::fs::Permissions::from_mode(0o700)).unwrap();
+        assert!(host_budget_for(&open_dir, "AK-registry").is_none());
     }
 }
