@@ -203,6 +203,7 @@ impl CamsClient {
                 retry: RetryPolicy {
                     max_attempts: config.max_attempts,
                     max_duration: config.max_retry_duration,
+                    throttle_budget: retry::DEFAULT_THROTTLE_BUDGET,
                     initial_delay: config.retry_initial_delay,
                     max_delay: config.retry_max_delay,
                 },
