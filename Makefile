@@ -11,7 +11,7 @@ fmt:
 	cargo fmt --all -- --check
 
 clippy:
-	cargo clippy --all-targets -- -D warnings
+	cargo clippy --workspace --all-targets -- -D warnings
 
 # Whole-process figures next to the Go-built providers (../shared/bench).
 bench:

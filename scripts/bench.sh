@@ -20,7 +20,10 @@ rm -rf "$work"
 mkdir -p "$work/flows"
 
 echo "==> building (release)" >&2
-(cd "$root" && cargo build --release --bins --quiet)
+# Two builds: built together, Cargo would unify the emulator's features of
+# shared crates into the provider binary being measured.
+(cd "$root" && cargo build --release --bin terraform-provider-cams --quiet)
+(cd "$root" && cargo build --release -p cams-emulator --quiet)
 cams=$root/target/release/terraform-provider-cams
 emulator=$root/target/release/cams-emulator
 config=$root/benches/terraform/cams.tf

@@ -6,7 +6,10 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 echo "==> building (release)"
-cargo build --release --bins
+# Two builds: built together, Cargo would unify the emulator's features of
+# shared crates into the provider binary.
+cargo build --release --bin terraform-provider-cams
+cargo build --release -p cams-emulator
 tf=$("$root/scripts/ensure-terraform.sh")
 work=$root/.tfwork/demo
 rm -rf "$work"

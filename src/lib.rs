@@ -11,9 +11,9 @@
 //! * [`provider`]: the `cams` provider and its `cams_flow_json` data source,
 //!   wiring the two together.
 //!
-//! [`emulator`] is a local CAMS emulator used by the demo and the tests.
+//! The local CAMS emulator used by the demo and the tests is a crate of its
+//! own (`emulator/`, `cams_emulator`), so this crate links no HTTP server.
 
 pub mod alibaba;
-pub mod emulator;
 pub mod plugin;
 pub mod provider;

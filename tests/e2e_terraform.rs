@@ -1,12 +1,12 @@
 //! End-to-end: the real Terraform CLI (1.0.3 and any newer one on PATH)
-//! runs the provider binary against the `cams-emulator` binary.
+//! runs the provider binary against the CAMS emulator (in-process).
 
 mod common;
 
 use std::time::{Duration, Instant};
 
-use common::emulator_process::{
-    flows_dir, flows_with_ids, EmulatorProcess, DEMO_KEY_ID, DEMO_SECRET, SIGNUP_FLOW,
+use common::local_emulator::{
+    flows_dir, flows_with_ids, LocalEmulator, DEMO_KEY_ID, DEMO_SECRET, SIGNUP_FLOW,
 };
 use common::terraform::{terraforms, text, Workdir};
 use sha2::Digest as _;
@@ -58,7 +58,7 @@ fn apply_outputs_are_byte_equal_to_the_served_file() {
     let served = std::fs::read(flows_dir().join(format!("{SIGNUP_FLOW}.json"))).unwrap();
     for protocol in [None, Some(5)] {
         for (tf, version) in terraforms() {
-            let emu = EmulatorProcess::start(&[]);
+            let emu = LocalEmulator::start(&[]);
             let w = demo_env(Workdir::new(&one_flow(SIGNUP_FLOW), protocol));
             let o = w.apply(&tf, &[("endpoint", &emu.url)]);
             assert_ok(&o, &format!("apply with {version}, protocol {protocol:?}"));
@@ -138,7 +138,7 @@ fn providers_schema_json_describes_every_attribute_over_both_protocols() {
 fn credentials_from_each_environment_family_and_an_sts_token() {
     let sts = "STS.e2eid:sts-secret:sts-token-value";
     for (tf, version) in terraforms() {
-        let emu = EmulatorProcess::start(&["--sts-key", sts]);
+        let emu = LocalEmulator::start(&["--sts-key", sts]);
         let families: [&[(&str, &str)]; 3] = [
             &[
                 ("ALIBABA_CLOUD_ACCESS_KEY_ID", DEMO_KEY_ID),
@@ -209,7 +209,7 @@ fn api_errors_become_diagnostics_with_code_message_request_id_and_flow_id() {
     }
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     for (tf, version) in terraforms() {
-        let emu = EmulatorProcess::start_with_flows(flows.path(), &args);
+        let emu = LocalEmulator::start_with_flows(flows.path(), &args);
         let mut body = String::new();
         for (id, _, _) in &cases {
             body.push_str(&format!(
@@ -240,7 +240,7 @@ fn api_errors_become_diagnostics_with_code_message_request_id_and_flow_id() {
 #[test]
 fn a_wrong_secret_is_signature_does_not_match_and_is_not_retried() {
     for (tf, _) in terraforms() {
-        let emu = EmulatorProcess::start(&[]);
+        let emu = LocalEmulator::start(&[]);
         let w = Workdir::new(&one_flow(SIGNUP_FLOW), None)
             .env("ALIBABA_CLOUD_ACCESS_KEY_ID", DEMO_KEY_ID)
             .env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "not-the-secret");
@@ -255,7 +255,7 @@ fn a_wrong_secret_is_signature_does_not_match_and_is_not_retried() {
 #[test]
 fn no_credentials_is_a_clear_error_and_no_request_is_made() {
     for (tf, _) in terraforms() {
-        let emu = EmulatorProcess::start(&[]);
+        let emu = LocalEmulator::start(&[]);
         let w = Workdir::new(&one_flow(SIGNUP_FLOW), None);
         let o = w.apply(&tf, &[("endpoint", &emu.url)]);
         assert!(!o.status.success());
@@ -295,7 +295,7 @@ data "cams_flow_json" "f" {
 output "n" { value = length(data.cams_flow_json.f) }
 "#;
     for (tf, version) in terraforms() {
-        let emu = EmulatorProcess::start(&["--qps", "5"]);
+        let emu = LocalEmulator::start(&["--qps", "5"]);
         let w = demo_env(Workdir::new(&config("", body), None));
         let started = Instant::now();
         let o = w.apply(&tf, &[("endpoint", &emu.url)]);
@@ -334,7 +334,7 @@ fn transient_faults_are_retried_to_success() {
             args.push(format!("{id}={spec}"));
         }
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        let emu = EmulatorProcess::start_with_flows(flows.path(), &args);
+        let emu = LocalEmulator::start_with_flows(flows.path(), &args);
         let w = demo_env(Workdir::new(&config("", &body), None));
         assert_ok(
             &w.apply(&tf, &[("endpoint", &emu.url)]),
@@ -347,7 +347,7 @@ fn transient_faults_are_retried_to_success() {
 fn twenty_megabytes_of_content() {
     let flows = flows_with_ids(&["6000000000000001"]);
     for (tf, _) in terraforms() {
-        let emu = EmulatorProcess::start_with_flows(
+        let emu = LocalEmulator::start_with_flows(
             flows.path(),
             &["--fault", "6000000000000001=large:20000000"],
         );
@@ -370,7 +370,7 @@ fn a_flow_id_unknown_at_plan_is_read_at_apply() {
     );
     let body = read_deferred_to_apply(SIGNUP_FLOW);
     for (tf, version) in terraforms() {
-        let emu = EmulatorProcess::start(&[]);
+        let emu = LocalEmulator::start(&[]);
         let w = demo_env(Workdir::new(&body, None));
         let plan = w.run(
             &tf,
@@ -405,8 +405,7 @@ fn trace_logs_and_state_never_contain_the_secret_or_the_token() {
     let secret = "sts-secret-must-not-leak";
     let token = "sts-token-must-not-leak";
     for (tf, _) in terraforms() {
-        let emu =
-            EmulatorProcess::start(&["--sts-key", &format!("STS.leakcheck:{secret}:{token}")]);
+        let emu = LocalEmulator::start(&["--sts-key", &format!("STS.leakcheck:{secret}:{token}")]);
         let w = Workdir::new(&one_flow(SIGNUP_FLOW), None)
             .env("ALIBABA_CLOUD_ACCESS_KEY_ID", "STS.leakcheck")
             .env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", secret)
@@ -481,7 +480,7 @@ fn ctrl_c_during_a_slow_read_stops_terraform_within_seconds() {
     let flows = flows_with_ids(&[FLOW]);
     for (tf, version) in terraforms() {
         for deferred in [false, true] {
-            let emu = EmulatorProcess::start_with_flows(
+            let emu = LocalEmulator::start_with_flows(
                 flows.path(),
                 &["--fault", &format!("{FLOW}=slow:60000")],
             );

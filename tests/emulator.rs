@@ -5,10 +5,10 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use cams_provider::alibaba::signature;
-use cams_provider::emulator::{
-    self, AccessKey, EmulatorConfig, FaultRule, RunningEmulator, Stats, StsKey,
+use cams_emulator::{
+    self as emulator, AccessKey, EmulatorConfig, FaultRule, RunningEmulator, Stats, StsKey,
 };
+use cams_provider::alibaba::signature;
 use serde_json::Value;
 use time::OffsetDateTime;
 
@@ -25,7 +25,7 @@ fn config() -> EmulatorConfig {
     EmulatorConfig {
         flows_dir: flows_dir(),
         access_keys: vec![AccessKey::new(AK, SECRET)],
-        qps: 0,
+        qps: Some(0),
         ..EmulatorConfig::default()
     }
 }
@@ -624,7 +624,11 @@ async fn assume_role_accepts_any_well_formed_role_by_default() {
 
 #[tokio::test]
 async fn qps_limit_drops_the_excess_with_a_retry_hint() {
-    let emulator = start(EmulatorConfig { qps: 5, ..config() }).await;
+    let emulator = start(EmulatorConfig {
+        qps: Some(5),
+        ..config()
+    })
+    .await;
     let client = http();
     let calls: Vec<Call> = (0..10).map(|_| Call::flow(SIGNUP_FLOW)).collect();
     let responses =
@@ -1003,127 +1007,4 @@ async fn shutdown_stops_listening() {
         .send()
         .await
         .is_err());
-}
-
-mod cli {
-    use std::io::{BufRead, BufReader};
-    use std::process::{Command, Stdio};
-
-    use super::*;
-
-    const BINARY: &str = env!("CARGO_BIN_EXE_cams-emulator");
-
-    #[test]
-    fn bad_option_exits_with_2_and_help_describes_every_option() {
-        let output = Command::new(BINARY).arg("--bogus").output().expect("run");
-        assert_eq!(output.status.code(), Some(2));
-        assert!(String::from_utf8_lossy(&output.stderr).contains("--bogus"));
-        let output = Command::new(BINARY).arg("--help").output().expect("run");
-        assert!(output.status.success());
-        let help = String::from_utf8_lossy(&output.stdout);
-        for option in [
-            "--listen",
-            "--flows",
-            "--access-key",
-            "--sts-key",
-            "--qps",
-            "--fault",
-            "--file-url-ttl",
-            "--role",
-        ] {
-            assert!(help.contains(option), "{option}");
-        }
-    }
-
-    #[cfg(unix)]
-    #[tokio::test]
-    async fn announces_its_url_serves_and_stops_on_sigterm() {
-        let mut child = Command::new(BINARY)
-            .args([
-                "--flows",
-                flows_dir().to_str().expect("utf-8 path"),
-                "--fault",
-                "*=http5xx:1",
-            ])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("spawn");
-        let stdout = child.stdout.take().expect("stdout");
-        let line = tokio::task::spawn_blocking(move || {
-            let mut line = String::new();
-            BufReader::new(stdout).read_line(&mut line).map(|_| line)
-        })
-        .await
-        .expect("join")
-        .expect("line");
-        let url = line
-            .trim_end()
-            .strip_prefix("cams-emulator listening on ")
-            .expect("announcement")
-            .to_string();
-        assert!(url.starts_with("http://127.0.0.1:"), "{url}");
-
-        // The default demo key is accepted; the first request hits the fault.
-        let call = |nonce: String| {
-            let mut params = vec![
-                ("Action", "GetFlowJSONAssest".to_string()),
-                ("Version", "2020-06-06".to_string()),
-                ("AccessKeyId", emulator::DEMO_ACCESS_KEY_ID.to_string()),
-                ("SignatureMethod", "HMAC-SHA1".to_string()),
-                ("SignatureVersion", "1.0".to_string()),
-                ("SignatureNonce", nonce),
-                (
-                    "Timestamp",
-                    signature::format_timestamp(OffsetDateTime::now_utc()),
-                ),
-                ("FlowId", SIGNUP_FLOW.to_string()),
-            ];
-            let sig = signature::signature(
-                "POST",
-                params.iter().map(|(k, v)| (*k, v.as_str())),
-                emulator::DEMO_ACCESS_KEY_SECRET,
-            );
-            params.push(("Signature", sig));
-            let query: Vec<String> = params
-                .iter()
-                .map(|(k, v)| format!("{k}={}", signature::percent_encode(v)))
-                .collect();
-            format!("{url}/?{}", query.join("&"))
-        };
-        let first = http()
-            .post(call(signature::fresh_nonce()))
-            .send()
-            .await
-            .expect("answer");
-        assert_eq!(first.status().as_u16(), 503);
-        let second = http()
-            .post(call(signature::fresh_nonce()))
-            .send()
-            .await
-            .expect("answer");
-        assert_eq!(second.status().as_u16(), 200);
-
-        let pid = child.id().to_string();
-        assert!(Command::new("kill")
-            .args(["-TERM", &pid])
-            .status()
-            .expect("kill")
-            .success());
-        let output = tokio::task::spawn_blocking(move || child.wait_with_output())
-            .await
-            .expect("join")
-            .expect("exit");
-        assert!(output.status.success(), "{:?}", output.status);
-        let log = String::from_utf8_lossy(&output.stderr);
-        assert!(
-            log.contains("action=GetFlowJSONAssest") && log.contains("ServiceUnavailable 503"),
-            "{log}"
-        );
-        assert!(log.contains("ak=demo-access-key-id"));
-        assert!(
-            !log.contains(emulator::DEMO_ACCESS_KEY_SECRET) && !log.contains("Signature="),
-            "{log}"
-        );
-    }
 }

@@ -7,7 +7,7 @@ mod common;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use cams_provider::emulator::{self, EmulatorConfig};
+use cams_emulator::{self as emulator, EmulatorConfig};
 use cams_provider::plugin::value::{decode_msgpack, encode_msgpack, Type, Value};
 use common::plugin_client::{connect, ClientIdentity, PluginProcess, COOKIE};
 

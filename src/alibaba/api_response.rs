@@ -1,9 +1,12 @@
-//! Reading a `GetFlowJSONAssest` answer: a pure function from (HTTP status,
-//! body bytes) to either the asset or a typed error. No I/O here, so it can
-//! be fuzzed and unit-tested on its own.
+//! Reading CAMS answers: pure functions from (HTTP status, body bytes) to
+//! either the common envelope or a typed error. No I/O here, so they can be
+//! fuzzed and unit-tested on their own.
 //!
-//! Success needs all three of: a 2xx status, `"Code": "OK"` (CAMS can answer
-//! HTTP 200 with a failure code), and a non-empty `Data.FilePath`.
+//! Every operation answers the same envelope (`RequestId`, `Code`, `Message`,
+//! `AccessDeniedDetail`, `Data`). Success needs both a 2xx status and
+//! `"Code": "OK"` (CAMS can answer HTTP 200 with a failure code); what `Data`
+//! must hold is each operation's business (see `flows`). For
+//! `GetFlowJSONAssest` that is a non-empty `Data.FilePath`.
 
 use std::fmt;
 
@@ -61,9 +64,19 @@ pub struct ServiceError {
     pub request_id: Option<String>,
     /// `AccessDeniedDetail` on RAM denials (which policy denied what).
     pub access_denied_detail: Option<String>,
+    /// The action that was answered, once the client knows it: a RAM
+    /// denial's hint then names the permission (`cams:<Action>`).
+    pub action: Option<&'static str>,
 }
 
 impl ServiceError {
+    fn is_permission_denial(&self) -> bool {
+        matches!(
+            self.code.as_deref(),
+            Some("Ram.PermissionDeny" | "Forbidden.RAM" | "NoPermission")
+        )
+    }
+
     /// A one-line suggestion for the user, when the code is a known one.
     pub fn hint(&self) -> Option<&'static str> {
         match self.code.as_deref() {
@@ -95,6 +108,9 @@ impl fmt::Display for ServiceError {
         }
         if let Some(hint) = self.hint() {
             write!(f, "; hint: {hint}")?;
+            if let (Some(action), true) = (self.action, self.is_permission_denial()) {
+                write!(f, " (here cams:{action})")?;
+            }
         }
         Ok(())
     }
@@ -112,10 +128,18 @@ pub enum ApiError {
         /// The first [`BODY_SNIPPET_BYTES`] bytes, lossily decoded, on one line.
         snippet: String,
     },
-    #[error("CAMS answered HTTP {http_status} with Code OK but no Data.FilePath ({}); hint: the flow may have no Flow JSON uploaded yet, upload one (UpdateFlowJSONAsset) and run again", request_id_clause(.request_id))]
+    #[error("CAMS answered HTTP {http_status} with Code OK but no Data.FilePath ({}); hint: the flow may have no Flow JSON uploaded yet (UpdateFlowJSONAsset sets one)", request_id_clause(.request_id))]
     MissingFilePath {
         http_status: u16,
         request_id: Option<String>,
+    },
+    /// A successful answer whose `Data` lacks what the operation returns.
+    /// `problem` is written by this client, never quoted from the server.
+    #[error("CAMS answered HTTP {http_status} with Code OK but {problem} ({})", request_id_clause(.request_id))]
+    InvalidData {
+        http_status: u16,
+        request_id: Option<String>,
+        problem: String,
     },
 }
 
@@ -137,6 +161,7 @@ impl ApiError {
                 message: redactor.scrub_opt(e.message),
                 request_id: redactor.scrub_opt(e.request_id),
                 access_denied_detail: redactor.scrub_opt(e.access_denied_detail),
+                action: e.action,
             }),
             ApiError::MalformedBody {
                 http_status,
@@ -154,6 +179,15 @@ impl ApiError {
                 http_status,
                 request_id: redactor.scrub_opt(request_id),
             },
+            ApiError::InvalidData {
+                http_status,
+                request_id,
+                problem,
+            } => ApiError::InvalidData {
+                http_status,
+                request_id: redactor.scrub_opt(request_id),
+                problem,
+            },
         }
     }
 
@@ -161,7 +195,8 @@ impl ApiError {
         match self {
             ApiError::Service(e) => e.http_status,
             ApiError::MalformedBody { http_status, .. }
-            | ApiError::MissingFilePath { http_status, .. } => *http_status,
+            | ApiError::MissingFilePath { http_status, .. }
+            | ApiError::InvalidData { http_status, .. } => *http_status,
         }
     }
 
@@ -176,7 +211,8 @@ impl ApiError {
     pub fn request_id(&self) -> Option<&str> {
         match self {
             ApiError::Service(e) => e.request_id.as_deref(),
-            ApiError::MissingFilePath { request_id, .. } => request_id.as_deref(),
+            ApiError::MissingFilePath { request_id, .. }
+            | ApiError::InvalidData { request_id, .. } => request_id.as_deref(),
             ApiError::MalformedBody { .. } => None,
         }
     }
@@ -188,13 +224,53 @@ impl ApiError {
             // An HTML page from a proxy on a 502 is worth another try; a
             // broken body on a 2xx or 4xx is not.
             ApiError::MalformedBody { http_status, .. } => retry_class(*http_status, None),
-            ApiError::MissingFilePath { .. } => RetryClass::Fatal,
+            ApiError::MissingFilePath { .. } | ApiError::InvalidData { .. } => RetryClass::Fatal,
+        }
+    }
+
+    /// The same error, knowing which action was answered.
+    pub fn for_action(self, action: &'static str) -> Self {
+        match self {
+            ApiError::Service(e) => ApiError::Service(ServiceError {
+                action: Some(action),
+                ..e
+            }),
+            other => other,
+        }
+    }
+
+    /// The error answer itself, when CAMS sent one.
+    pub fn service(&self) -> Option<&ServiceError> {
+        match self {
+            ApiError::Service(e) => Some(e),
+            _ => None,
         }
     }
 }
 
-/// Parses a `GetFlowJSONAssest` answer. Never panics, whatever the bytes.
-pub fn parse_get_flow_json_response(status: u16, body: &[u8]) -> Result<FlowJsonAsset, ApiError> {
+/// A successful answer: what every operation shares.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Envelope {
+    pub http_status: u16,
+    pub request_id: Option<String>,
+    /// `Data`, absent when the answer had none or `null`.
+    pub data: Option<Value>,
+}
+
+impl Envelope {
+    /// An [`ApiError::InvalidData`] about this answer.
+    pub fn invalid(&self, problem: impl Into<String>) -> ApiError {
+        ApiError::InvalidData {
+            http_status: self.http_status,
+            request_id: self.request_id.clone(),
+            problem: problem.into(),
+        }
+    }
+}
+
+/// Parses any CAMS answer into its envelope, or the error it reports.
+/// Never panics, whatever the bytes.
+pub fn parse_envelope(status: u16, body: &[u8]) -> Result<Envelope, ApiError> {
     let malformed = |reason| ApiError::MalformedBody {
         http_status: status,
         reason,
@@ -205,7 +281,7 @@ pub fn parse_get_flow_json_response(status: u16, body: &[u8]) -> Result<FlowJson
     }
     let value: Value =
         serde_json::from_slice(body).map_err(|_| malformed("a body that is not JSON"))?;
-    let Value::Object(object) = value else {
+    let Value::Object(mut object) = value else {
         return Err(malformed("a JSON body that is not an object"));
     };
 
@@ -222,10 +298,25 @@ pub fn parse_get_flow_json_response(status: u16, body: &[u8]) -> Result<FlowJson
                 &object,
                 &["AccessDeniedDetail", "accessDeniedDetail"],
             ),
+            action: None,
         }));
     }
+    let data = object.remove("Data").filter(|d| !d.is_null());
+    Ok(Envelope {
+        http_status: status,
+        request_id,
+        data,
+    })
+}
 
-    let data = object.get("Data").and_then(Value::as_object);
+/// Parses a `GetFlowJSONAssest` answer. Never panics, whatever the bytes.
+pub fn parse_get_flow_json_response(status: u16, body: &[u8]) -> Result<FlowJsonAsset, ApiError> {
+    flow_json_asset(parse_envelope(status, body)?)
+}
+
+/// The asset in a successful `GetFlowJSONAssest` envelope.
+pub fn flow_json_asset(envelope: Envelope) -> Result<FlowJsonAsset, ApiError> {
+    let data = envelope.data.as_ref().and_then(Value::as_object);
     let file_path = data
         .and_then(|d| d.get("FilePath"))
         .and_then(Value::as_str)
@@ -233,8 +324,8 @@ pub fn parse_get_flow_json_response(status: u16, body: &[u8]) -> Result<FlowJson
         .filter(|p| !p.is_empty());
     let Some(file_path) = file_path else {
         return Err(ApiError::MissingFilePath {
-            http_status: status,
-            request_id,
+            http_status: envelope.http_status,
+            request_id: envelope.request_id,
         });
     };
     let flow_id = data
@@ -244,14 +335,14 @@ pub fn parse_get_flow_json_response(status: u16, body: &[u8]) -> Result<FlowJson
     Ok(FlowJsonAsset {
         flow_id: flow_id.to_owned(),
         file_path: file_path.to_owned(),
-        request_id,
+        request_id: envelope.request_id,
     })
 }
 
 /// The first of `names` present as a meaningful value. Strings are taken as
 /// they are, numbers and objects as compact JSON; empty strings and the
 /// literal `"None"` (which CAMS documentation samples show) count as absent.
-fn text_field(object: &Map<String, Value>, names: &[&str]) -> Option<String> {
+pub(crate) fn text_field(object: &Map<String, Value>, names: &[&str]) -> Option<String> {
     names.iter().find_map(|name| match object.get(*name)? {
         Value::Null => None,
         Value::String(s) if s.trim().is_empty() || s == "None" => None,

@@ -1,5 +1,7 @@
-//! The CAMS client: `GetFlowJSONAssest` (signed, paced, retried) and the
-//! download of the file it points to.
+//! The CAMS client: one signed, paced, retried call for any Flow operation
+//! ([`CamsClient::call`]) and the errors it reports. The typed operations
+//! are in [`super::flow_api`], the upload side (`upload_flow_json`,
+//! `set_flow_json`) in [`super::upload`].
 
 use std::fmt;
 use std::num::NonZeroU32;
@@ -10,30 +12,29 @@ use reqwest::header::{HeaderMap, ACCEPT};
 use tokio_util::sync::CancellationToken;
 use url::Url;
 
-use super::api_response::{parse_get_flow_json_response, ApiError, FlowJsonAsset};
+use super::api_response::{parse_envelope, ApiError, Envelope, ServiceError};
 use super::config::ClientConfig;
 use super::credentials::{Credentials, CredentialsError, CredentialsProvider};
-use super::download::{self, DownloadError, DownloadSettings, Downloaded};
 use super::endpoint::{parse_endpoint, redact_url, region_endpoint, EndpointError};
-use super::error_codes::RetryClass;
+use super::error_codes::{is_flow_not_found, RetryClass};
 use super::http::{
     build_client, read_body_capped, within_deadline, Deadline, ReadFailure, TransportFailure,
 };
+use super::operations::{Operation, CAMS_API_VERSION};
 use super::pacing;
 use super::redact::Redactor;
 use super::retry::{self, GiveUp, RetryFailure, RetryPolicy, Verdict};
+use super::rpc_query::{self, Freshness, RpcAction};
 use super::signature;
+use super::upload::AuthorizationCache;
 
-/// The API version of CAMS.
-pub const CAMS_API_VERSION: &str = "2020-06-06";
-/// The action name, misspelt as in the real API.
+/// The action name of `GetFlowJSONAssest`, misspelt as in the real API.
 pub const GET_FLOW_JSON_ACTION: &str = "GetFlowJSONAssest";
 /// Answers of the API are small JSON documents; anything bigger is refused.
 const API_BODY_LIMIT: u64 = 1024 * 1024;
 /// `x-acs-retry-after` values beyond this are treated as this (the time
 /// budget then decides whether to wait at all).
 const MAX_SERVER_DELAY: Duration = Duration::from_secs(600);
-
 /// Why a client could not be created.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ClientError {
@@ -45,28 +46,46 @@ pub enum ClientError {
     Http(String),
 }
 
-/// Why `GetFlowJSONAssest` failed.
+/// Why a CAMS operation failed. `action` is the API's action name.
 #[derive(Debug, thiserror::Error)]
 pub enum CamsError {
-    #[error("GetFlowJSONAssest needs a non-empty flow id")]
+    #[error("a flow id must not be empty")]
     EmptyFlowId,
+    #[error("{action} was not sent: {reason}")]
+    InvalidArgument {
+        action: &'static str,
+        reason: String,
+    },
     #[error("could not get Alibaba Cloud credentials from {source_name}: {error}")]
     Credentials {
+        action: &'static str,
         source_name: String,
         #[source]
         error: CredentialsError,
         /// The attempt that needed the credentials.
         attempts: u32,
     },
-    #[error("GetFlowJSONAssest failed after {attempts} attempt(s) ({gave_up}): {error}")]
+    /// CAMS answered that the flow asked about does not exist (a code of
+    /// the not-found family, see
+    /// [`is_flow_not_found`](super::error_codes::is_flow_not_found)).
+    #[error("{action}: CAMS has no flow {flow_id:?}: {error}")]
+    NotFound {
+        action: &'static str,
+        flow_id: String,
+        error: Box<ServiceError>,
+        attempts: u32,
+    },
+    #[error("{action} failed after {attempts} attempt(s) ({gave_up}): {error}")]
     Api {
+        action: &'static str,
         #[source]
-        error: ApiError,
+        error: Box<ApiError>,
         attempts: u32,
         gave_up: GiveUp,
     },
-    #[error("GetFlowJSONAssest could not get an answer from {endpoint} after {attempts} attempt(s) ({gave_up}): {detail}")]
+    #[error("{action} could not get an answer from {endpoint} after {attempts} attempt(s) ({gave_up}): {detail}")]
     Transport {
+        action: &'static str,
         endpoint: String,
         detail: String,
         /// Set when the last attempt was stopped by its overall deadline.
@@ -74,14 +93,17 @@ pub enum CamsError {
         attempts: u32,
         gave_up: GiveUp,
     },
-    #[error("the GetFlowJSONAssest answer from {endpoint} is larger than {limit} bytes, which no genuine answer is")]
+    #[error("the {action} answer from {endpoint} is larger than {limit} bytes, which no genuine answer is")]
     ResponseTooLarge {
+        action: &'static str,
         endpoint: String,
         limit: u64,
         attempts: u32,
     },
-    #[error("GetFlowJSONAssest was cancelled (attempts started: {attempts})")]
-    Cancelled { attempts: u32 },
+    #[error("ListFlow stopped: {detail}")]
+    Paging { detail: String },
+    #[error("{action} was cancelled (attempts started: {attempts})")]
+    Cancelled { action: &'static str, attempts: u32 },
 }
 
 impl CamsError {
@@ -89,16 +111,23 @@ impl CamsError {
     pub fn code(&self) -> Option<&str> {
         match self {
             CamsError::Api { error, .. } => error.code(),
+            CamsError::NotFound { error, .. } => error.code.as_deref(),
             _ => None,
         }
     }
 
-    /// The API answer behind the failure, if there was one.
+    /// The API answer behind the failure, if there was one (not-found
+    /// answers included).
     pub fn api_error(&self) -> Option<&ApiError> {
         match self {
-            CamsError::Api { error, .. } => Some(error),
+            CamsError::Api { error, .. } => Some(error.as_ref()),
             _ => None,
         }
+    }
+
+    /// True when CAMS said the flow does not exist.
+    pub fn is_not_found(&self) -> bool {
+        matches!(self, CamsError::NotFound { .. })
     }
 
     /// Attempts made (for `Cancelled`: started) before the call ended; an
@@ -106,46 +135,34 @@ impl CamsError {
     pub fn attempts(&self) -> u32 {
         match self {
             CamsError::Api { attempts, .. }
+            | CamsError::NotFound { attempts, .. }
             | CamsError::Transport { attempts, .. }
             | CamsError::ResponseTooLarge { attempts, .. }
             | CamsError::Credentials { attempts, .. }
-            | CamsError::Cancelled { attempts } => *attempts,
-            CamsError::EmptyFlowId => 0,
+            | CamsError::Cancelled { attempts, .. } => *attempts,
+            CamsError::EmptyFlowId
+            | CamsError::InvalidArgument { .. }
+            | CamsError::Paging { .. } => 0,
         }
     }
 }
 
-/// The Flow JSON asset and the downloaded file, from
-/// [`CamsClient::fetch_flow_json`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FlowJsonFile {
-    pub asset: FlowJsonAsset,
-    pub file: Downloaded,
-}
-
-/// Why [`CamsClient::fetch_flow_json`] failed.
-#[derive(Debug, thiserror::Error)]
-pub enum FetchError {
-    #[error(transparent)]
-    Asset(#[from] CamsError),
-    #[error(transparent)]
-    Download(#[from] DownloadError),
-}
-
-/// A CAMS client. Cheap to clone; clones share the connection pool.
+/// A CAMS client. Cheap to clone; clones share the connection pool and
+/// the upload authorization cache.
 #[derive(Clone)]
 pub struct CamsClient {
-    inner: Arc<Inner>,
+    pub(super) inner: Arc<Inner>,
 }
 
-struct Inner {
-    http: reqwest::Client,
+pub(super) struct Inner {
+    pub(super) http: reqwest::Client,
     endpoint: Url,
     credentials: Arc<dyn CredentialsProvider>,
-    rate: NonZeroU32,
-    retry: RetryPolicy,
-    max_content_bytes: u64,
-    request_timeout: Duration,
+    rate_override: Option<NonZeroU32>,
+    pub(super) retry: RetryPolicy,
+    pub(super) max_content_bytes: u64,
+    pub(super) request_timeout: Duration,
+    pub(super) upload_authorizations: AuthorizationCache,
 }
 
 impl fmt::Debug for CamsClient {
@@ -153,15 +170,16 @@ impl fmt::Debug for CamsClient {
         f.debug_struct("CamsClient")
             .field("endpoint", &self.inner.endpoint.as_str())
             .field("credentials", &self.inner.credentials.source())
-            .field("rate_limit_per_second", &self.inner.rate)
+            .field("rate_override", &self.inner.rate_override)
             .field("retry", &self.inner.retry)
             .field("max_content_bytes", &self.inner.max_content_bytes)
             .field("request_timeout", &self.inner.request_timeout)
+            .field("upload_authorizations", &self.inner.upload_authorizations)
             .finish()
     }
 }
 
-/// One failed attempt of `GetFlowJSONAssest`, before it becomes a [`CamsError`].
+/// One failed attempt of a call, before it becomes a [`CamsError`].
 enum AttemptError {
     Api {
         error: ApiError,
@@ -199,7 +217,7 @@ impl CamsClient {
                 http,
                 endpoint,
                 credentials,
-                rate: config.rate_limit_per_second,
+                rate_override: config.rate_limit_per_second,
                 retry: RetryPolicy {
                     max_attempts: config.max_attempts,
                     max_duration: config.max_retry_duration,
@@ -209,6 +227,7 @@ impl CamsClient {
                 },
                 max_content_bytes: config.max_content_bytes,
                 request_timeout: config.request_timeout,
+                upload_authorizations: AuthorizationCache::default(),
             }),
         })
     }
@@ -224,106 +243,68 @@ impl CamsClient {
         &self.inner.endpoint
     }
 
-    /// Calls `GetFlowJSONAssest` for `flow_id` (and `cust_space_id`, when
-    /// given and non-empty): paced per AccessKeyId, re-signed on every
-    /// attempt, retried on throttling and transient failures.
-    pub async fn get_flow_json_asset(
+    /// The rate at which `operation` is paced, per AccessKeyId.
+    pub fn rate_per_second(&self, operation: Operation) -> NonZeroU32 {
+        self.inner
+            .rate_override
+            .unwrap_or_else(|| operation.documented_rate_per_second())
+    }
+
+    /// One CAMS operation: signed (afresh on every attempt), paced per
+    /// AccessKeyId and operation, retried as the operation allows, within
+    /// the overall deadline per attempt. Returns the successful envelope
+    /// and the number of attempts it took. `flow_id` names the flow the
+    /// call is about, so that a not-found answer becomes
+    /// [`CamsError::NotFound`].
+    pub(super) async fn call(
         &self,
-        flow_id: &str,
-        cust_space_id: Option<&str>,
+        op: Operation,
+        business: &[(&'static str, &str)],
+        flow_id: Option<&str>,
         cancel: &CancellationToken,
-    ) -> Result<FlowJsonAsset, CamsError> {
-        if flow_id.trim().is_empty() {
-            return Err(CamsError::EmptyFlowId);
-        }
-        let cust_space_id = cust_space_id.filter(|c| !c.is_empty());
-        let mut business = vec![("FlowId", flow_id)];
-        if let Some(cust_space_id) = cust_space_id {
-            business.push(("CustSpaceId", cust_space_id));
-        }
+    ) -> Result<(Envelope, u32), CamsError> {
         let mut nonce_retry_used = false;
         let outcome = retry::run(
             &self.inner.retry,
             cancel,
-            GET_FLOW_JSON_ACTION,
-            |attempt| self.attempt(GET_FLOW_JSON_ACTION, &business, attempt),
-            |error| classify(error, &mut nonce_retry_used),
+            op.action(),
+            |attempt| async move {
+                self.attempt(op, business, attempt)
+                    .await
+                    .map(|envelope| (envelope, attempt))
+            },
+            |error| classify(op, error, &mut nonce_retry_used),
         )
         .await;
         match outcome {
-            Ok(mut asset) => {
-                if asset.flow_id.is_empty() {
-                    asset.flow_id = flow_id.to_owned();
-                }
-                Ok(asset)
-            }
-            Err(RetryFailure::Cancelled { attempts }) => Err(CamsError::Cancelled { attempts }),
+            Ok(answer) => Ok(answer),
+            Err(RetryFailure::Cancelled { attempts }) => Err(CamsError::Cancelled {
+                action: op.action(),
+                attempts,
+            }),
             Err(RetryFailure::Failed {
                 error,
                 attempts,
                 gave_up,
-            }) => Err(self.final_error(error, attempts, gave_up)),
-        }
-    }
-
-    /// Downloads `file_path` (the `FilePath` of an asset) as it is, with its
-    /// SHA-256. Not paced: the file host is not CAMS.
-    pub async fn download(
-        &self,
-        file_path: &str,
-        cancel: &CancellationToken,
-    ) -> Result<Downloaded, DownloadError> {
-        let settings = DownloadSettings {
-            retry: self.inner.retry,
-            max_bytes: self.inner.max_content_bytes,
-            request_timeout: self.inner.request_timeout,
-        };
-        download::download(&self.inner.http, settings, file_path, cancel).await
-    }
-
-    /// `GetFlowJSONAssest` then the download. If the presigned URL turns out
-    /// to have expired (OSS 403 "Request has expired"), asks CAMS once more
-    /// for a fresh URL and downloads again.
-    pub async fn fetch_flow_json(
-        &self,
-        flow_id: &str,
-        cust_space_id: Option<&str>,
-        cancel: &CancellationToken,
-    ) -> Result<FlowJsonFile, FetchError> {
-        let asset = self
-            .get_flow_json_asset(flow_id, cust_space_id, cancel)
-            .await?;
-        match self.download(&asset.file_path, cancel).await {
-            Ok(file) => Ok(FlowJsonFile { asset, file }),
-            Err(e) if e.is_expired_url() => {
-                tracing::debug!(
-                    flow_id,
-                    "presigned URL expired; asking CAMS for a fresh one"
-                );
-                let asset = self
-                    .get_flow_json_asset(flow_id, cust_space_id, cancel)
-                    .await?;
-                let file = self.download(&asset.file_path, cancel).await?;
-                Ok(FlowJsonFile { asset, file })
-            }
-            Err(e) => Err(e.into()),
+            }) => Err(self.final_error(op, flow_id, error, attempts, gave_up)),
         }
     }
 
     /// One signed, paced request.
     async fn attempt(
         &self,
-        action: &'static str,
-        business: &[(&str, &str)],
+        op: Operation,
+        business: &[(&'static str, &str)],
         attempt: u32,
-    ) -> Result<FlowJsonAsset, AttemptError> {
+    ) -> Result<Envelope, AttemptError> {
+        let action = op.action();
         let credentials = self
             .inner
             .credentials
             .credentials()
             .await
             .map_err(AttemptError::Credentials)?;
-        pacing::pacer_for(&credentials.access_key_id, self.inner.rate)
+        pacing::pacer_for(&credentials.access_key_id, op, self.rate_per_second(op))
             .until_ready()
             .await;
         // Timestamp and nonce are taken after the wait, so they are fresh.
@@ -332,8 +313,10 @@ impl CamsClient {
             action,
             business,
             &credentials,
-            &signature::format_timestamp(time::OffsetDateTime::now_utc()),
-            &signature::fresh_nonce(),
+            Freshness {
+                timestamp: &signature::format_timestamp(time::OffsetDateTime::now_utc()),
+                nonce: &signature::fresh_nonce(),
+            },
         );
         let started = Instant::now();
         let exchange = async {
@@ -365,12 +348,17 @@ impl CamsClient {
                 Err(Deadline::Exceeded(failure)) => return Err(AttemptError::Transport(failure)),
             };
         // Whatever the server quotes back (a string to sign holds the
-        // security token) loses the secrets this request carried.
-        let redactor = request_redactor(&credentials, &url);
-        let parsed =
-            parse_get_flow_json_response(status, &body).map_err(|error| error.redacted(&redactor));
+        // security token; a message may quote a presigned FilePath) loses
+        // the secrets this request carried.
+        let redactor = request_redactor(&credentials, &url, business);
+        let parsed = parse_envelope(status, &body)
+            .map(|mut envelope| {
+                envelope.request_id = redactor.scrub_opt(envelope.request_id);
+                envelope
+            })
+            .map_err(|error| error.redacted(&redactor).for_action(action));
         let (code, request_id) = match &parsed {
-            Ok(asset) => (Some("OK"), asset.request_id.as_deref()),
+            Ok(envelope) => (Some("OK"), envelope.request_id.as_deref()),
             Err(e) => (e.code(), e.request_id()),
         };
         tracing::debug!(
@@ -407,15 +395,36 @@ impl CamsClient {
         AttemptError::Transport(failure)
     }
 
-    fn final_error(&self, error: AttemptError, attempts: u32, gave_up: GiveUp) -> CamsError {
+    fn final_error(
+        &self,
+        op: Operation,
+        flow_id: Option<&str>,
+        error: AttemptError,
+        attempts: u32,
+        gave_up: GiveUp,
+    ) -> CamsError {
         let endpoint = redact_url(&self.inner.endpoint);
+        let action = op.action();
         match error {
+            AttemptError::Api {
+                error: ApiError::Service(service),
+                ..
+            } if flow_id.is_some() && service.code.as_deref().is_some_and(is_flow_not_found) => {
+                CamsError::NotFound {
+                    action,
+                    flow_id: flow_id.unwrap_or_default().to_owned(),
+                    error: Box::new(service),
+                    attempts,
+                }
+            }
             AttemptError::Api { error, .. } => CamsError::Api {
-                error,
+                action,
+                error: Box::new(error),
                 attempts,
                 gave_up,
             },
             AttemptError::Transport(t) => CamsError::Transport {
+                action,
                 endpoint,
                 detail: t.detail,
                 deadline: t.deadline,
@@ -423,11 +432,13 @@ impl CamsClient {
                 gave_up,
             },
             AttemptError::TooLarge => CamsError::ResponseTooLarge {
+                action,
                 endpoint,
                 limit: API_BODY_LIMIT,
                 attempts,
             },
             AttemptError::Credentials(error) => CamsError::Credentials {
+                action,
                 source_name: self.inner.credentials.source(),
                 error,
                 attempts,
@@ -436,11 +447,37 @@ impl CamsClient {
     }
 }
 
+pub(super) fn invalid(op: Operation, reason: &str) -> CamsError {
+    CamsError::InvalidArgument {
+        action: op.action(),
+        reason: reason.to_owned(),
+    }
+}
+
+/// A successful answer that lacks what the operation returns: not worth
+/// asking again.
+pub(super) fn answer_error(op: Operation, error: ApiError, attempts: u32) -> CamsError {
+    CamsError::Api {
+        action: op.action(),
+        error: Box::new(error),
+        attempts,
+        gave_up: GiveUp::NotRetryable,
+    }
+}
+
 /// Throttling and transient answers are retried; a reused nonce once (the
 /// next attempt has a fresh one); transport failures unless the request
 /// could not even be built. An `x-acs-retry-after` header marks any answer
 /// as throttling, as the official SDK treats it.
-fn classify(error: &AttemptError, nonce_retry_used: &mut bool) -> Verdict {
+///
+/// A non-idempotent operation (`CreateFlow`) is retried only on what
+/// proves CAMS did not act: a throttling answer or a connection that was
+/// never made. A 5xx, a reset or a timeout may come after CAMS created the
+/// flow; so may `SignatureNonceUsed`, since every attempt has a fresh
+/// nonce and a reused one means the request was delivered twice (e.g.
+/// replayed by a proxy), the first delivery possibly creating the flow.
+fn classify(op: Operation, error: &AttemptError, nonce_retry_used: &mut bool) -> Verdict {
+    let idempotent = op.is_idempotent();
     match error {
         AttemptError::Api {
             error,
@@ -452,17 +489,22 @@ fn classify(error: &AttemptError, nonce_retry_used: &mut bool) -> Verdict {
                 error.retry_class()
             };
             match class {
-                RetryClass::Throttled | RetryClass::Transient => Verdict::Retry {
+                RetryClass::Throttled => Verdict::Retry {
                     server_delay: *server_delay,
                 },
-                RetryClass::NonceReused if !*nonce_retry_used => {
+                RetryClass::Transient if idempotent => Verdict::Retry { server_delay: None },
+                RetryClass::NonceReused if idempotent && !*nonce_retry_used => {
                     *nonce_retry_used = true;
                     Verdict::Retry { server_delay: None }
                 }
-                RetryClass::NonceReused | RetryClass::Fatal => Verdict::Stop,
+                RetryClass::Transient | RetryClass::NonceReused | RetryClass::Fatal => {
+                    Verdict::Stop
+                }
             }
         }
-        AttemptError::Transport(t) if t.retryable => Verdict::Retry { server_delay: None },
+        AttemptError::Transport(t) if t.retryable && (idempotent || t.not_sent) => {
+            Verdict::Retry { server_delay: None }
+        }
         AttemptError::Transport(_) | AttemptError::TooLarge | AttemptError::Credentials(_) => {
             Verdict::Stop
         }
@@ -470,15 +512,21 @@ fn classify(error: &AttemptError, nonce_retry_used: &mut bool) -> Verdict {
 }
 
 /// The secrets a signed request carries: the secret key, the security
-/// token and the signature.
-fn request_redactor(credentials: &Credentials, url: &Url) -> Redactor {
+/// token, the signature, and the query values of any URL sent as a
+/// parameter (a presigned `FilePath`).
+fn request_redactor(credentials: &Credentials, url: &Url, business: &[(&str, &str)]) -> Redactor {
     let mut redactor = Redactor::new().secret(credentials.access_key_secret.expose());
     if let Some(token) = &credentials.security_token {
         redactor.add(token.expose());
     }
-    for (name, value) in url.query_pairs() {
-        if name == "Signature" {
-            redactor.add(&value);
+    if let Some(sig) = url.query().and_then(rpc_query::signature_of) {
+        redactor.add(&sig);
+    }
+    for (_, value) in business {
+        if let Ok(sent) = Url::parse(value) {
+            if sent.query().is_some() {
+                redactor = redactor.url_query(&sent);
+            }
         }
     }
     redactor
@@ -497,39 +545,24 @@ fn retry_after(headers: &HeaderMap) -> Option<Duration> {
 }
 
 /// The full request URL: the endpoint with every parameter, common and
-/// business, in the query, strictly percent-encoded (RFC 3986, as in the
-/// canonical string), and the `Signature` last.
+/// business, in the query (see [`rpc_query::signed_query`]).
 fn signed_url(
     endpoint: &Url,
     action: &str,
     business: &[(&str, &str)],
     credentials: &Credentials,
-    timestamp: &str,
-    nonce: &str,
+    fresh: Freshness<'_>,
 ) -> Url {
-    let mut params: Vec<(&str, &str)> = vec![
-        ("Action", action),
-        ("Version", CAMS_API_VERSION),
-        ("Format", "json"),
-        ("Timestamp", timestamp),
-        ("SignatureNonce", nonce),
-        ("SignatureMethod", signature::SIGNATURE_METHOD),
-        ("SignatureVersion", signature::SIGNATURE_VERSION),
-        ("AccessKeyId", &credentials.access_key_id),
-    ];
-    if let Some(token) = &credentials.security_token {
-        params.push(("SecurityToken", token.expose()));
-    }
-    params.extend_from_slice(business);
-    let signature = signature::signature(
-        "POST",
-        params.iter().copied(),
-        credentials.access_key_secret.expose(),
-    );
-    let query = format!(
-        "{}&Signature={}",
-        signature::canonicalized_query(params.iter().copied()),
-        signature::percent_encode(&signature)
+    let query = rpc_query::signed_query(
+        RpcAction {
+            method: "POST",
+            action,
+            version: CAMS_API_VERSION,
+            format: "json",
+        },
+        business,
+        credentials,
+        fresh,
     );
     let mut url = endpoint.clone();
     // Only unreserved characters, `%XX`, `&` and `=` here: `set_query`
@@ -540,6 +573,7 @@ fn signed_url(
 
 #[cfg(test)]
 mod tests {
+    use super::super::api_response::parse_get_flow_json_response;
     use super::super::credentials::Secret;
     use super::*;
 
@@ -560,8 +594,10 @@ mod tests {
             GET_FLOW_JSON_ACTION,
             &[("CustSpaceId", "cams-abc123"), ("FlowId", "flow_123")],
             &creds(None),
-            "2024-05-01T08:00:00Z",
-            "0123456789abcdef0123456789abcdef",
+            Freshness {
+                timestamp: "2024-05-01T08:00:00Z",
+                nonce: "0123456789abcdef0123456789abcdef",
+            },
         );
         assert_eq!(
             url.as_str(),
@@ -577,8 +613,10 @@ mod tests {
             GET_FLOW_JSON_ACTION,
             &[("FlowId", "a b*c~d+e/f=g&h%i")],
             &creds(Some("CAIS+token/with=chars")),
-            "2024-05-01T08:00:00Z",
-            "n",
+            Freshness {
+                timestamp: "2024-05-01T08:00:00Z",
+                nonce: "n",
+            },
         );
         let query = url.query().unwrap();
         assert!(
@@ -640,23 +678,43 @@ mod tests {
     fn classification_follows_the_retry_table() {
         let mut used = false;
         assert_eq!(
-            classify(&api(400, "System.LimitControl"), &mut used),
+            classify(
+                Operation::GetFlow,
+                &api(400, "System.LimitControl"),
+                &mut used
+            ),
             Verdict::Retry { server_delay: None }
         );
         assert_eq!(
-            classify(&api(503, "ServiceUnavailable"), &mut used),
+            classify(
+                Operation::GetFlow,
+                &api(503, "ServiceUnavailable"),
+                &mut used
+            ),
             Verdict::Retry { server_delay: None }
         );
         assert_eq!(
-            classify(&api(400, "Product.Unsubscript"), &mut used),
+            classify(
+                Operation::GetFlow,
+                &api(400, "Product.Unsubscript"),
+                &mut used
+            ),
             Verdict::Stop
         );
         assert_eq!(
-            classify(&api(400, "SignatureNonceUsed"), &mut used),
+            classify(
+                Operation::GetFlow,
+                &api(400, "SignatureNonceUsed"),
+                &mut used
+            ),
             Verdict::Retry { server_delay: None }
         );
         assert_eq!(
-            classify(&api(400, "SignatureNonceUsed"), &mut used),
+            classify(
+                Operation::GetFlow,
+                &api(400, "SignatureNonceUsed"),
+                &mut used
+            ),
             Verdict::Stop,
             "only once"
         );
@@ -665,12 +723,79 @@ mod tests {
             server_delay: Some(Duration::from_millis(7)),
         };
         assert_eq!(
-            classify(&throttled, &mut used),
+            classify(Operation::GetFlow, &throttled, &mut used),
             Verdict::Retry {
                 server_delay: Some(Duration::from_millis(7))
             }
         );
-        assert_eq!(classify(&AttemptError::TooLarge, &mut used), Verdict::Stop);
+        assert_eq!(
+            classify(Operation::GetFlow, &AttemptError::TooLarge, &mut used),
+            Verdict::Stop
+        );
+    }
+
+    fn transport(not_sent: bool) -> AttemptError {
+        AttemptError::Transport(TransportFailure {
+            detail: "x".into(),
+            retryable: true,
+            deadline: None,
+            not_sent,
+        })
+    }
+
+    #[test]
+    fn create_flow_is_retried_only_when_cams_cannot_have_acted() {
+        let create = Operation::CreateFlow;
+        let mut used = false;
+        let retry = Verdict::Retry { server_delay: None };
+        assert_eq!(
+            classify(create, &api(400, "System.LimitControl"), &mut used),
+            retry
+        );
+        assert_eq!(
+            classify(create, &api(429, "Throttling.User"), &mut used),
+            retry
+        );
+        assert_eq!(classify(create, &transport(true), &mut used), retry);
+        assert_eq!(
+            classify(create, &transport(false), &mut used),
+            Verdict::Stop
+        );
+        assert_eq!(
+            classify(create, &api(503, "ServiceUnavailable"), &mut used),
+            Verdict::Stop
+        );
+        assert_eq!(
+            classify(create, &api(500, "InternalError"), &mut used),
+            Verdict::Stop
+        );
+        // Every other operation retries the same failures.
+        for op in Operation::ALL.into_iter().filter(|o| o.is_idempotent()) {
+            assert_eq!(classify(op, &transport(false), &mut used), retry, "{op}");
+            assert_eq!(
+                classify(op, &api(503, "ServiceUnavailable"), &mut used),
+                retry,
+                "{op}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_presigned_file_path_sent_as_a_parameter_is_redacted_from_answers() {
+        let file_path = "https://b.example.com/k.json?OSSAccessKeyId=STS.id&Expires=1&Signature=SIGNATUREVALUE%2B123456&security-token=TOKENTOKENTOKENTOKEN";
+        let url = Url::parse("https://cams.example.com/?Signature=abc").unwrap();
+        let redactor = request_redactor(
+            &creds(None),
+            &url,
+            &[("FilePath", file_path), ("FlowId", "f")],
+        );
+        let out =
+            redactor.scrub("could not fetch SIGNATUREVALUE+123456 with TOKENTOKENTOKENTOKEN for f");
+        assert!(
+            !out.contains("SIGNATUREVALUE") && !out.contains("TOKENTOKEN"),
+            "{out}"
+        );
+        assert!(out.ends_with("for f"), "{out}");
     }
 
     #[test]
@@ -703,5 +828,17 @@ mod tests {
             "https://cams.ap-southeast-1.aliyuncs.com/"
         );
         assert!(!format!("{client:?}").contains("testsecret"));
+        assert_eq!(client.rate_per_second(Operation::GetFlow).get(), 5);
+        let raised = ClientConfig {
+            rate_limit_per_second: NonZeroU32::new(100),
+            ..ClientConfig::default()
+        };
+        let provider: Arc<dyn CredentialsProvider> =
+            Arc::new(super::super::credentials::StaticCredentials {
+                credentials: creds(None),
+                source: "test".into(),
+            });
+        let client = CamsClient::new(raised, provider).unwrap();
+        assert_eq!(client.rate_per_second(Operation::DeleteFlow).get(), 100);
     }
 }

@@ -5,7 +5,6 @@ use std::time::Duration;
 
 use super::endpoint::DEFAULT_REGION;
 use super::http::Timeouts;
-use super::pacing::DEFAULT_RATE_PER_SECOND;
 
 /// Everything [`CamsClient::new`](super::client::CamsClient::new) needs
 /// besides credentials. `Default` gives the documented production values.
@@ -17,8 +16,11 @@ pub struct ClientConfig {
     /// URL (`https://host/`, or `http://` for loopback hosts); see
     /// [`parse_endpoint`](super::endpoint::parse_endpoint).
     pub endpoint: Option<String>,
-    /// CAMS calls per second per AccessKeyId, for the whole process.
-    pub rate_limit_per_second: NonZeroU32,
+    /// CAMS calls per second per AccessKeyId and operation, for the whole
+    /// process. `None`: each operation's documented limit
+    /// ([`Operation::documented_rate_per_second`](super::operations::Operation::documented_rate_per_second));
+    /// `Some(n)`: every operation at `n` (a raised quota, or an emulator).
+    pub rate_limit_per_second: Option<NonZeroU32>,
     /// Attempts per call in total, the first one included (at least 1).
     pub max_attempts: u32,
     /// Retrying stops when the next backoff would end later than this after
@@ -28,7 +30,8 @@ pub struct ClientConfig {
     pub retry_initial_delay: Duration,
     /// The longest backoff delay, before jitter.
     pub retry_max_delay: Duration,
-    /// Largest Flow JSON file accepted, in bytes.
+    /// Largest Flow JSON file accepted, in bytes (downloads; uploads are
+    /// also capped at [`MAX_UPLOAD_BYTES`](super::upload::MAX_UPLOAD_BYTES)).
     pub max_content_bytes: u64,
     /// TCP + TLS connection establishment timeout.
     pub connect_timeout: Duration,
@@ -50,8 +53,7 @@ impl Default for ClientConfig {
         Self {
             region: DEFAULT_REGION.to_owned(),
             endpoint: None,
-            rate_limit_per_second: NonZeroU32::new(DEFAULT_RATE_PER_SECOND)
-                .unwrap_or(NonZeroU32::MIN),
+            rate_limit_per_second: None,
             max_attempts: 5,
             max_retry_duration: Duration::from_secs(60),
             retry_initial_delay: Duration::from_millis(500),

@@ -54,6 +54,47 @@ fn in_family(code: &str, family: &str) -> bool {
             .is_some_and(|rest| rest.starts_with('.'))
 }
 
+/// Segments that mark a "does not exist" answer, compared
+/// case-insensitively: `Flow.NotExists`, `EntityNotExist.Flow`, ...
+// Longest first, so `EntityNotExist` is not read as `Entity` + `NotExist`.
+const NOT_FOUND_MARKERS: &[&str] = &["entitynotexist", "notexists", "notexist", "notfound"];
+
+/// What a not-found code may name besides the marker and still be about
+/// the flow asked for: nothing, a flow, or a generic resource/entity.
+const FLOW_ENTITIES: &[&str] = &["", "flow", "flowid", "resource", "entity", "invalidflowid"];
+
+/// True when `code` says the flow asked about does not exist.
+///
+/// CAMS documents no code for an unknown flow; POP products answer with
+/// the shapes `<X>.NotFound`, `<X>.NotExist(s)`, `<X>NotExist`,
+/// `EntityNotExist.<X>`. The family is recognised when `<X>` names the
+/// flow or nothing specific. Codes about anything else are not "gone":
+/// `InvalidAccessKeyId.NotFound` (the key), `InvalidAction.NotFound` (the
+/// API), `CustSpace.NotExist` (the space), and above all
+/// `Unknown.ResourceOwnerId` (the resource belongs to another account: with
+/// the wrong credentials every flow would otherwise look deleted).
+pub fn is_flow_not_found(code: &str) -> bool {
+    let lower = code.to_ascii_lowercase();
+    let mut entity = String::new();
+    let mut marked = false;
+    for segment in lower.split('.') {
+        match NOT_FOUND_MARKERS
+            .iter()
+            .find(|m| segment == **m || segment.ends_with(*m) || segment.starts_with(*m))
+        {
+            Some(marker) if !marked => {
+                marked = true;
+                // `FlowNotExist`: what precedes the marker names the entity;
+                // `EntityNotExist.Flow`: the marker itself is generic.
+                let rest = segment.replacen(marker, "", 1);
+                entity.push_str(&rest);
+            }
+            _ => entity.push_str(segment),
+        }
+    }
+    marked && FLOW_ENTITIES.contains(&entity.as_str())
+}
+
 /// A one-line hint for a known error code, `None` for codes we know
 /// nothing useful about.
 pub fn hint_for_code(code: &str) -> Option<&'static str> {
@@ -62,10 +103,10 @@ pub fn hint_for_code(code: &str) -> Option<&'static str> {
             "Chat App Message Service is not activated for this Alibaba Cloud account; activate CAMS in the console, or use credentials of the account that owns the CAMS space"
         }
         "Ram.PermissionDeny" | "Forbidden.RAM" | "NoPermission" => {
-            "the RAM user or role behind these credentials is not allowed to call this action; grant it the RAM action cams:GetFlowJSONAssest"
+            "the RAM user or role behind these credentials is not allowed to call this CAMS action; it needs the RAM permission for it"
         }
         "Unknown.ResourceOwnerId" => {
-            "CAMS does not know the account that owns these credentials (or the CustSpaceId does not belong to it); check that the AccessKey belongs to the account with the CAMS instance and that the CustSpaceId is right"
+            "CAMS does not know the account that owns these credentials, or the CustSpaceId does not belong to it; the AccessKey must belong to the account with the CAMS instance, and the CustSpaceId to that account"
         }
         "System.LimitControl" | "Rejected.Throttling" => THROTTLING_HINT,
         "SignatureDoesNotMatch" => {
@@ -103,9 +144,7 @@ pub fn hint_for_code(code: &str) -> Option<&'static str> {
     Some(hint)
 }
 
-/// What happened, not what to change: the provider layer names its own
-/// arguments in its advice.
-const THROTTLING_HINT: &str = "CAMS is throttling these credentials: the account's per-second limit for this operation was exceeded, by this client or by others using the same account";
+const THROTTLING_HINT: &str = "CAMS is throttling these credentials (each Flow operation allows 5 requests per second per account); other clients using the same account count against the same limit";
 
 fn hint_for_family(code: &str) -> Option<&'static str> {
     if is_throttling_code(code) {
@@ -113,7 +152,7 @@ fn hint_for_family(code: &str) -> Option<&'static str> {
     } else if in_family(code, "InvalidSecurityToken") {
         Some("the STS SecurityToken is expired, malformed or does not belong to this AccessKeyId; obtain fresh temporary credentials")
     } else if in_family(code, "MissingParameter") || in_family(code, "InvalidParameter") {
-        Some("CAMS rejected a request parameter; check the FlowId and CustSpaceId sent")
+        Some("CAMS rejected a request parameter (the Message names which); check the flow id, CustSpaceId and the values sent")
     } else if in_family(code, "Forbidden") {
         Some("access was denied; check the RAM permissions of these credentials")
     } else {
@@ -141,7 +180,7 @@ mod tests {
             );
             assert!(hint_for_code(code)
                 .unwrap()
-                .contains("throttling these credentials"));
+                .contains("5 requests per second"));
         }
         assert_eq!(retry_class(429, None), RetryClass::Throttled);
         assert_eq!(retry_class(429, Some("Whatever")), RetryClass::Throttled);
@@ -216,6 +255,61 @@ mod tests {
             "InternalError",
         ] {
             assert!(hint_for_code(code).is_some(), "{code}");
+        }
+    }
+
+    #[test]
+    fn not_found_is_a_family_about_the_flow() {
+        for code in [
+            "Flow.NotExists",
+            "Flow.NotExist",
+            "Flow.NotFound",
+            "FlowNotExist",
+            "FlowNotFound",
+            "EntityNotExist.Flow",
+            "InvalidFlowId.NotFound",
+            "Resource.NotFound",
+            "ResourceNotFound",
+            "NotFound",
+            "flow.notexist",
+        ] {
+            assert!(is_flow_not_found(code), "{code}");
+        }
+        for code in [
+            "Unknown.ResourceOwnerId",
+            "InvalidAccessKeyId.NotFound",
+            "InvalidAction.NotFound",
+            "InvalidApi.NotFound",
+            "CustSpace.NotExist",
+            "EntityNotExist.Template",
+            "Template.NotFound",
+            "Forbidden.NotFound.Flow.Extra",
+            "FlowExists",
+            "InvalidParameter",
+            "",
+        ] {
+            assert!(!is_flow_not_found(code), "{code}");
+        }
+    }
+
+    #[test]
+    fn hints_name_no_terraform_setting() {
+        for code in [
+            "System.LimitControl",
+            "Ram.PermissionDeny",
+            "Unknown.ResourceOwnerId",
+            "InvalidParameter.X",
+        ] {
+            let hint = hint_for_code(code).unwrap();
+            for word in [
+                "parallelism",
+                "rate_limit",
+                "flow_id",
+                "cust_space_id",
+                "Terraform",
+            ] {
+                assert!(!hint.contains(word), "{code}: {hint}");
+            }
         }
     }
 

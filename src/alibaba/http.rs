@@ -78,6 +78,9 @@ pub struct TransportFailure {
     /// Set when the request was stopped by its overall deadline, to this
     /// deadline.
     pub deadline: Option<Duration>,
+    /// The connection could not be established, so the request cannot have
+    /// reached the server: even a non-idempotent call may be sent again.
+    pub not_sent: bool,
 }
 
 impl TransportFailure {
@@ -90,6 +93,7 @@ impl TransportFailure {
             ),
             retryable: false,
             deadline: Some(deadline),
+            not_sent: false,
         }
     }
 
@@ -119,6 +123,7 @@ impl TransportFailure {
             detail,
             retryable: !error.is_builder(),
             deadline: None,
+            not_sent: error.is_connect() || error.is_builder(),
         }
     }
 }
@@ -217,6 +222,7 @@ mod tests {
             .unwrap_err();
         let failure = TransportFailure::from_reqwest(&err);
         assert!(failure.retryable);
+        assert!(failure.not_sent, "a refused connection sent nothing");
         assert!(!failure.detail.contains("SECRETSIG"), "{}", failure.detail);
         assert!(!failure.detail.contains("TOKEN"), "{}", failure.detail);
         assert!(!failure.detail.contains("/x"), "{}", failure.detail);

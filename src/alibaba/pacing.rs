@@ -1,8 +1,11 @@
-//! Client-side pacing of CAMS calls: one pacer per AccessKeyId (and rate),
-//! shared by every client and every concurrent call in the process.
+//! Client-side pacing of CAMS calls: one pacer per AccessKeyId and
+//! operation (and rate), shared by every client and every concurrent call
+//! in the process. Each operation has its own documented limit per account
+//! (see [`Operation::documented_rate_per_second`]), so a burst of
+//! `GetFlow` calls does not hold back an `UpdateFlowJSONAsset`.
 //!
-//! CAMS allows 5 `GetFlowJSONAssest` calls per second per account and drops
-//! the sixth call in any sliding one-second window. Two shapes are safe
+//! CAMS allows e.g. 5 `GetFlowJSONAssest` calls per second per account and
+//! drops the sixth call in any sliding one-second window. Two shapes are safe
 //! against such a window:
 //!
 //! * a token bucket with burst 1 (calls evenly spaced, 1/rate apart): safe,
@@ -27,6 +30,8 @@ use std::time::Duration;
 
 use governor::clock::Clock as _;
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
+
+use super::operations::Operation;
 
 /// The documented CAMS limit for `GetFlowJSONAssest`, per account.
 pub const DEFAULT_RATE_PER_SECOND: u32 = 5;
@@ -89,20 +94,20 @@ impl Pacer {
     }
 }
 
-type Registry = Mutex<HashMap<(String, NonZeroU32), Arc<Pacer>>>;
+type Registry = Mutex<HashMap<(String, Operation, NonZeroU32), Arc<Pacer>>>;
 
 fn registry() -> &'static Registry {
     static REGISTRY: OnceLock<Registry> = OnceLock::new();
     REGISTRY.get_or_init(Default::default)
 }
 
-/// The process-wide pacer for this AccessKeyId at this rate. Every caller
-/// asking with the same pair gets the same pacer.
-pub fn pacer_for(access_key_id: &str, per_second: NonZeroU32) -> Arc<Pacer> {
+/// The process-wide pacer for this AccessKeyId and operation at this rate.
+/// Every caller asking with the same three gets the same pacer.
+pub fn pacer_for(access_key_id: &str, operation: Operation, per_second: NonZeroU32) -> Arc<Pacer> {
     // A poisoned lock only means another thread panicked while inserting;
     // the map itself is still consistent, so keep using it.
     let mut map = registry().lock().unwrap_or_else(PoisonError::into_inner);
-    map.entry((access_key_id.to_owned(), per_second))
+    map.entry((access_key_id.to_owned(), operation, per_second))
         .or_insert_with(|| Arc::new(Pacer::new(per_second)))
         .clone()
 }
@@ -122,12 +127,27 @@ mod tests {
     }
 
     #[test]
-    fn same_key_and_rate_share_one_pacer() {
-        let a = pacer_for("pacing-test-ak", nz(5));
-        let b = pacer_for("pacing-test-ak", nz(5));
+    fn same_key_operation_and_rate_share_one_pacer() {
+        let get = Operation::GetFlow;
+        let a = pacer_for("pacing-test-ak", get, nz(5));
+        let b = pacer_for("pacing-test-ak", get, nz(5));
         assert!(Arc::ptr_eq(&a, &b));
-        assert!(!Arc::ptr_eq(&a, &pacer_for("pacing-test-ak-2", nz(5))));
-        assert!(!Arc::ptr_eq(&a, &pacer_for("pacing-test-ak", nz(4))));
+        assert!(!Arc::ptr_eq(&a, &pacer_for("pacing-test-ak-2", get, nz(5))));
+        assert!(!Arc::ptr_eq(&a, &pacer_for("pacing-test-ak", get, nz(4))));
+        assert!(!Arc::ptr_eq(
+            &a,
+            &pacer_for("pacing-test-ak", Operation::ListFlow, nz(5))
+        ));
+    }
+
+    #[test]
+    fn operations_of_one_key_do_not_hold_each_other_back() {
+        let key = "pacing-test-independent";
+        let get = pacer_for(key, Operation::GetFlow, nz(1));
+        assert!(get.try_acquire().is_ok());
+        assert!(get.try_acquire().is_err(), "GetFlow's one call is used");
+        let publish = pacer_for(key, Operation::PublishFlow, nz(1));
+        assert!(publish.try_acquire().is_ok(), "PublishFlow has its own");
     }
 
     #[test]

@@ -111,6 +111,12 @@ impl Redactor {
     /// The text with every known secret and every sensitive value removed.
     pub fn scrub(&self, text: &str) -> String {
         let mut out = text.to_owned();
+        // Whole spellings first: a cut-short match of one spelling (the
+        // twice-encoded token shares `TOKEN-%2` with the once-encoded one)
+        // must not eat the start of another spelling and leave its tail.
+        for needle in &self.needles {
+            out = out.replace(needle.as_str(), REDACTED);
+        }
         for needle in &self.needles {
             out = remove_known(&out, needle);
         }
@@ -244,6 +250,17 @@ mod tests {
             assert!(out.contains(REDACTED), "{out}");
             assert!(out.ends_with(" end"), "{out}");
         }
+    }
+
+    #[test]
+    fn a_spelling_sharing_a_prefix_with_a_longer_one_is_removed_whole() {
+        // Twice-encoded `%252B` and once-encoded `%2B` share `TOKEN-1-%2`.
+        let token = "UPLOADTOKEN-1-+/=klmnopqrstuv";
+        let r = Redactor::new().secret(token);
+        let once = percent_encode(token);
+        let out = r.scrub(&format!("fetch x?t={once} failed"));
+        assert!(!out.contains("klmnop"), "{out}");
+        assert_eq!(out, format!("fetch x?t={REDACTED} failed"));
     }
 
     #[test]

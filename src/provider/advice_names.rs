@@ -149,7 +149,8 @@ fn credential_errors_of_every_kind() -> Vec<CredentialsError> {
 fn api_failure(code: &str) -> FetchError {
     let body = format!(r#"{{"Code":"{code}","Message":"m","RequestId":"r"}}"#);
     FetchError::Asset(CamsError::Api {
-        error: parse_get_flow_json_response(400, body.as_bytes()).unwrap_err(),
+        action: "GetFlowJSONAssest",
+        error: Box::new(parse_get_flow_json_response(400, body.as_bytes()).unwrap_err()),
         attempts: 1,
         gave_up: GiveUp::NotRetryable,
     })
@@ -184,6 +185,7 @@ fn fetch_failures() -> Vec<FetchError> {
     let mut out: Vec<FetchError> = CODES.iter().map(|c| api_failure(c)).collect();
     out.extend([
         FetchError::Asset(CamsError::Transport {
+            action: "GetFlowJSONAssest",
             endpoint: "https://cams/".into(),
             detail: "could not connect".into(),
             deadline: None,
@@ -191,6 +193,7 @@ fn fetch_failures() -> Vec<FetchError> {
             gave_up: GiveUp::AttemptLimit,
         }),
         FetchError::Asset(CamsError::Transport {
+            action: "GetFlowJSONAssest",
             endpoint: "https://cams/".into(),
             detail: "deadline".into(),
             deadline: Some(Duration::from_secs(60)),

@@ -19,9 +19,6 @@ fn is_throttling_code(code: &str) -> bool {
     )
 }
 
-/// The emulator's code for an unknown flow (CAMS's own is undocumented).
-const FLOW_NOT_FOUND_CODES: [&str; 2] = ["Flow.NotExists", "Flow.NotExist"];
-
 pub fn fetch_error(flow_id: &str, config: &Config, e: &FetchError) -> Diagnostics {
     if let FetchError::Asset(CamsError::Credentials { error, .. }) = e {
         let mut d = super::credential_errors::diagnostic(error, None);
@@ -38,9 +35,7 @@ pub fn fetch_error(flow_id: &str, config: &Config, e: &FetchError) -> Diagnostic
             ("Missing Alibaba Cloud Credentials", false)
         }
         FetchError::Asset(CamsError::EmptyFlowId) => ("Invalid Flow ID", true),
-        FetchError::Asset(a) if a.code().is_some_and(|c| FLOW_NOT_FOUND_CODES.contains(&c)) => {
-            ("Flow Not Found", true)
-        }
+        FetchError::Asset(a) if a.is_not_found() => ("Flow Not Found", true),
         FetchError::Asset(CamsError::Transport { .. }) => ("Cannot Reach CAMS", false),
         FetchError::Asset(a) if a.code().is_some_and(is_throttling_code) => {
             ("CAMS Request Rate Exceeded", false)
@@ -89,7 +84,7 @@ fn advice(e: &FetchError) -> Option<String> {
         FetchError::Asset(CamsError::Transport { endpoint, .. }) => Some(format!(
             "Check that {endpoint} is the right CAMS endpoint (`endpoint`, `ALIBABA_CLOUD_CAMS_ENDPOINT` or `region` in the provider block) and that it can be reached from here (network, proxy settings such as `HTTPS_PROXY`)."
         )),
-        FetchError::Asset(a) if a.code().is_some_and(|c| FLOW_NOT_FOUND_CODES.contains(&c)) => Some(
+        FetchError::Asset(a) if a.is_not_found() => Some(
             "Check flow_id, and cust_space_id (or the provider's `cust_space_id`) when the flow belongs to an ISV sub-customer space: the flow may have been deleted, or it may belong to another space or account.".into(),
         ),
         FetchError::Asset(a) if a.code().is_some_and(is_throttling_code) => Some(format!(

@@ -74,7 +74,9 @@ impl Provider for CamsProvider {
         let client_config = ClientConfig {
             region: settings.region.clone(),
             endpoint: settings.endpoint.clone(),
-            rate_limit_per_second: NonZeroU32::new(settings.rate_limit).unwrap_or(NonZeroU32::MIN),
+            rate_limit_per_second: Some(
+                NonZeroU32::new(settings.rate_limit).unwrap_or(NonZeroU32::MIN),
+            ),
             max_attempts: settings.max_retries,
             max_content_bytes: settings.max_content_bytes,
             request_timeout: std::time::Duration::from_secs(settings.request_timeout_seconds),

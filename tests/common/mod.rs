@@ -1,3 +1,3 @@
-pub mod emulator_process;
+pub mod local_emulator;
 pub mod plugin_client;
 pub mod terraform;

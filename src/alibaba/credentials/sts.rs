@@ -15,6 +15,7 @@ use super::cache::{RefreshCache, TemporaryCredentials};
 use super::http_body::{read_limited, transport_error};
 use super::{Credentials, CredentialsError, CredentialsProvider, Secret};
 use crate::alibaba::redact::Redactor;
+use crate::alibaba::rpc_query::{self, Freshness, RpcAction};
 use crate::alibaba::signature;
 
 pub const STS_API_VERSION: &str = "2015-04-01";
@@ -197,37 +198,28 @@ pub(crate) fn signed_query(
     nonce: &str,
 ) -> String {
     let duration = params.duration_seconds.to_string();
-    let mut query: Vec<(&str, &str)> = vec![
-        ("Action", "AssumeRole"),
-        ("Version", STS_API_VERSION),
-        ("Format", "JSON"),
+    let mut business: Vec<(&str, &str)> = vec![
         ("RoleArn", &params.role_arn),
         ("RoleSessionName", &params.session_name),
         ("DurationSeconds", &duration),
-        ("AccessKeyId", &base.access_key_id),
-        ("SignatureMethod", signature::SIGNATURE_METHOD),
-        ("SignatureVersion", signature::SIGNATURE_VERSION),
-        ("SignatureNonce", nonce),
-        ("Timestamp", timestamp),
     ];
     if let Some(policy) = &params.policy {
-        query.push(("Policy", policy));
+        business.push(("Policy", policy));
     }
     if let Some(external_id) = &params.external_id {
-        query.push(("ExternalId", external_id));
+        business.push(("ExternalId", external_id));
     }
-    if let Some(token) = &base.security_token {
-        query.push(("SecurityToken", token.expose()));
-    }
-    let sig = signature::signature(
-        "GET",
-        query.iter().copied(),
-        base.access_key_secret.expose(),
-    );
-    let mut out = signature::canonicalized_query(query.iter().copied());
-    out.push_str("&Signature=");
-    out.push_str(&signature::percent_encode(&sig));
-    out
+    rpc_query::signed_query(
+        RpcAction {
+            method: "GET",
+            action: "AssumeRole",
+            version: STS_API_VERSION,
+            format: "JSON",
+        },
+        &business,
+        base,
+        Freshness { timestamp, nonce },
+    )
 }
 
 /// Interprets STS's answer. `redactor` removes secrets from server-provided

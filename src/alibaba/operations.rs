@@ -1,0 +1,130 @@
+//! The CAMS Flow operations this client calls: their action names, whether
+//! a repeat is harmless, and each one's documented rate limit.
+
+use std::fmt;
+use std::num::NonZeroU32;
+
+/// The API version of CAMS.
+pub const CAMS_API_VERSION: &str = "2020-06-06";
+
+/// The limit applied to an operation whose page states none here: the
+/// figure every documented Flow operation shares.
+pub const UNDOCUMENTED_RATE_PER_SECOND: u32 = 5;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Operation {
+    CreateFlow,
+    GetFlow,
+    ListFlow,
+    ModifyFlow,
+    UpdateFlowJsonAsset,
+    GetFlowJsonAsset,
+    GetFlowPreviewUrl,
+    PublishFlow,
+    DeprecateFlow,
+    DeleteFlow,
+    GetUploadAuthorization,
+}
+
+impl Operation {
+    pub const ALL: [Operation; 11] = [
+        Operation::CreateFlow,
+        Operation::GetFlow,
+        Operation::ListFlow,
+        Operation::ModifyFlow,
+        Operation::UpdateFlowJsonAsset,
+        Operation::GetFlowJsonAsset,
+        Operation::GetFlowPreviewUrl,
+        Operation::PublishFlow,
+        Operation::DeprecateFlow,
+        Operation::DeleteFlow,
+        Operation::GetUploadAuthorization,
+    ];
+
+    /// The `Action` parameter, spelt as the API spells it.
+    pub fn action(self) -> &'static str {
+        match self {
+            Operation::CreateFlow => "CreateFlow",
+            Operation::GetFlow => "GetFlow",
+            Operation::ListFlow => "ListFlow",
+            Operation::ModifyFlow => "ModifyFlow",
+            Operation::UpdateFlowJsonAsset => "UpdateFlowJSONAsset",
+            // Misspelt in the real API.
+            Operation::GetFlowJsonAsset => "GetFlowJSONAssest",
+            Operation::GetFlowPreviewUrl => "GetFlowPreviewUrl",
+            Operation::PublishFlow => "PublishFlow",
+            Operation::DeprecateFlow => "DeprecateFlow",
+            Operation::DeleteFlow => "DeleteFlow",
+            Operation::GetUploadAuthorization => "GetChatappUploadAuthorization",
+        }
+    }
+
+    /// False for an operation whose repeat after it reached CAMS would act
+    /// twice: `CreateFlow` makes a second flow. Everything else either
+    /// reads, or sets a state that a repeat sets again (a repeated
+    /// `PublishFlow` or `DeleteFlow` at worst answers an error).
+    pub fn is_idempotent(self) -> bool {
+        !matches!(self, Operation::CreateFlow)
+    }
+
+    /// Calls per second per account (one table, with where each figure
+    /// comes from).
+    pub fn documented_rate_per_second(self) -> NonZeroU32 {
+        let rate = match self {
+            // CAMS API reference (api-cams-2020-06-06), GetFlowJSONAssest:
+            // "5 QPS per account".
+            Operation::GetFlowJsonAsset => 5,
+            // Same reference, UpdateFlowJSONAsset: 5 QPS per account.
+            Operation::UpdateFlowJsonAsset => 5,
+            // Same reference, GetChatappUploadAuthorization: 5 QPS per
+            // account.
+            Operation::GetUploadAuthorization => 5,
+            // Their pages' figures were not checked here: the default,
+            // the limit every documented Flow operation has.
+            Operation::CreateFlow
+            | Operation::GetFlow
+            | Operation::ListFlow
+            | Operation::ModifyFlow
+            | Operation::GetFlowPreviewUrl
+            | Operation::PublishFlow
+            | Operation::DeprecateFlow
+            | Operation::DeleteFlow => UNDOCUMENTED_RATE_PER_SECOND,
+        };
+        NonZeroU32::new(rate).unwrap_or(NonZeroU32::MIN)
+    }
+}
+
+impl fmt::Display for Operation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.action())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn every_operation_has_its_own_action_and_a_rate() {
+        let actions: HashSet<_> = Operation::ALL.iter().map(|o| o.action()).collect();
+        assert_eq!(actions.len(), Operation::ALL.len());
+        assert_eq!(Operation::GetFlowJsonAsset.action(), "GetFlowJSONAssest");
+        assert_eq!(
+            Operation::UpdateFlowJsonAsset.to_string(),
+            "UpdateFlowJSONAsset"
+        );
+        for op in Operation::ALL {
+            assert_eq!(op.documented_rate_per_second().get(), 5, "{op}");
+        }
+    }
+
+    #[test]
+    fn only_create_flow_is_not_idempotent() {
+        let not: Vec<_> = Operation::ALL
+            .into_iter()
+            .filter(|o| !o.is_idempotent())
+            .collect();
+        assert_eq!(not, vec![Operation::CreateFlow]);
+    }
+}
