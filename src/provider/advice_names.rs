@@ -238,8 +238,10 @@ fn every_advice_text() -> Vec<String> {
     for d in config::validate(&block) {
         push(&d);
     }
-    let settings_env = |name: &str| {
-        (name == "ALIBABA_CLOUD_CAMS_ENDPOINT").then(|| "http://example.com".to_owned())
+    let settings_env = |name: &str| match name {
+        "ALIBABA_CLOUD_CAMS_ENDPOINT" => Some("http://example.com".to_owned()),
+        schema::SHARED_RATE_LIMIT_ENV => Some("maybe".to_owned()),
+        _ => None,
     };
     let no_endpoint = Config::new(object(&[("region", text("ap-southeast-1"))]));
     if let Err(diags) = config::settings(&no_endpoint, &settings_env) {

@@ -475,4 +475,67 @@ mod tests {
             diags[1].detail
         );
     }
+    fn settings_with(
+        set: &[(&str, crate::plugin::value::Value)],
+        env: Option<&str>,
+    ) -> Result<ProviderSettings, Diagnostics> {
+        let env_value = env.map(str::to_owned);
+        settings(&provider_block(set, None), &|name| {
+            (name == SHARED_RATE_LIMIT_ENV)
+                .then(|| env_value.clone())
+                .flatten()
+        })
+    }
+
+    #[test]
+    fn shared_rate_limit_comes_from_the_block_then_the_environment_then_is_on() {
+        use crate::plugin::value::Value;
+        let shared = |set: &[(&str, Value)], env: Option<&str>| {
+            settings_with(set, env).unwrap().shared_rate_limit
+        };
+        assert!(shared(&[], None));
+        assert!(!shared(&[], Some("false")));
+        assert!(!shared(&[], Some(" 0 ")));
+        assert!(shared(&[], Some("TRUE")));
+        assert!(shared(&[], Some("")));
+        assert!(shared(
+            &[("shared_rate_limit", Value::Bool(true))],
+            Some("false")
+        ));
+        assert!(!shared(&[("shared_rate_limit", Value::Bool(false))], None));
+    }
+
+    #[test]
+    fn an_unreadable_shared_rate_limit_variable_is_an_error_naming_it() {
+        let diags = settings_with(&[], Some("maybe")).unwrap_err();
+        let d = diags.into_iter().next().unwrap();
+        assert_eq!(d.summary, "Invalid Environment Variable");
+        assert!(d.detail.contains(SHARED_RATE_LIMIT_ENV), "{}", d.detail);
+        assert!(d.detail.contains("shared_rate_limit"), "{}", d.detail);
+    }
+
+    #[test]
+    fn throttle_timeout_defaults_to_five_minutes_and_is_range_checked() {
+        use crate::plugin::value::Value;
+        assert_eq!(
+            settings_with(&[], None).unwrap().throttle_timeout_seconds,
+            300
+        );
+        let set = |n: u64| provider_block(&[("throttle_timeout", Value::number(n))], None);
+        assert_eq!(
+            settings(&set(30), &|_| None)
+                .unwrap()
+                .throttle_timeout_seconds,
+            30
+        );
+        for bad in [0, 3601] {
+            assert_eq!(
+                errors_at(&set(bad)),
+                [(
+                    "Invalid Provider Argument".to_owned(),
+                    Some(AttributePath::root("throttle_timeout"))
+                )]
+            );
+        }
+    }
 }
