@@ -4,18 +4,18 @@
 # harness (null 2.1.2, workato 0.16.0), then a table with the ratios.
 #
 #   scripts/bench.sh [-n RUNS]          default RUNS=20
-#   scripts/bench.sh -c                 only the contention benchmark
+#   scripts/bench.sh -c                 only the contention benchmark (no harness needed)
 #
-# Uses ../shared/bench (or $CAMS_BENCH_DIR): its setup.sh installs Terraform
-# 1.0.3 and the peers under /tmp. Raw output goes to .tfwork/bench/raw.txt,
-# the table to .tfwork/bench/report.md (and stdout). Then the contention
-# benchmark (scripts/bench_contention.sh: 3 concurrent plans x 15 reads on
-# one account at 5 QPS, with and without the host-wide budget), appended to
-# the report.
+# Needs the benchmark harness, which is not part of this repository: set
+# CAMS_BENCH_DIR to it; its setup.sh installs Terraform 1.0.3 and the peers
+# under /tmp. Raw output goes to .tfwork/bench/raw.txt,
+# the table to .tfwork/bench/report.md (and stdout).
+#
+# Then the contention benchmark (scripts/bench_contention.sh: 3 concurrent
+# plans x 15 reads on one account at 5 QPS, with and without the host-wide
+# budget), appended to the report.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-runs=20
-if [[ ${1:-} == -n ]]; then runs=$2; shift 2; fi
 build() {
   echo "==> building (release)" >&2
   # Two builds: built together, Cargo would unify the emulator's features of
@@ -27,8 +27,10 @@ if [[ ${1:-} == -c ]]; then
   build
   exec "$root/scripts/bench_contention.sh"
 fi
-bench=${CAMS_BENCH_DIR:-$root/../shared/bench}
-[[ -x $bench/handshake.sh ]] || { echo "bench.sh: no benchmark harness at $bench (set CAMS_BENCH_DIR)" >&2; exit 2; }
+runs=20
+if [[ ${1:-} == -n ]]; then runs=$2; shift 2; fi
+bench=${CAMS_BENCH_DIR:-}
+[[ -n $bench && -x $bench/handshake.sh ]] || { echo "bench.sh: set CAMS_BENCH_DIR to the benchmark harness (a directory with handshake.sh and setup.sh)" >&2; exit 2; }
 bench=$(cd "$bench" && pwd)
 work=$root/.tfwork/bench
 rm -rf "$work"
