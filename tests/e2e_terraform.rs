@@ -678,3 +678,43 @@ fn throttling_beyond_throttle_timeout_names_the_argument() {
     assert!(emu.stat("throttled") > 5, "{}", emu.stat("throttled"));
     assert!(started.elapsed() < Duration::from_secs(30));
 }
+
+#[test]
+fn an_unusable_budget_directory_falls_back_with_one_warning() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let (tf, version) = terraforms().into_iter().next().unwrap();
+    let emu = LocalEmulator::start(&["--qps", "5"]);
+    // A budget directory other users may write to is refused.
+    let runtime = tempfile::tempdir().unwrap();
+    let open_dir = runtime.path().join("terraform-provider-cams");
+    std::fs::create_dir(&open_dir).unwrap();
+    std::fs::set_permissions(&open_dir, std::fs::Permissions::from_mode(0o777)).unwrap();
+    let body = format!(
+        "data \"cams_flow_json\" \"f\" {{\n  count   = 6\n  flow_id = \"{SIGNUP_FLOW}\"\n}}\n"
+    );
+    let w = demo_env(Workdir::new(&config("", &body), None))
+        .env("XDG_RUNTIME_DIR", runtime.path().to_str().unwrap())
+        .env("TF_LOG_PROVIDER", "WARN");
+    let o = w.run(
+        &tf,
+        &[
+            "plan",
+            "-no-color",
+            "-var",
+            &format!("endpoint={}", emu.url),
+        ],
+    );
+    assert_ok(
+        &o,
+        &format!("{version}: plan with an unusable budget directory"),
+    );
+    let out = text(&o);
+    let warnings = out
+        .matches("cannot share the request budget with other provider processes")
+        .count();
+    assert_eq!(warnings, 1, "{out}");
+    assert!(out.contains("writable by other users"), "{out}");
+    assert_eq!(std::fs::read_dir(&open_dir).unwrap().count(), 0);
+    // Paced in-process instead: 6 reads at 5 per window, none dropped.
+    assert_eq!(emu.stat("throttled"), 0);
+}
