@@ -57,8 +57,8 @@ pub struct AdaptiveRate {
     last_max: f64,
     /// When the rate was last lowered.
     last_drop: Option<Instant>,
-    /// The earliest time of the next send while the rate is below the cap.
-    next_send: Option<Instant>,
+    /// When the last send went out while the rate was below the cap.
+    last_send: Option<Instant>,
 }
 
 impl AdaptiveRate {
@@ -71,7 +71,7 @@ impl AdaptiveRate {
             rate: cap,
             last_max: cap,
             last_drop: None,
-            next_send: None,
+            last_send: None,
         }
     }
 
@@ -107,22 +107,27 @@ impl AdaptiveRate {
         let k = (self.last_max * (1.0 - BETA) / SCALE).cbrt();
         let curve = SCALE * (t - k).powi(3) + self.last_max;
         self.rate = curve.max(self.rate).min(self.cap);
-        if !self.is_slowed() {
-            self.next_send = None;
+    }
+
+    /// How long until the next send may go out: zero at the configured
+    /// limit, where the caller's sliding window governs alone; below it,
+    /// `1 / rate` after the last send, at the rate in force *now*. Asked
+    /// again after a wait, because the rate may have risen meanwhile (a
+    /// slot booked in advance would keep the rate of the moment it was
+    /// booked, which after a few throttles is the floor).
+    pub fn until_next_send(&self, now: Instant) -> Duration {
+        match self.last_send {
+            Some(last) if self.is_slowed() => {
+                let next = last + Duration::from_secs_f64(1.0 / self.rate);
+                next.saturating_duration_since(now)
+            }
+            _ => Duration::ZERO,
         }
     }
 
-    /// Claims the next send slot: how long the caller must wait before
-    /// sending. Zero at the configured limit, where the caller's own pacer
-    /// governs alone; below it, sends are spaced `1 / rate` apart, in the
-    /// order they asked.
-    pub fn reserve(&mut self, now: Instant) -> Duration {
-        if !self.is_slowed() {
-            return Duration::ZERO;
-        }
-        let start = self.next_send.map_or(now, |next| next.max(now));
-        self.next_send = Some(start + Duration::from_secs_f64(1.0 / self.rate));
-        start - now
+    /// A send went out at `now`.
+    pub fn record_send(&mut self, now: Instant) {
+        self.last_send = Some(now);
     }
 }
 
@@ -145,7 +150,8 @@ mod tests {
         assert_eq!(rate.rate(), 5.0);
         assert!(!rate.is_slowed());
         for _ in 0..10 {
-            assert_eq!(rate.reserve(t0), Duration::ZERO);
+            assert_eq!(rate.until_next_send(t0), Duration::ZERO);
+            rate.record_send(t0);
         }
         // Successes without a throttle change nothing.
         rate.on_success(t0 + secs(10.0));
@@ -237,30 +243,36 @@ mod tests {
         let t0 = Instant::now();
         let mut rate = AdaptiveRate::new(5.0);
         rate.on_throttle(t0, t0);
-        // Time alone does not raise it: every reservation a minute later
-        // is still spaced at the lowered rate.
+        // Time alone does not raise it: a minute later sends are still
+        // spaced at the lowered rate.
         let later = t0 + secs(60.0);
-        assert_eq!(rate.reserve(later), Duration::ZERO);
-        assert_eq!(rate.reserve(later), secs(1.0 / 3.5));
+        rate.record_send(later);
+        assert_eq!(rate.until_next_send(later), secs(1.0 / 3.5));
         assert!(close(rate.rate(), 3.5));
     }
 
     #[test]
-    fn while_slowed_sends_are_spaced_in_order() {
+    fn while_slowed_sends_are_spaced_at_the_rate_in_force() {
         let t0 = Instant::now();
         let mut rate = AdaptiveRate::new(4.0);
         rate.on_throttle(t0, t0);
         rate.on_throttle(t0 + secs(1.0), t0 + secs(1.0)); // 4 -> 2.8 -> 1.96
-        let t = t0 + secs(2.0);
+        let t = t0 + secs(1.0);
+        // The first send after the drop goes at once.
+        assert_eq!(rate.until_next_send(t), Duration::ZERO);
+        rate.record_send(t);
         let gap = secs(1.0 / rate.rate());
-        assert_eq!(rate.reserve(t), Duration::ZERO);
-        assert_eq!(rate.reserve(t), gap);
-        assert_eq!(rate.reserve(t), gap * 2);
-        // A caller arriving after the queue drained goes at once.
-        assert_eq!(rate.reserve(t + secs(10.0)), Duration::ZERO);
-        // Back at the limit, spacing is off again.
+        assert_eq!(rate.until_next_send(t), gap);
+        assert_eq!(rate.until_next_send(t + gap / 2), gap / 2);
+        // A success raises the rate: the wait for the same send shrinks,
+        // as the next send is counted at the new rate.
+        rate.on_success(t + secs(1.5));
+        let faster = secs(1.0 / rate.rate());
+        assert!(faster < gap, "{faster:?} vs {gap:?}");
+        assert_eq!(rate.until_next_send(t), faster);
+        // Back at the limit, no spacing at all.
         rate.on_success(t + secs(60.0));
-        assert_eq!(rate.reserve(t + secs(60.0)), Duration::ZERO);
-        assert_eq!(rate.reserve(t + secs(60.0)), Duration::ZERO);
+        rate.record_send(t + secs(60.0));
+        assert_eq!(rate.until_next_send(t + secs(60.0)), Duration::ZERO);
     }
 }

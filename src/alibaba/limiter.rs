@@ -25,6 +25,10 @@ use super::adaptive_rate::AdaptiveRate;
 use super::host_budget::{AcquireError, HostBudget};
 use super::pacing::{self, Pacer};
 
+/// How often a caller waiting for its turn at a lowered rate looks at the
+/// rate again.
+const RATE_RECHECK: std::time::Duration = std::time::Duration::from_millis(100);
+
 /// The gate of one (AccessKeyId, operation) at one rate.
 #[derive(Debug)]
 pub struct OperationLimiter {
@@ -38,6 +42,9 @@ pub struct OperationLimiter {
     /// this limiter paces in-process (said once in the log).
     host_failed: AtomicBool,
     adaptive: Mutex<AdaptiveRate>,
+    /// While the adaptive rate is below the limit, callers take their turn
+    /// for the spacing here, first come first served.
+    spacing_queue: tokio::sync::Mutex<()>,
 }
 
 impl OperationLimiter {
@@ -51,6 +58,7 @@ impl OperationLimiter {
             host,
             host_failed: AtomicBool::new(false),
             adaptive: Mutex::new(AdaptiveRate::new(f64::from(limit.get()))),
+            spacing_queue: tokio::sync::Mutex::new(()),
         }
     }
 
@@ -69,13 +77,26 @@ impl OperationLimiter {
     /// let out (to pass to [`OperationLimiter::on_throttled`]), or `None`
     /// when `cancel` fired first.
     pub async fn until_ready(&self, cancel: &CancellationToken) -> Option<Instant> {
-        let spacing = self.adaptive().reserve(Instant::now());
-        if !spacing.is_zero() {
-            tokio::select! {
+        if self.adaptive().is_slowed() {
+            let _turn = tokio::select! {
                 biased;
                 () = cancel.cancelled() => return None,
-                () = tokio::time::sleep(spacing) => {}
+                turn = self.spacing_queue.lock() => turn,
+            };
+            loop {
+                let wait = self.adaptive().until_next_send(Instant::now());
+                if wait.is_zero() {
+                    break;
+                }
+                // Looked at again after a while: a success meanwhile may
+                // have raised the rate, and so shortened the wait.
+                tokio::select! {
+                    biased;
+                    () = cancel.cancelled() => return None,
+                    () = tokio::time::sleep(wait.min(RATE_RECHECK)) => {}
+                }
             }
+            self.adaptive().record_send(Instant::now());
         }
         if let Some(host) = self.host.as_ref().filter(|_| self.is_host_wide()) {
             match host
