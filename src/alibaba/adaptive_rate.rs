@@ -19,13 +19,17 @@
 //! locally: a Terraform read must eventually succeed, so calls are slowed
 //! down, never dropped.
 //!
-//! Two choices of ours:
+//! Three choices of ours:
 //!
 //! * one congestion event lowers the rate once: a throttle of a call sent
 //!   before the last drop says nothing new (like TCP reducing once per
 //!   round trip), so a burst of five refused calls is one drop, not five;
 //! * the rate climbs only when a call succeeds, so a key that is refused
-//!   every time stays slow however long it waits.
+//!   every time stays slow however long it waits;
+//! * below the limit, a send waits `1 / rate` after the previous one at the
+//!   rate in force when it goes out, not at the rate of the moment it
+//!   queued: otherwise calls queued right after a few throttles keep the
+//!   floor rate long after the rate has recovered.
 //!
 //! Pure logic: every method takes the current time, so tests drive the
 //! clock.
