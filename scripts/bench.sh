@@ -4,13 +4,29 @@
 # harness (null 2.1.2, workato 0.16.0), then a table with the ratios.
 #
 #   scripts/bench.sh [-n RUNS]          default RUNS=20
+#   scripts/bench.sh -c                 only the contention benchmark (no harness needed)
 #
 # Needs the benchmark harness, which is not part of this repository: set
 # CAMS_BENCH_DIR to it; its setup.sh installs Terraform 1.0.3 and the peers
 # under /tmp. Raw output goes to .tfwork/bench/raw.txt,
 # the table to .tfwork/bench/report.md (and stdout).
+#
+# Then the contention benchmark (scripts/bench_contention.sh: 3 concurrent
+# plans x 15 reads on one account at 5 QPS, with and without the host-wide
+# budget), appended to the report.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+build() {
+  echo "==> building (release)" >&2
+  # Two builds: built together, Cargo would unify the emulator's features of
+  # shared crates into the provider binary being measured.
+  (cd "$root" && cargo build --release --bin terraform-provider-cams --quiet)
+  (cd "$root" && cargo build --release -p cams-emulator --quiet)
+}
+if [[ ${1:-} == -c ]]; then
+  build
+  exec "$root/scripts/bench_contention.sh"
+fi
 runs=20
 if [[ ${1:-} == -n ]]; then runs=$2; shift 2; fi
 bench=${CAMS_BENCH_DIR:-}
@@ -20,11 +36,7 @@ work=$root/.tfwork/bench
 rm -rf "$work"
 mkdir -p "$work/flows"
 
-echo "==> building (release)" >&2
-# Two builds: built together, Cargo would unify the emulator's features of
-# shared crates into the provider binary being measured.
-(cd "$root" && cargo build --release --bin terraform-provider-cams --quiet)
-(cd "$root" && cargo build --release -p cams-emulator --quiet)
+build
 cams=$root/target/release/terraform-provider-cams
 emulator=$root/target/release/cams-emulator
 config=$root/benches/terraform/cams.tf
@@ -92,3 +104,5 @@ raw=$work/raw.txt
   "$bench/rss.sh" -n 3 "${cams_plan[@]}" -k 1 -- -var "endpoint=$large" | tail -1
 } 2>&1 | tee "$raw" >&2
 python3 "$root/scripts/bench_report.py" "$raw" | tee "$work/report.md"
+echo "==> contention" >&2
+"$root/scripts/bench_contention.sh" | tee -a "$work/report.md"

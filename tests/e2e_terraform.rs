@@ -559,3 +559,182 @@ fn ctrl_c_during_a_slow_read_stops_terraform_within_seconds() {
         }
     }
 }
+
+/// Issue 12: `runs` Terraform runs on one account at once, each a `terraform
+/// plan` of `reads` flows, against an emulator enforcing 5 requests per
+/// second per AccessKeyId. With `shared`, the runs share one runtime
+/// directory (one user on one machine) and so the host-wide budget;
+/// without, the budget is turned off through the environment (as runs on
+/// separate machines) and the runs rely on slowing down when throttled.
+/// Returns the wall time and the emulator's dropped requests.
+fn concurrent_plans_on_one_account(runs: usize, reads: usize, shared: bool) -> (Duration, u64) {
+    let (tf, version) = terraforms().into_iter().next().unwrap();
+    let emu = LocalEmulator::start(&["--qps", "5"]);
+    let runtime = tempfile::tempdir().unwrap();
+    let body = format!(
+        r#"
+data "cams_flow_json" "f" {{
+  count   = {reads}
+  flow_id = "{SIGNUP_FLOW}"
+}}
+"#
+    );
+    let workdirs: Vec<Workdir> = (0..runs)
+        .map(|_| {
+            demo_env(Workdir::new(&config("", &body), None))
+                .env("XDG_RUNTIME_DIR", runtime.path().to_str().unwrap())
+                .env(
+                    "ALIBABA_CLOUD_CAMS_SHARED_RATE_LIMIT",
+                    if shared { "true" } else { "false" },
+                )
+        })
+        .collect();
+    let endpoint = format!("endpoint={}", emu.url);
+    let started = Instant::now();
+    let children: Vec<_> = workdirs
+        .iter()
+        .map(|w| {
+            w.command(
+                &tf,
+                &["plan", "-no-color", "-lock=false", "-var", &endpoint],
+            )
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("start terraform plan")
+        })
+        .collect();
+    for (i, child) in children.into_iter().enumerate() {
+        let o = child.wait_with_output().unwrap();
+        assert_ok(&o, &format!("{version}: plan {} of {runs}", i + 1));
+    }
+    let wall = started.elapsed();
+    let (accepted, dropped) = (emu.stat("accepted"), emu.stat("throttled"));
+    let mode = if shared {
+        "shared budget"
+    } else {
+        "budget off"
+    };
+    eprintln!(
+        "{version}: {runs} plans × {reads} reads ({mode}) in {wall:?} (ideal {} s), {accepted} accepted, {dropped} dropped",
+        runs * reads / 5
+    );
+    assert!(accepted >= (runs * reads) as u64);
+    // The budget files: one per key, when shared; none otherwise. Never
+    // the key or the secret, in a name or in the content.
+    let budget_dir = runtime.path().join("terraform-provider-cams");
+    let files: Vec<_> = std::fs::read_dir(&budget_dir)
+        .map(|entries| entries.map(|e| e.unwrap().path()).collect())
+        .unwrap_or_default();
+    assert_eq!(files.len(), usize::from(shared), "{files:?}");
+    for file in &files {
+        let name = file.file_name().unwrap().to_string_lossy().into_owned();
+        let content = std::fs::read_to_string(file).unwrap();
+        for secret in [DEMO_KEY_ID, DEMO_SECRET] {
+            assert!(
+                !name.contains(secret) && !content.contains(secret),
+                "{name}: {content}"
+            );
+        }
+        assert!(content.contains("GetFlowJSONAssest "), "{content}");
+    }
+    (wall, dropped)
+}
+
+#[test]
+fn three_concurrent_plans_on_one_account_all_succeed() {
+    let (_, dropped) = concurrent_plans_on_one_account(3, 10, true);
+    // Sharing one budget, the runs together stay within the limit; the
+    // margin covers a request delayed on its way to the emulator.
+    assert!(dropped <= 3, "{dropped} requests dropped");
+}
+
+#[test]
+fn six_concurrent_plans_on_one_account_all_succeed() {
+    let (_, dropped) = concurrent_plans_on_one_account(6, 10, true);
+    assert!(dropped <= 3, "{dropped} requests dropped");
+}
+
+#[test]
+fn three_concurrent_plans_without_the_shared_budget_all_succeed() {
+    // As on three machines: throttled, each run slows down and retries
+    // within throttle_timeout instead of failing after max_retries.
+    concurrent_plans_on_one_account(3, 10, false);
+}
+
+#[test]
+fn throttling_beyond_throttle_timeout_names_the_argument() {
+    let flows = flows_with_ids(&["7000000000000001"]);
+    let (tf, _) = terraforms().into_iter().next().unwrap();
+    let emu = LocalEmulator::start_with_flows(
+        flows.path(),
+        &["--fault", "7000000000000001=throttle:1000"],
+    );
+    let body = r#"data "cams_flow_json" "f" { flow_id = "7000000000000001" }"#;
+    let w = demo_env(Workdir::new(
+        &config("throttle_timeout = 3\n  max_retries = 2", body),
+        None,
+    ));
+    let started = Instant::now();
+    let o = w.run(
+        &tf,
+        &[
+            "plan",
+            "-no-color",
+            "-var",
+            &format!("endpoint={}", emu.url),
+        ],
+    );
+    assert!(!o.status.success());
+    let out = text(&o);
+    assert!(out.contains("CAMS Request Rate Exceeded"), "{out}");
+    assert!(out.contains("still throttled after 3 s"), "{out}");
+    assert!(out.contains("throttle_timeout"), "{out}");
+    assert!(!out.contains("rate_limit_per_second"), "{out}");
+    // More attempts than max_retries, all within the budget (fewer than
+    // one per 200 ms x-acs-retry-after: the send rate drops as well).
+    let attempts = emu.stat("throttled");
+    assert!((3..15).contains(&attempts), "{attempts}");
+    assert!(started.elapsed() < Duration::from_secs(30));
+}
+
+#[test]
+fn an_unusable_budget_directory_falls_back_with_one_warning() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let (tf, version) = terraforms().into_iter().next().unwrap();
+    let emu = LocalEmulator::start(&["--qps", "5"]);
+    // A budget directory other users may write to is refused.
+    let runtime = tempfile::tempdir().unwrap();
+    let open_dir = runtime.path().join("terraform-provider-cams");
+    std::fs::create_dir(&open_dir).unwrap();
+    std::fs::set_permissions(&open_dir, std::fs::Permissions::from_mode(0o777)).unwrap();
+    let body = format!(
+        "data \"cams_flow_json\" \"f\" {{\n  count   = 6\n  flow_id = \"{SIGNUP_FLOW}\"\n}}\n"
+    );
+    let w = demo_env(Workdir::new(&config("", &body), None))
+        .env("XDG_RUNTIME_DIR", runtime.path().to_str().unwrap())
+        .env("TF_LOG_PROVIDER", "WARN");
+    let o = w.run(
+        &tf,
+        &[
+            "plan",
+            "-no-color",
+            "-var",
+            &format!("endpoint={}", emu.url),
+        ],
+    );
+    assert_ok(
+        &o,
+        &format!("{version}: plan with an unusable budget directory"),
+    );
+    let out = text(&o);
+    let warnings = out
+        .matches("cannot share the request budget with other provider processes")
+        .count();
+    assert_eq!(warnings, 1, "{out}");
+    assert!(out.contains("writable by other users"), "{out}");
+    assert_eq!(std::fs::read_dir(&open_dir).unwrap().count(), 0);
+    // Paced in-process instead: 6 reads at 5 per window, none dropped.
+    assert_eq!(emu.stat("throttled"), 0);
+}

@@ -5,6 +5,7 @@
 
 use std::fmt;
 use std::num::NonZeroU32;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -159,6 +160,7 @@ pub(super) struct Inner {
     endpoint: Url,
     credentials: Arc<dyn CredentialsProvider>,
     rate_override: Option<NonZeroU32>,
+    shared_budget_dir: Option<PathBuf>,
     pub(super) retry: RetryPolicy,
     pub(super) max_content_bytes: u64,
     pub(super) request_timeout: Duration,
@@ -171,6 +173,7 @@ impl fmt::Debug for CamsClient {
             .field("endpoint", &self.inner.endpoint.as_str())
             .field("credentials", &self.inner.credentials.source())
             .field("rate_override", &self.inner.rate_override)
+            .field("shared_budget_dir", &self.inner.shared_budget_dir)
             .field("retry", &self.inner.retry)
             .field("max_content_bytes", &self.inner.max_content_bytes)
             .field("request_timeout", &self.inner.request_timeout)
@@ -218,9 +221,11 @@ impl CamsClient {
                 endpoint,
                 credentials,
                 rate_override: config.rate_limit_per_second,
+                shared_budget_dir: config.shared_budget_dir,
                 retry: RetryPolicy {
                     max_attempts: config.max_attempts,
                     max_duration: config.max_retry_duration,
+                    throttle_budget: config.throttle_retry_budget,
                     initial_delay: config.retry_initial_delay,
                     max_delay: config.retry_max_delay,
                 },
@@ -268,7 +273,7 @@ impl CamsClient {
             cancel,
             op.action(),
             |attempt| async move {
-                self.attempt(op, business, attempt)
+                self.attempt(op, business, attempt, cancel)
                     .await
                     .map(|envelope| (envelope, attempt))
             },
@@ -289,12 +294,15 @@ impl CamsClient {
         }
     }
 
-    /// One signed, paced request.
+    /// One signed, paced request. Its answer is reported to the limiter:
+    /// throttling slows this key's sends of `op` down, success lets them
+    /// recover.
     async fn attempt(
         &self,
         op: Operation,
         business: &[(&'static str, &str)],
         attempt: u32,
+        cancel: &CancellationToken,
     ) -> Result<Envelope, AttemptError> {
         let action = op.action();
         let credentials = self
@@ -303,9 +311,17 @@ impl CamsClient {
             .credentials()
             .await
             .map_err(AttemptError::Credentials)?;
-        pacing::pacer_for(&credentials.access_key_id, op, self.rate_per_second(op))
-            .until_ready()
-            .await;
+        let limiter = pacing::limiter_for(
+            &credentials.access_key_id,
+            op,
+            self.rate_per_second(op),
+            self.inner.shared_budget_dir.as_deref(),
+        );
+        let Some(sent_at) = limiter.until_ready(cancel).await else {
+            // Cancelled while waiting for a turn: the retry loop, watching
+            // the same token, ends the call.
+            return std::future::pending().await;
+        };
         // Timestamp and nonce are taken after the wait, so they are fresh.
         let url = signed_url(
             &self.inner.endpoint,
@@ -369,6 +385,11 @@ impl CamsClient {
             elapsed_ms = started.elapsed().as_millis() as u64,
             "CAMS answered"
         );
+        match &parsed {
+            Ok(_) => limiter.on_success(),
+            Err(error) if is_throttling(error, server_delay) => limiter.on_throttled(sent_at),
+            Err(_) => {}
+        }
         parsed.map_err(|error| AttemptError::Api {
             error,
             server_delay,
@@ -464,7 +485,8 @@ pub(super) fn answer_error(op: Operation, error: ApiError, attempts: u32) -> Cam
     }
 }
 
-/// Throttling and transient answers are retried; a reused nonce once (the
+/// Throttling answers are retried within the throttling time budget;
+/// transient answers within the attempt limit; a reused nonce once (the
 /// next attempt has a fresh one); transport failures unless the request
 /// could not even be built. An `x-acs-retry-after` header marks any answer
 /// as throttling, as the official SDK treats it.
@@ -482,13 +504,13 @@ fn classify(op: Operation, error: &AttemptError, nonce_retry_used: &mut bool) ->
             error,
             server_delay,
         } => {
-            let class = if server_delay.is_some() {
+            let class = if is_throttling(error, *server_delay) {
                 RetryClass::Throttled
             } else {
                 error.retry_class()
             };
             match class {
-                RetryClass::Throttled => Verdict::Retry {
+                RetryClass::Throttled => Verdict::Throttled {
                     server_delay: *server_delay,
                 },
                 RetryClass::Transient if idempotent => Verdict::Retry { server_delay: None },
@@ -508,6 +530,12 @@ fn classify(op: Operation, error: &AttemptError, nonce_retry_used: &mut bool) ->
             Verdict::Stop
         }
     }
+}
+
+/// A throttling answer: a throttling code or HTTP 429, or any answer with
+/// `x-acs-retry-after` (as the official SDK treats it).
+fn is_throttling(error: &ApiError, server_delay: Option<Duration>) -> bool {
+    server_delay.is_some() || error.retry_class() == RetryClass::Throttled
 }
 
 /// The secrets a signed request carries: the secret key, the security
@@ -682,7 +710,7 @@ mod tests {
                 &api(400, "System.LimitControl"),
                 &mut used
             ),
-            Verdict::Retry { server_delay: None }
+            Verdict::Throttled { server_delay: None }
         );
         assert_eq!(
             classify(
@@ -723,7 +751,7 @@ mod tests {
         };
         assert_eq!(
             classify(Operation::GetFlow, &throttled, &mut used),
-            Verdict::Retry {
+            Verdict::Throttled {
                 server_delay: Some(Duration::from_millis(7))
             }
         );
@@ -747,13 +775,14 @@ mod tests {
         let create = Operation::CreateFlow;
         let mut used = false;
         let retry = Verdict::Retry { server_delay: None };
+        let throttled = Verdict::Throttled { server_delay: None };
         assert_eq!(
             classify(create, &api(400, "System.LimitControl"), &mut used),
-            retry
+            throttled
         );
         assert_eq!(
             classify(create, &api(429, "Throttling.User"), &mut used),
-            retry
+            throttled
         );
         assert_eq!(classify(create, &transport(true), &mut used), retry);
         assert_eq!(

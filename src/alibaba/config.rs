@@ -1,10 +1,12 @@
 //! Settings of the CAMS client.
 
 use std::num::NonZeroU32;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use super::endpoint::DEFAULT_REGION;
 use super::http::Timeouts;
+pub use super::retry::DEFAULT_THROTTLE_BUDGET;
 
 /// Everything [`CamsClient::new`](super::client::CamsClient::new) needs
 /// besides credentials. `Default` gives the documented production values.
@@ -21,11 +23,23 @@ pub struct ClientConfig {
     /// ([`Operation::documented_rate_per_second`](super::operations::Operation::documented_rate_per_second));
     /// `Some(n)`: every operation at `n` (a raised quota, or an emulator).
     pub rate_limit_per_second: Option<NonZeroU32>,
-    /// Attempts per call in total, the first one included (at least 1).
+    /// Attempts per call that may fail for other reasons than throttling,
+    /// the first one included (at least 1).
     pub max_attempts: u32,
-    /// Retrying stops when the next backoff would end later than this after
-    /// the call started.
+    /// Retrying after a fault stops when the next backoff would end later
+    /// than this after the first attempt that failed for a fault started.
     pub max_retry_duration: Duration,
+    /// Throttling answers are retried (whatever `max_attempts` says) until
+    /// the next wait would end later than this after the call started.
+    pub throttle_retry_budget: Duration,
+    /// Where the host-wide budget files are (see
+    /// [`host_budget`](super::host_budget)): with `Some(dir)`, every
+    /// process of this user passing the same directory shares each
+    /// (AccessKeyId, operation) limit; with `None` (the default) the limits
+    /// are kept in this process only. The provider passes
+    /// [`default_dir`](super::host_budget::location::default_dir) unless
+    /// configured otherwise.
+    pub shared_budget_dir: Option<PathBuf>,
     /// The first backoff delay, before jitter (jitter adds up to 100%).
     pub retry_initial_delay: Duration,
     /// The longest backoff delay, before jitter.
@@ -56,6 +70,8 @@ impl Default for ClientConfig {
             rate_limit_per_second: None,
             max_attempts: 5,
             max_retry_duration: Duration::from_secs(60),
+            throttle_retry_budget: DEFAULT_THROTTLE_BUDGET,
+            shared_budget_dir: None,
             retry_initial_delay: Duration::from_millis(500),
             retry_max_delay: Duration::from_secs(20),
             max_content_bytes: DEFAULT_MAX_CONTENT_BYTES,

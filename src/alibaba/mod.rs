@@ -14,12 +14,14 @@
 //! * [`endpoint`]: endpoint overrides, region endpoints, URL redaction.
 //! * [`error_codes`]: which error codes are retried, and hints for users.
 //! * [`pacing`]: the process-wide rate limiters, one per AccessKeyId and
-//!   operation.
+//!   operation; each a [`limiter`] combining the [`host_budget`] shared
+//!   with the user's other provider processes and the [`adaptive_rate`].
 //! * [`retry`]: the backoff loop shared by API calls and downloads.
 //! * [`http`]: the shared HTTP client and body/transport helpers.
 //! * [`credentials`], [`signature`], [`rpc_query`]: credentials, the RPC V1
 //!   signer and the signed query shared by CAMS and STS.
 
+pub mod adaptive_rate;
 pub mod api_response;
 pub mod client;
 pub mod config;
@@ -29,7 +31,9 @@ pub mod endpoint;
 pub mod error_codes;
 pub mod flow_api;
 pub mod flows;
+pub mod host_budget;
 pub mod http;
+pub mod limiter;
 pub mod operations;
 pub mod oss_endpoint;
 pub mod oss_signature;

@@ -1,7 +1,15 @@
 //! The retry loop shared by CAMS calls and file downloads: exponential
-//! backoff with jitter (from `backon`), an attempt limit, a time budget, an
-//! optional server-requested delay, and cancellation of both the waiting and
-//! the attempt in flight.
+//! backoff with jitter (from `backon`), an attempt limit and a time budget
+//! for faults, a separate time budget for throttling, an optional
+//! server-requested delay, and cancellation of both the waiting and the
+//! attempt in flight.
+//!
+//! Throttling is not a fault: the account's request budget is shared with
+//! other processes and machines, and a call that waits its turn gets
+//! through. So throttling answers are retried for as long as
+//! [`RetryPolicy::throttle_budget`] allows, however many there are, while
+//! the attempt limit and [`RetryPolicy::max_duration`] bound the attempts
+//! that failed for other reasons.
 
 use std::fmt;
 use std::future::Future;
@@ -10,14 +18,24 @@ use std::time::{Duration, Instant};
 use backon::{BackoffBuilder, ExponentialBuilder};
 use tokio_util::sync::CancellationToken;
 
+/// How long throttling answers are retried by default: long enough for a
+/// few concurrent runs on one account to take their turns, short enough to
+/// end a run that will never get through.
+pub const DEFAULT_THROTTLE_BUDGET: Duration = Duration::from_secs(300);
+
 /// Limits of the retry loop.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetryPolicy {
-    /// Attempts in total, the first one included (at least 1).
+    /// Attempts that may fail for other reasons than throttling, the first
+    /// one included (at least 1); with no throttling, the attempts in total.
     pub max_attempts: u32,
-    /// No retry is started if its backoff sleep would end later than this
-    /// after the first attempt began.
+    /// No retry after a fault is started if its backoff sleep would end
+    /// later than this after the first attempt that failed for a fault
+    /// began (with no throttling: after the first attempt began).
     pub max_duration: Duration,
+    /// No retry after a throttling answer is started if its sleep would
+    /// end later than this after the first attempt began.
+    pub throttle_budget: Duration,
     /// The first backoff delay, before jitter (jitter adds up to 100%).
     pub initial_delay: Duration,
     /// The largest backoff delay, before jitter.
@@ -30,8 +48,12 @@ pub(crate) enum Verdict {
     /// Give up: asking again would not help.
     Stop,
     /// Try again, after the server's requested delay if it gave one, else
-    /// after the next backoff delay.
+    /// after the next backoff delay; counts against the attempt limit.
     Retry { server_delay: Option<Duration> },
+    /// The server refused the call for its request rate: try again as
+    /// [`Verdict::Retry`] does, within the throttling time budget instead
+    /// of the attempt limit.
+    Throttled { server_delay: Option<Duration> },
 }
 
 /// Why the loop stopped retrying.
@@ -43,6 +65,8 @@ pub enum GiveUp {
     AttemptLimit,
     /// Waiting for the next attempt would have exceeded the time budget.
     TimeBudget(Duration),
+    /// Throttled for longer than the throttling time budget allows.
+    ThrottleBudget(Duration),
 }
 
 impl fmt::Display for GiveUp {
@@ -54,6 +78,13 @@ impl fmt::Display for GiveUp {
                 write!(
                     f,
                     "retry time budget of {} s exhausted",
+                    budget.as_secs_f64()
+                )
+            }
+            GiveUp::ThrottleBudget(budget) => {
+                write!(
+                    f,
+                    "still throttled after {} s of retries",
                     budget.as_secs_f64()
                 )
             }
@@ -91,14 +122,21 @@ where
     C: FnMut(&E) -> Verdict,
 {
     let started = Instant::now();
-    let mut backoff = ExponentialBuilder::new()
-        .with_jitter()
-        .with_min_delay(policy.initial_delay)
-        .with_max_delay(policy.max_delay)
-        .without_max_times()
-        .build();
+    let backoff = || {
+        ExponentialBuilder::new()
+            .with_jitter()
+            .with_min_delay(policy.initial_delay)
+            .with_max_delay(policy.max_delay)
+            .without_max_times()
+            .build()
+    };
+    // Two sequences, so that a run of throttling answers does not leave a
+    // later fault with a long first backoff, nor the reverse.
+    let (mut fault_backoff, mut throttle_backoff) = (backoff(), backoff());
     let max_attempts = policy.max_attempts.max(1);
     let mut attempts = 0u32;
+    let mut faults = 0u32;
+    let mut first_fault_started: Option<Instant> = None;
     loop {
         attempts += 1;
         if cancel.is_cancelled() {
@@ -106,6 +144,7 @@ where
                 attempts: attempts - 1,
             });
         }
+        let attempt_started = Instant::now();
         let outcome = tokio::select! {
             biased;
             () = cancel.cancelled() => return Err(RetryFailure::Cancelled { attempts }),
@@ -115,7 +154,7 @@ where
             Ok(value) => return Ok(value),
             Err(error) => error,
         };
-        let server_delay = match classify(&error) {
+        let (server_delay, throttled) = match classify(&error) {
             Verdict::Stop => {
                 return Err(RetryFailure::Failed {
                     error,
@@ -123,29 +162,47 @@ where
                     gave_up: GiveUp::NotRetryable,
                 })
             }
-            Verdict::Retry { server_delay } => server_delay,
+            Verdict::Retry { server_delay } => (server_delay, false),
+            Verdict::Throttled { server_delay } => (server_delay, true),
         };
-        if attempts >= max_attempts {
-            return Err(RetryFailure::Failed {
-                error,
-                attempts,
-                gave_up: GiveUp::AttemptLimit,
-            });
-        }
         // Advance the backoff even when the server names the delay, so that
         // later retries without a server hint keep growing.
-        let backoff_delay = backoff.next().unwrap_or(policy.max_delay);
-        let delay = server_delay.unwrap_or(backoff_delay);
-        if started.elapsed().saturating_add(delay) > policy.max_duration {
+        let (delay, budget_start, budget, over_budget) = if throttled {
+            let backoff_delay = throttle_backoff.next().unwrap_or(policy.max_delay);
+            (
+                server_delay.unwrap_or(backoff_delay),
+                started,
+                policy.throttle_budget,
+                GiveUp::ThrottleBudget(policy.throttle_budget),
+            )
+        } else {
+            faults += 1;
+            if faults >= max_attempts {
+                return Err(RetryFailure::Failed {
+                    error,
+                    attempts,
+                    gave_up: GiveUp::AttemptLimit,
+                });
+            }
+            let backoff_delay = fault_backoff.next().unwrap_or(policy.max_delay);
+            (
+                server_delay.unwrap_or(backoff_delay),
+                *first_fault_started.get_or_insert(attempt_started),
+                policy.max_duration,
+                GiveUp::TimeBudget(policy.max_duration),
+            )
+        };
+        if budget_start.elapsed().saturating_add(delay) > budget {
             return Err(RetryFailure::Failed {
                 error,
                 attempts,
-                gave_up: GiveUp::TimeBudget(policy.max_duration),
+                gave_up: over_budget,
             });
         }
         tracing::debug!(
             operation,
             attempt = attempts,
+            throttled,
             delay_ms = delay.as_millis() as u64,
             server_requested = server_delay.is_some(),
             "retrying after a backoff"
@@ -167,6 +224,7 @@ mod tests {
         RetryPolicy {
             max_attempts,
             max_duration: Duration::from_secs(30),
+            throttle_budget: Duration::from_secs(30),
             initial_delay: Duration::from_millis(1),
             max_delay: Duration::from_millis(5),
         }
@@ -283,5 +341,98 @@ mod tests {
             Err(RetryFailure::Cancelled { attempts: 0 })
         ));
         assert_eq!(calls.load(Ordering::SeqCst), 0);
+    }
+    /// Fails with the given verdicts in turn, then succeeds; records when
+    /// each attempt started.
+    async fn scripted(
+        p: &RetryPolicy,
+        script: &[Verdict],
+    ) -> (Result<u32, RetryFailure<usize>>, Vec<Instant>) {
+        let starts = std::sync::Mutex::new(Vec::new());
+        let result = run(
+            p,
+            &CancellationToken::new(),
+            "test",
+            |n| {
+                starts.lock().unwrap().push(Instant::now());
+                let index = n as usize - 1;
+                async move {
+                    if index < script.len() {
+                        Err(index)
+                    } else {
+                        Ok(n)
+                    }
+                }
+            },
+            |&index| script[index],
+        )
+        .await;
+        (result, starts.into_inner().unwrap())
+    }
+
+    const THROTTLED: Verdict = Verdict::Throttled { server_delay: None };
+    const FAULT: Verdict = Verdict::Retry { server_delay: None };
+
+    #[tokio::test]
+    async fn throttling_is_retried_beyond_the_attempt_limit() {
+        let (result, starts) = scripted(&policy(2), &[THROTTLED; 6]).await;
+        assert_eq!(result.unwrap(), 7);
+        assert_eq!(starts.len(), 7);
+    }
+
+    #[tokio::test]
+    async fn throttling_does_not_use_up_the_attempts_of_faults() {
+        // Two attempts may fail for faults: one fault among throttles is fine.
+        let script = [THROTTLED, THROTTLED, FAULT, THROTTLED];
+        assert_eq!(scripted(&policy(2), &script).await.0.unwrap(), 5);
+        // The second fault ends it, whatever came between.
+        let script = [FAULT, THROTTLED, THROTTLED, FAULT, THROTTLED];
+        match scripted(&policy(2), &script).await.0 {
+            Err(RetryFailure::Failed {
+                attempts, gave_up, ..
+            }) => assert_eq!((attempts, gave_up), (4, GiveUp::AttemptLimit)),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn throttling_stops_at_its_time_budget_honouring_the_server_delay() {
+        let mut p = policy(2);
+        p.throttle_budget = Duration::from_millis(500);
+        let wait = Verdict::Throttled {
+            server_delay: Some(Duration::from_millis(150)),
+        };
+        let (result, starts) = scripted(&p, &[wait; 20]).await;
+        match result {
+            Err(RetryFailure::Failed {
+                attempts, gave_up, ..
+            }) => {
+                // Attempts at 0, 150, 300, 450 ms; a fifth would start at 600.
+                assert_eq!(attempts, 4);
+                assert_eq!(gave_up, GiveUp::ThrottleBudget(p.throttle_budget));
+            }
+            other => panic!("{other:?}"),
+        }
+        for pair in starts.windows(2) {
+            assert!(pair[1] - pair[0] >= Duration::from_millis(150));
+        }
+        assert!(starts[0].elapsed() < Duration::from_millis(500));
+    }
+
+    #[tokio::test]
+    async fn the_fault_time_budget_starts_at_the_first_fault() {
+        let mut p = policy(10);
+        p.max_duration = Duration::from_millis(300);
+        p.throttle_budget = Duration::from_secs(10);
+        let throttled = Verdict::Throttled {
+            server_delay: Some(Duration::from_millis(200)),
+        };
+        let fault = Verdict::Retry {
+            server_delay: Some(Duration::from_millis(100)),
+        };
+        // 400 ms of throttling, then a fault whose retry is within 300 ms
+        // of that fault: retried.
+        let (result, _) = scripted(&p, &[throttled, throttled, fault]).await;
+        assert_eq!(result.unwrap(), 4);
     }
 }

@@ -70,6 +70,12 @@ fn known() -> (BTreeSet<String>, String) {
         names_in(&s.block, "", &mut names);
         descriptions_in(&s.block, &mut documented);
     }
+    // Flow JSON rule ids, which validation diagnostics name.
+    names.extend(
+        crate::provider::flow_rules::Rule::ALL
+            .iter()
+            .map(|r| r.id().to_owned()),
+    );
     (names, documented)
 }
 
@@ -244,8 +250,10 @@ fn every_advice_text() -> Vec<String> {
     for d in config::validate(&block) {
         push(&d);
     }
-    let settings_env = |name: &str| {
-        (name == "ALIBABA_CLOUD_CAMS_ENDPOINT").then(|| "http://example.com".to_owned())
+    let settings_env = |name: &str| match name {
+        "ALIBABA_CLOUD_CAMS_ENDPOINT" => Some("http://example.com".to_owned()),
+        schema::SHARED_RATE_LIMIT_ENV => Some("maybe".to_owned()),
+        _ => None,
     };
     let no_endpoint = Config::new(object(&[("region", text("ap-southeast-1"))]));
     if let Err(diags) = config::settings(&no_endpoint, &settings_env) {
@@ -258,6 +266,19 @@ fn every_advice_text() -> Vec<String> {
             .iter()
             .filter_map(|c| hint_for_code(c))
             .map(str::to_owned),
+    );
+    let bad_flow = Config::new(object(&[
+        ("name", text(" ")),
+        ("categories", Value::Set(vec![text("SHOPPING")])),
+        ("content", text(r#"{"version":"1.0","screens":[]}"#)),
+        ("endpoint_uri", text("http://x")),
+        ("cust_space_id", text(" ")),
+        ("status", text("PUBLISHED")),
+    ]));
+    out.extend(
+        super::flow_resource::validate::validate(&bad_flow)
+            .into_iter()
+            .map(|d| format!("{}\n{}", d.summary, d.detail)),
     );
     out
 }

@@ -11,7 +11,7 @@ use crate::plugin::{Attr, Config, Diagnostic, Diagnostics};
 
 use super::schema::{
     DEFAULT_MAX_CONTENT_BYTES, DEFAULT_MAX_RETRIES, DEFAULT_RATE_LIMIT, DEFAULT_REGION,
-    DEFAULT_REQUEST_TIMEOUT_SECONDS,
+    DEFAULT_REQUEST_TIMEOUT_SECONDS, DEFAULT_THROTTLE_TIMEOUT_SECONDS, SHARED_RATE_LIMIT_ENV,
 };
 
 /// Everything the provider block says, after defaults and environment.
@@ -25,6 +25,9 @@ pub struct ProviderSettings {
     pub rate_limit: u32,
     pub max_content_bytes: u64,
     pub request_timeout_seconds: u64,
+    pub throttle_timeout_seconds: u64,
+    /// Whether the host-wide budget is on (`shared_rate_limit`).
+    pub shared_rate_limit: bool,
 }
 
 /// A whole-number argument and the range it must be in. Validation and
@@ -53,6 +56,11 @@ const MAX_CONTENT_BYTES: WholeNumber = WholeNumber {
 };
 const REQUEST_TIMEOUT: WholeNumber = WholeNumber {
     name: "request_timeout",
+    min: 1,
+    max: 3600,
+};
+const THROTTLE_TIMEOUT: WholeNumber = WholeNumber {
+    name: "throttle_timeout",
     min: 1,
     max: 3600,
 };
@@ -203,6 +211,10 @@ pub fn validate(config: &Config) -> Diagnostics {
     whole_number(config, &MAX_RETRIES, &mut diags);
     whole_number(config, &MAX_CONTENT_BYTES, &mut diags);
     whole_number(config, &REQUEST_TIMEOUT, &mut diags);
+    whole_number(config, &THROTTLE_TIMEOUT, &mut diags);
+    if let Err(d) = config.bool("shared_rate_limit") {
+        diags.push(d);
+    }
     check_endpoint(
         config,
         "endpoint",
@@ -319,11 +331,39 @@ pub fn settings(
             .unwrap_or(DEFAULT_MAX_CONTENT_BYTES),
         request_timeout_seconds: whole_number(config, &REQUEST_TIMEOUT, &mut diags)
             .unwrap_or(DEFAULT_REQUEST_TIMEOUT_SECONDS),
+        throttle_timeout_seconds: whole_number(config, &THROTTLE_TIMEOUT, &mut diags)
+            .unwrap_or(DEFAULT_THROTTLE_TIMEOUT_SECONDS),
+        shared_rate_limit: shared_rate_limit(config, env, &mut diags),
     };
     if diags.has_errors() {
         Err(diags)
     } else {
         Ok(settings)
+    }
+}
+
+/// `shared_rate_limit` from the block, else from the environment, else on.
+fn shared_rate_limit(
+    config: &Config,
+    env: &dyn Fn(&str) -> Option<String>,
+    diags: &mut Diagnostics,
+) -> bool {
+    if let Ok(Attr::Known(on)) = config.bool("shared_rate_limit") {
+        return on;
+    }
+    let Some(value) = env(SHARED_RATE_LIMIT_ENV).filter(|v| !v.trim().is_empty()) else {
+        return true;
+    };
+    match value.trim().to_ascii_lowercase().as_str() {
+        "true" | "1" => true,
+        "false" | "0" => false,
+        _ => {
+            diags.push(Diagnostic::error(
+                "Invalid Environment Variable",
+                format!("{SHARED_RATE_LIMIT_ENV} (from the environment) is {value:?}; use true or false (or 1 or 0), unset it, or set `shared_rate_limit` in the provider block."),
+            ));
+            true
+        }
     }
 }
 
@@ -434,5 +474,68 @@ mod tests {
             "{}",
             diags[1].detail
         );
+    }
+    fn settings_with(
+        set: &[(&str, crate::plugin::value::Value)],
+        env: Option<&str>,
+    ) -> Result<ProviderSettings, Diagnostics> {
+        let env_value = env.map(str::to_owned);
+        settings(&provider_block(set, None), &|name| {
+            (name == SHARED_RATE_LIMIT_ENV)
+                .then(|| env_value.clone())
+                .flatten()
+        })
+    }
+
+    #[test]
+    fn shared_rate_limit_comes_from_the_block_then_the_environment_then_is_on() {
+        use crate::plugin::value::Value;
+        let shared = |set: &[(&str, Value)], env: Option<&str>| {
+            settings_with(set, env).unwrap().shared_rate_limit
+        };
+        assert!(shared(&[], None));
+        assert!(!shared(&[], Some("false")));
+        assert!(!shared(&[], Some(" 0 ")));
+        assert!(shared(&[], Some("TRUE")));
+        assert!(shared(&[], Some("")));
+        assert!(shared(
+            &[("shared_rate_limit", Value::Bool(true))],
+            Some("false")
+        ));
+        assert!(!shared(&[("shared_rate_limit", Value::Bool(false))], None));
+    }
+
+    #[test]
+    fn an_unreadable_shared_rate_limit_variable_is_an_error_naming_it() {
+        let diags = settings_with(&[], Some("maybe")).unwrap_err();
+        let d = diags.into_iter().next().unwrap();
+        assert_eq!(d.summary, "Invalid Environment Variable");
+        assert!(d.detail.contains(SHARED_RATE_LIMIT_ENV), "{}", d.detail);
+        assert!(d.detail.contains("shared_rate_limit"), "{}", d.detail);
+    }
+
+    #[test]
+    fn throttle_timeout_defaults_to_five_minutes_and_is_range_checked() {
+        use crate::plugin::value::Value;
+        assert_eq!(
+            settings_with(&[], None).unwrap().throttle_timeout_seconds,
+            300
+        );
+        let set = |n: u64| provider_block(&[("throttle_timeout", Value::number(n))], None);
+        assert_eq!(
+            settings(&set(30), &|_| None)
+                .unwrap()
+                .throttle_timeout_seconds,
+            30
+        );
+        for bad in [0, 3601] {
+            assert_eq!(
+                errors_at(&set(bad)),
+                [(
+                    "Invalid Provider Argument".to_owned(),
+                    Some(AttributePath::of("throttle_timeout"))
+                )]
+            );
+        }
     }
 }

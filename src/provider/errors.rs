@@ -6,8 +6,8 @@ use crate::alibaba::{CamsError, DownloadError, FetchError};
 use crate::plugin::{Config, Diagnostic, Diagnostics};
 
 use super::schema::{
-    DEFAULT_MAX_CONTENT_BYTES, DEFAULT_MAX_RETRIES, DEFAULT_RATE_LIMIT,
-    DEFAULT_REQUEST_TIMEOUT_SECONDS,
+    DEFAULT_MAX_CONTENT_BYTES, DEFAULT_RATE_LIMIT, DEFAULT_REQUEST_TIMEOUT_SECONDS,
+    DEFAULT_THROTTLE_TIMEOUT_SECONDS, SHARED_RATE_LIMIT_ENV,
 };
 
 /// Codes with which CAMS (and the POP gateway in front of it) says "too
@@ -97,7 +97,7 @@ pub fn cams_advice(e: &CamsError) -> Option<String> {
             "Check flow_id, and cust_space_id (or the provider's `cust_space_id`) when the flow belongs to an ISV sub-customer space: the flow may have been deleted, or it may belong to another space or account.".into(),
         ),
         a if a.code().is_some_and(is_throttling_code) => Some(format!(
-            "The account's request rate is shared by every process using this AccessKey ID. Lower `rate_limit` in the provider block (default {DEFAULT_RATE_LIMIT}) if other runs share the account, or raise `max_retries` (default {DEFAULT_MAX_RETRIES}) to wait longer."
+            "The account's request rate is shared by every process using this AccessKey ID, on this machine and others. Runs of this user on this machine share it through `shared_rate_limit` (on unless turned off, also by {SHARED_RATE_LIMIT_ENV}); runs elsewhere slow down when throttled. To wait longer, raise `throttle_timeout` in the provider block (default {DEFAULT_THROTTLE_TIMEOUT_SECONDS} s); to leave room for other clients of the account, lower `rate_limit` (default {DEFAULT_RATE_LIMIT})."
         )),
         _ => None,
     }

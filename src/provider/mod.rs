@@ -102,6 +102,12 @@ impl CamsProvider {
             max_attempts: settings.max_retries,
             max_content_bytes: settings.max_content_bytes,
             request_timeout: std::time::Duration::from_secs(settings.request_timeout_seconds),
+            throttle_retry_budget: std::time::Duration::from_secs(
+                settings.throttle_timeout_seconds,
+            ),
+            shared_budget_dir: settings
+                .shared_rate_limit
+                .then(crate::alibaba::host_budget::location::default_dir),
             ..ClientConfig::default()
         };
         let http = crate::alibaba::http::build_client(client_config.timeouts()).map_err(|e| {

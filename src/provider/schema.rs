@@ -9,6 +9,9 @@ pub const DEFAULT_RATE_LIMIT: u32 = 5;
 pub const DEFAULT_MAX_RETRIES: u32 = 5;
 pub const DEFAULT_MAX_CONTENT_BYTES: u64 = 64 * 1024 * 1024;
 pub const DEFAULT_REQUEST_TIMEOUT_SECONDS: u64 = 60;
+pub const DEFAULT_THROTTLE_TIMEOUT_SECONDS: u64 = 300;
+/// Turns the host-wide budget off when `shared_rate_limit` is not set.
+pub const SHARED_RATE_LIMIT_ENV: &str = "ALIBABA_CLOUD_CAMS_SHARED_RATE_LIMIT";
 
 pub fn provider_schema() -> Schema {
     Schema::new(
@@ -69,12 +72,22 @@ pub fn provider_schema() -> Schema {
         .attribute(Attribute::optional(
             "max_retries",
             Type::Number,
-            "Most attempts per API call when CAMS throttles or fails transiently (throttling, 5xx, connection resets, timeouts). Defaults to 5; 1 disables retries.",
+            "Most attempts per API call that fail transiently (5xx, connection resets, timeouts). Throttling answers do not count: they are retried within `throttle_timeout`. Defaults to 5; 1 disables retries of transient failures.",
         ))
         .attribute(Attribute::optional(
             "rate_limit",
             Type::Number,
-            "Most CAMS requests per second per AccessKey ID, shared by every read in this Terraform run. Defaults to 5, the documented `GetFlowJSONAssest` limit.",
+            "Most CAMS requests per second per AccessKey ID and operation, shared by every read in this Terraform run and, with `shared_rate_limit`, by every provider process of this user on this machine. Defaults to 5, the documented `GetFlowJSONAssest` limit.",
+        ))
+        .attribute(Attribute::optional(
+            "shared_rate_limit",
+            Type::Bool,
+            "Share `rate_limit` with the other provider processes of this user on this machine (concurrent Terraform runs, Terragrunt run-all, aliased provider blocks), through a small private file in `$XDG_RUNTIME_DIR` (else the temp directory) named by a hash of the AccessKey ID, so that together they stay within the account's limit. Falls back to `ALIBABA_CLOUD_CAMS_SHARED_RATE_LIMIT` (`true`/`false`, `1`/`0`); defaults to true. When off, or when that directory cannot be used, each process paces alone and slows down when CAMS throttles it.",
+        ))
+        .attribute(Attribute::optional(
+            "throttle_timeout",
+            Type::Number,
+            "How long, in seconds, a CAMS call keeps retrying while CAMS answers that the account's request rate is exceeded, each wait following CAMS' `x-acs-retry-after`. 1 to 3600; defaults to 300.",
         ))
         .attribute(Attribute::optional(
             "max_content_bytes",

@@ -33,6 +33,8 @@ pub fn provider_block(set: &[(&str, Value)], role: Option<&[(&str, Value)]>) -> 
         "rate_limit",
         "max_content_bytes",
         "request_timeout",
+        "shared_rate_limit",
+        "throttle_timeout",
     ]
     .iter()
     .map(|name| (*name, Value::Null))

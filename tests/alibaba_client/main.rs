@@ -27,6 +27,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio_util::sync::CancellationToken;
 
+mod contention;
 mod flow_operations;
 mod upload;
 
@@ -732,7 +733,7 @@ async fn attempts_are_bounded_and_the_error_says_how_many() {
 }
 
 #[tokio::test]
-async fn the_time_budget_bounds_retries() {
+async fn the_throttling_time_budget_bounds_retries() {
     let server = cams_server(|_, _| Reply::Full {
         status: 400,
         headers: vec![("x-acs-retry-after".into(), "30000".into())],
@@ -740,7 +741,7 @@ async fn the_time_budget_bounds_retries() {
     })
     .await;
     let config = ClientConfig {
-        max_retry_duration: Duration::from_secs(2),
+        throttle_retry_budget: Duration::from_secs(2),
         ..config(&server.url())
     };
     let started = Instant::now();
@@ -753,7 +754,7 @@ async fn the_time_budget_bounds_retries() {
     assert!(matches!(
         err,
         CamsError::Api {
-            gave_up: GiveUp::TimeBudget(_),
+            gave_up: GiveUp::ThrottleBudget(_),
             ..
         }
     ));

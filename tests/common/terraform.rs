@@ -151,11 +151,21 @@ impl Workdir {
             "ALIBABA_CLOUD_CAMS_ENDPOINT",
             "ALIBABA_CLOUD_ROLE_ARN",
             "ALIBABA_CLOUD_ECS_METADATA",
+            "ALIBABA_CLOUD_CAMS_SHARED_RATE_LIMIT",
         ] {
             cmd.env_remove(var);
         }
         // No real ~/.aliyun/config.json may leak into a test.
         cmd.env("HOME", self.path());
+        // Each test has its own host-wide request budgets: concurrent tests
+        // (and the user's own runs) with the same AccessKey ID against
+        // different emulators must not slow each other down. A test of
+        // several runs sharing one sets the variable to a common directory.
+        let runtime = self.path().join("runtime");
+        if std::fs::create_dir(&runtime).is_ok() {
+            std::fs::set_permissions(&runtime, std::fs::Permissions::from_mode(0o700)).unwrap();
+        }
+        cmd.env("XDG_RUNTIME_DIR", runtime);
         for (k, v) in &self.env {
             cmd.env(k, v);
         }
