@@ -1,5 +1,6 @@
-//! What the data source reads out of a Flow JSON document (`version` and the
-//! screen ids), and the check that the document is JSON at all.
+//! What the data sources and functions read out of a Flow JSON document
+//! (`version`, `data_api_version`, the screen ids and which screens are
+//! terminal), and the check that the document is JSON at all.
 //!
 //! A Flow JSON may be megabytes (up to `max_content_bytes`), and a
 //! `serde_json::Value` tree costs several times the text, so the document is
@@ -16,14 +17,20 @@ pub struct FlowSummary {
     pub version: Option<String>,
     /// `screens[*].id`, in order, for the screens whose id is a string.
     pub screen_ids: Vec<String>,
+    /// The top-level `data_api_version` when it is a string or a number.
+    pub data_api_version: Option<String>,
+    /// The ids of the screens with `"terminal": true`, in order (a subset
+    /// of `screen_ids`).
+    pub terminal_screen_ids: Vec<String>,
 }
 
 /// A JSON object's members, each left as unparsed text. Like
 /// `serde_json::Value`, the last of duplicate keys wins.
 type Members<'a> = HashMap<String, &'a RawValue>;
 
-/// Parses the document: it must be JSON; `version` and `screens[*].id` are
-/// read when present and well-shaped, and ignored otherwise.
+/// Parses the document: it must be JSON; `version`, `data_api_version` and
+/// `screens[*]` (`id`, `terminal`) are read when present and well-shaped,
+/// and ignored otherwise.
 pub fn summarize(content: &str) -> Result<FlowSummary, serde_json::Error> {
     if !starts_with(content, b'{') {
         // Valid JSON that is not an object has neither field.
@@ -31,13 +38,29 @@ pub fn summarize(content: &str) -> Result<FlowSummary, serde_json::Error> {
         return Ok(FlowSummary::default());
     }
     let document: Members = serde_json::from_str(content)?;
+    let screens = document
+        .get("screens")
+        .map(|s| screens(s))
+        .unwrap_or_default();
     Ok(FlowSummary {
         version: document.get("version").and_then(|v| version_text(v)),
-        screen_ids: document
-            .get("screens")
-            .map(|s| screen_ids(s))
-            .unwrap_or_default(),
+        data_api_version: document
+            .get("data_api_version")
+            .and_then(|v| version_text(v)),
+        terminal_screen_ids: screens
+            .iter()
+            .filter(|s| s.terminal)
+            .map(|s| s.id.clone())
+            .collect(),
+        screen_ids: screens.into_iter().map(|s| s.id).collect(),
     })
+}
+
+/// A screen with a string `id`.
+struct Screen {
+    id: String,
+    /// `"terminal": true` (any other value, or none, is false).
+    terminal: bool,
 }
 
 /// The first non-blank character of a JSON text is `first`.
@@ -57,7 +80,7 @@ fn version_text(raw: &RawValue) -> Option<String> {
         .map(|n| n.to_string())
 }
 
-fn screen_ids(raw: &RawValue) -> Vec<String> {
+fn screens(raw: &RawValue) -> Vec<Screen> {
     // The parts were validated with the whole document: a part that does not
     // have the expected shape is skipped, never an error.
     let Ok(screens) = serde_json::from_str::<Vec<&RawValue>>(raw.get()) else {
@@ -69,7 +92,9 @@ fn screen_ids(raw: &RawValue) -> Vec<String> {
         .filter_map(|screen| serde_json::from_str::<Members>(screen.get()).ok())
         .filter_map(|members| {
             let id = members.get("id")?;
-            serde_json::from_str::<String>(id.get()).ok()
+            let id = serde_json::from_str::<String>(id.get()).ok()?;
+            let terminal = members.get("terminal").is_some_and(|t| t.get() == "true");
+            Some(Screen { id, terminal })
         })
         .collect()
 }
@@ -89,8 +114,36 @@ mod tests {
 
     #[test]
     fn a_document_without_version_or_screens() {
-        let s = summarize(r#"{"data_api_version":"3.0"}"#).unwrap();
+        let s = summarize(r#"{"routing_model":{}}"#).unwrap();
         assert_eq!(s, FlowSummary::default());
+    }
+
+    #[test]
+    fn data_api_version_is_read_like_version() {
+        let s = summarize(r#"{"data_api_version":"3.0"}"#).unwrap();
+        assert_eq!(s.data_api_version.as_deref(), Some("3.0"));
+        assert_eq!(s.version, None);
+        let s = summarize(r#"{"data_api_version":3.0}"#).unwrap();
+        assert_eq!(s.data_api_version.as_deref(), Some("3.0"));
+        let s = summarize(r#"{"data_api_version":["3.0"]}"#).unwrap();
+        assert_eq!(s.data_api_version, None);
+    }
+
+    #[test]
+    fn terminal_screens_are_those_with_terminal_true() {
+        let s = summarize(
+            r#"{"screens":[
+                {"id":"A"},
+                {"id":"B","terminal":true},
+                {"id":"C","terminal":false},
+                {"id":"D","terminal":"true"},
+                {"id":7,"terminal":true},
+                {"id":"E", "terminal" :  true }
+            ]}"#,
+        )
+        .unwrap();
+        assert_eq!(s.screen_ids, vec!["A", "B", "C", "D", "E"]);
+        assert_eq!(s.terminal_screen_ids, vec!["B", "E"]);
     }
 
     #[test]
