@@ -3,6 +3,7 @@
 //! * [`schema`]: what users write (and the docs they see).
 //! * [`config`]: provider block validation and settings.
 //! * [`flow_json`]: the `cams_flow_json` data source.
+//! * [`functions`]: the offline Flow JSON functions.
 //! * [`errors`]: client errors as diagnostics.
 
 pub mod config;
@@ -11,6 +12,7 @@ pub mod errors;
 pub mod flow_json;
 pub mod flow_rules;
 pub mod flow_summary;
+pub mod functions;
 pub mod schema;
 
 #[cfg(test)]
@@ -25,7 +27,7 @@ use crate::alibaba::credentials::{self, SystemEnv};
 use crate::alibaba::{CamsClient, ClientConfig};
 use crate::plugin::{
     Config, ConfigureRequest, ConfigureResponse, Context, DataSource, Diagnostic, Diagnostics,
-    Provider, ProviderData, Schema, ValidateRequest,
+    Function, Provider, ProviderData, Schema, ValidateRequest,
 };
 
 /// The provider's source address used in the docs, the examples and debug
@@ -60,6 +62,13 @@ impl Provider for CamsProvider {
 
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
         vec![Arc::new(flow_json::FlowJson)]
+    }
+
+    fn functions(&self) -> Vec<Arc<dyn Function>> {
+        vec![
+            Arc::new(functions::FlowJsonProblems),
+            Arc::new(functions::FlowJsonSummary),
+        ]
     }
 
     async fn validate(&self, req: ValidateRequest) -> Diagnostics {
