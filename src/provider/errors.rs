@@ -69,35 +69,80 @@ pub fn fetch_error(flow_id: &str, config: &Config, e: &FetchError) -> Diagnostic
 /// The client reports what happened; naming the provider's arguments is
 /// this layer's job.
 fn advice(e: &FetchError) -> Option<String> {
-    let deadline = match e {
-        FetchError::Asset(CamsError::Transport { deadline, .. })
-        | FetchError::Download(DownloadError::Transport { deadline, .. }) => *deadline,
-        _ => None,
-    };
-    if let Some(deadline) = deadline {
-        return Some(format!(
-            "The server answered too slowly for the overall deadline of {} s per request. If it is expected to be this slow, raise request_timeout in the provider block (default {DEFAULT_REQUEST_TIMEOUT_SECONDS}).",
-            deadline.as_secs()
-        ));
-    }
     match e {
-        FetchError::Asset(CamsError::Transport { endpoint, .. }) => Some(format!(
-            "Check that {endpoint} is the right CAMS endpoint (`endpoint`, `ALIBABA_CLOUD_CAMS_ENDPOINT` or `region` in the provider block) and that it can be reached from here (network, proxy settings such as `HTTPS_PROXY`)."
-        )),
-        FetchError::Asset(a) if a.is_not_found() => Some(
-            "Check flow_id, and cust_space_id (or the provider's `cust_space_id`) when the flow belongs to an ISV sub-customer space: the flow may have been deleted, or it may belong to another space or account.".into(),
-        ),
-        FetchError::Asset(a) if a.code().is_some_and(is_throttling_code) => Some(format!(
-            "The account's request rate is shared by every process using this AccessKey ID. Lower `rate_limit` in the provider block (default {DEFAULT_RATE_LIMIT}) if other runs share the account, or raise `max_retries` (default {DEFAULT_MAX_RETRIES}) to wait longer."
-        )),
+        FetchError::Asset(a) => cams_advice(a),
+        FetchError::Download(DownloadError::Transport {
+            deadline: Some(deadline),
+            ..
+        }) => Some(deadline_advice(*deadline)),
         FetchError::Download(DownloadError::TooLarge { limit, .. }) => Some(format!(
             "If a file this large is expected, raise max_content_bytes in the provider block (now {limit}, default {DEFAULT_MAX_CONTENT_BYTES})."
         )),
         FetchError::Download(DownloadError::OutOfMemory { .. }) => Some(format!(
             "Lower max_content_bytes in the provider block (default {DEFAULT_MAX_CONTENT_BYTES}) so that a file this large is refused before it is read, or run Terraform where more memory is available."
         )),
+        FetchError::Download(_) => None,
+    }
+}
+
+fn deadline_advice(deadline: std::time::Duration) -> String {
+    format!(
+        "The server answered too slowly for the overall deadline of {} s per request. If it is expected to be this slow, raise request_timeout in the provider block (default {DEFAULT_REQUEST_TIMEOUT_SECONDS}).",
+        deadline.as_secs()
+    )
+}
+
+/// [`advice`] for a failed CAMS call.
+fn cams_advice(e: &CamsError) -> Option<String> {
+    match e {
+        CamsError::Transport {
+            deadline: Some(deadline),
+            ..
+        } => Some(deadline_advice(*deadline)),
+        CamsError::Transport { endpoint, .. } => Some(format!(
+            "Check that {endpoint} is the right CAMS endpoint (`endpoint`, `ALIBABA_CLOUD_CAMS_ENDPOINT` or `region` in the provider block) and that it can be reached from here (network, proxy settings such as `HTTPS_PROXY`)."
+        )),
+        a if a.is_not_found() => Some(
+            "Check flow_id, and cust_space_id (or the provider's `cust_space_id`) when the flow belongs to an ISV sub-customer space: the flow may have been deleted, or it may belong to another space or account.".into(),
+        ),
+        a if a.code().is_some_and(is_throttling_code) => Some(format!(
+            "The account's request rate is shared by every process using this AccessKey ID. Lower `rate_limit` in the provider block (default {DEFAULT_RATE_LIMIT}) if other runs share the account, or raise `max_retries` (default {DEFAULT_MAX_RETRIES}) to wait longer."
+        )),
         _ => None,
     }
+}
+
+/// A failed CAMS call (other than the Flow JSON fetch) as a diagnostic.
+/// `what` says what was being done ("Reading flow_id \"123\""), and a
+/// not-found answer is reported on `flow_id` when the configuration has it.
+pub fn cams_error(what: &str, config: &Config, e: &CamsError) -> Diagnostics {
+    if let CamsError::Credentials { error, .. } = e {
+        let mut d = super::credential_errors::diagnostic(error, None);
+        d.detail = format!("{what} needed Alibaba Cloud credentials: {}", d.detail);
+        return d.into();
+    }
+    let summary = match e {
+        CamsError::Cancelled { .. } => "Read Cancelled",
+        CamsError::EmptyFlowId => "Invalid Flow ID",
+        a if a.is_not_found() => "Flow Not Found",
+        CamsError::Transport { .. } => "Cannot Reach CAMS",
+        a if a.code().is_some_and(is_throttling_code) => "CAMS Request Rate Exceeded",
+        _ => "CAMS API Error",
+    };
+    let mut detail = format!("{what} failed: {e}");
+    if let Some(advice) = cams_advice(e) {
+        detail.push_str("\n\n");
+        detail.push_str(&advice);
+    }
+    let d = Diagnostic::error(summary, detail);
+    let on_flow_id = (e.is_not_found() || matches!(e, CamsError::EmptyFlowId))
+        && config.get("flow_id").is_some();
+    let d = if on_flow_id {
+        d.at(config.path_of("flow_id"))
+    } else {
+        d
+    };
+    d.into()
 }
 
 /// How many characters of a user-given id a diagnostic repeats.
