@@ -266,6 +266,41 @@ fn functions_work_without_provider_configuration_on_terraform_1_8_and_later() {
             })
         );
 
+        // What users and the docs generator see: a description everywhere.
+        let o = w.run(&tf, &["providers", "schema", "-json"]);
+        assert_ok(&o, "providers schema -json");
+        let schema: Value = serde_json::from_slice(&o.stdout).expect("schema JSON");
+        let p = &schema["provider_schemas"]["registry.terraform.io/local/cams"];
+        for name in ["cams_flow", "cams_flows"] {
+            let block = &p["data_source_schemas"][name]["block"];
+            assert!(block["description"].as_str().is_some_and(|d| !d.is_empty()));
+            let attributes = block["attributes"].as_object().expect("attributes");
+            for (attr, body) in attributes {
+                assert!(
+                    body["description"].as_str().is_some_and(|d| !d.is_empty()),
+                    "{name}.{attr} has no description"
+                );
+            }
+        }
+        assert_eq!(
+            p["data_source_schemas"]["cams_flow"]["block"]["attributes"]["preview_url"]
+                ["sensitive"],
+            true
+        );
+        for name in ["flow_json_problems", "flow_json_summary"] {
+            let f = &p["functions"][name];
+            assert!(f["summary"].as_str().is_some_and(|d| !d.is_empty()), "{f}");
+            assert!(
+                f["description"].as_str().is_some_and(|d| !d.is_empty()),
+                "{f}"
+            );
+            let parameter = &f["parameters"][0];
+            assert_eq!(parameter["name"], "content");
+            assert!(parameter["description"]
+                .as_str()
+                .is_some_and(|d| !d.is_empty()));
+        }
+
         // Text that is not JSON: flow_json_summary fails, naming its argument.
         let w = Workdir::new(
             &format!(
