@@ -159,3 +159,73 @@ pub fn shown_id(id: &str) -> String {
     let head: String = id.chars().take(SHOWN_ID_CHARS).collect();
     format!("{head:?}… ({count} characters)")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::alibaba::{GiveUp, ServiceError};
+    use crate::plugin::value::Value;
+    use crate::plugin::AttributePath;
+    use crate::provider::test_support::{object, text};
+
+    fn not_found() -> CamsError {
+        CamsError::NotFound {
+            action: "GetFlow",
+            flow_id: "42".into(),
+            error: Box::new(ServiceError {
+                http_status: 400,
+                code: Some("Flow.NotExists".into()),
+                message: Some("no such flow".into()),
+                request_id: Some("REQ-1".into()),
+                access_denied_detail: None,
+                action: Some("GetFlow"),
+            }),
+            attempts: 1,
+        }
+    }
+
+    #[test]
+    fn a_flow_not_found_is_reported_on_flow_id_with_advice() {
+        let config = Config::new(object(&[("flow_id", text("42"))]));
+        let diags: Vec<Diagnostic> = cams_error("Reading flow_id \"42\"", &config, &not_found())
+            .into_iter()
+            .collect();
+        assert_eq!(diags.len(), 1);
+        let d = &diags[0];
+        assert_eq!(d.summary, "Flow Not Found");
+        assert_eq!(d.attribute, Some(AttributePath::of("flow_id")));
+        assert!(
+            d.detail.starts_with("Reading flow_id \"42\" failed: "),
+            "{}",
+            d.detail
+        );
+        assert!(d.detail.contains("Flow.NotExists"), "{}", d.detail);
+        assert!(d.detail.contains("REQ-1"), "{}", d.detail);
+        assert!(d.detail.contains("Check flow_id"), "{}", d.detail);
+    }
+
+    #[test]
+    fn without_flow_id_in_the_configuration_the_error_is_on_the_whole_block() {
+        let config = Config::new(object(&[("name", Value::Null)]));
+        let e = CamsError::Transport {
+            action: "ListFlow",
+            endpoint: "https://cams.example/".into(),
+            detail: "connection refused".into(),
+            deadline: None,
+            attempts: 5,
+            gave_up: GiveUp::AttemptLimit,
+        };
+        let diags: Vec<Diagnostic> = cams_error("Listing the flows", &config, &e)
+            .into_iter()
+            .collect();
+        assert_eq!(diags[0].summary, "Cannot Reach CAMS");
+        assert_eq!(diags[0].attribute, None);
+        assert!(diags[0]
+            .detail
+            .contains("https://cams.example/ is the right CAMS endpoint"));
+        let diags: Vec<Diagnostic> = cams_error("Listing the flows", &config, &not_found())
+            .into_iter()
+            .collect();
+        assert_eq!(diags[0].attribute, None, "no flow_id to point at");
+    }
+}
