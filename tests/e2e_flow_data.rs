@@ -302,11 +302,13 @@ fn functions_work_without_provider_configuration_on_terraform_1_8_and_later() {
         }
 
         // Text that is not JSON: flow_json_summary fails, naming its argument.
+        // Over protocol 5 this time, so the functions are seen over both
+        // protocols without more runs.
         let w = Workdir::new(
             &format!(
                 "{REQUIRED_PROVIDERS}\noutput \"s\" {{ value = provider::cams::flow_json_summary(\"not json\") }}\n"
             ),
-            None,
+            Some(5),
         );
         let o = w.run(&tf, &["plan", "-input=false", "-no-color"]);
         // Terraform wraps long messages: compare with single spaces.
