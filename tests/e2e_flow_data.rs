@@ -323,6 +323,6 @@ fn functions_work_without_provider_configuration_on_terraform_1_8_and_later() {
     }
     assert!(
         ran > 0,
-        "no Terraform 1.8 or later to test the functions with"
+        "no Terraform 1.8 or later to test the functions with: put one on PATH (make test expects 1.11.4 there)"
     );
 }
