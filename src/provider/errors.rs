@@ -70,30 +70,21 @@ pub fn fetch_error(flow_id: &str, config: &Config, e: &FetchError) -> Diagnostic
 /// this layer's job.
 fn advice(e: &FetchError) -> Option<String> {
     match e {
-        FetchError::Asset(a) => cams_advice(a),
-        FetchError::Download(DownloadError::Transport {
-            deadline: Some(deadline),
-            ..
-        }) => Some(deadline_advice(*deadline)),
-        FetchError::Download(DownloadError::TooLarge { limit, .. }) => Some(format!(
-            "If a file this large is expected, raise max_content_bytes in the provider block (now {limit}, default {DEFAULT_MAX_CONTENT_BYTES})."
-        )),
-        FetchError::Download(DownloadError::OutOfMemory { .. }) => Some(format!(
-            "Lower max_content_bytes in the provider block (default {DEFAULT_MAX_CONTENT_BYTES}) so that a file this large is refused before it is read, or run Terraform where more memory is available."
-        )),
-        FetchError::Download(_) => None,
+        FetchError::Asset(e) => cams_advice(e),
+        FetchError::Download(e) => download_advice(e),
     }
 }
 
-fn deadline_advice(deadline: std::time::Duration) -> String {
+/// Advice for a request stopped by its overall deadline.
+pub fn deadline_advice(deadline: std::time::Duration) -> String {
     format!(
         "The server answered too slowly for the overall deadline of {} s per request. If it is expected to be this slow, raise request_timeout in the provider block (default {DEFAULT_REQUEST_TIMEOUT_SECONDS}).",
         deadline.as_secs()
     )
 }
 
-/// [`advice`] for a failed CAMS call.
-fn cams_advice(e: &CamsError) -> Option<String> {
+/// Advice for a failed CAMS call, when a setting or a check can fix it.
+pub fn cams_advice(e: &CamsError) -> Option<String> {
     match e {
         CamsError::Transport {
             deadline: Some(deadline),
@@ -107,6 +98,23 @@ fn cams_advice(e: &CamsError) -> Option<String> {
         ),
         a if a.code().is_some_and(is_throttling_code) => Some(format!(
             "The account's request rate is shared by every process using this AccessKey ID. Lower `rate_limit` in the provider block (default {DEFAULT_RATE_LIMIT}) if other runs share the account, or raise `max_retries` (default {DEFAULT_MAX_RETRIES}) to wait longer."
+        )),
+        _ => None,
+    }
+}
+
+/// Advice for a failed download, when a setting can fix it.
+pub fn download_advice(e: &DownloadError) -> Option<String> {
+    match e {
+        DownloadError::Transport {
+            deadline: Some(deadline),
+            ..
+        } => Some(deadline_advice(*deadline)),
+        DownloadError::TooLarge { limit, .. } => Some(format!(
+            "If a file this large is expected, raise max_content_bytes in the provider block (now {limit}, default {DEFAULT_MAX_CONTENT_BYTES})."
+        )),
+        DownloadError::OutOfMemory { .. } => Some(format!(
+            "Lower max_content_bytes in the provider block (default {DEFAULT_MAX_CONTENT_BYTES}) so that a file this large is refused before it is read, or run Terraform where more memory is available."
         )),
         _ => None,
     }

@@ -15,10 +15,10 @@ use serde_json::value::RawValue;
 pub struct FlowSummary {
     /// The top-level `version` when it is a string or a number.
     pub version: Option<String>,
+    /// The top-level `data_api_version`, read as `version` is.
+    pub data_api_version: Option<String>,
     /// `screens[*].id`, in order, for the screens whose id is a string.
     pub screen_ids: Vec<String>,
-    /// The top-level `data_api_version` when it is a string or a number.
-    pub data_api_version: Option<String>,
     /// The ids of the screens with `"terminal": true`, in order (a subset
     /// of `screen_ids`).
     pub terminal_screen_ids: Vec<String>,
@@ -28,9 +28,8 @@ pub struct FlowSummary {
 /// `serde_json::Value`, the last of duplicate keys wins.
 type Members<'a> = HashMap<String, &'a RawValue>;
 
-/// Parses the document: it must be JSON; `version`, `data_api_version` and
-/// `screens[*]` (`id`, `terminal`) are read when present and well-shaped,
-/// and ignored otherwise.
+/// Parses the document: it must be JSON; `version` and `screens[*].id` are
+/// read when present and well-shaped, and ignored otherwise.
 pub fn summarize(content: &str) -> Result<FlowSummary, serde_json::Error> {
     if !starts_with(content, b'{') {
         // Valid JSON that is not an object has neither field.
@@ -114,15 +113,14 @@ mod tests {
 
     #[test]
     fn a_document_without_version_or_screens() {
-        let s = summarize(r#"{"routing_model":{}}"#).unwrap();
-        assert_eq!(s, FlowSummary::default());
+        let s = summarize(r#"{"data_api_version":"3.0"}"#).unwrap();
+        assert_eq!(s.version, None);
+        assert_eq!(s.data_api_version.as_deref(), Some("3.0"));
+        assert!(s.screen_ids.is_empty());
     }
 
     #[test]
     fn data_api_version_is_read_like_version() {
-        let s = summarize(r#"{"data_api_version":"3.0"}"#).unwrap();
-        assert_eq!(s.data_api_version.as_deref(), Some("3.0"));
-        assert_eq!(s.version, None);
         let s = summarize(r#"{"data_api_version":3.0}"#).unwrap();
         assert_eq!(s.data_api_version.as_deref(), Some("3.0"));
         let s = summarize(r#"{"data_api_version":["3.0"]}"#).unwrap();

@@ -32,7 +32,7 @@ use crate::alibaba::credentials::{self, SystemEnv};
 use crate::alibaba::{CamsClient, ClientConfig};
 use crate::plugin::{
     Config, ConfigureRequest, ConfigureResponse, Context, DataSource, Diagnostic, Diagnostics,
-    Function, Provider, ProviderData, Schema, ValidateRequest,
+    Provider, ProviderData, Schema, ValidateRequest,
 };
 
 /// The provider's source address used in the docs, the examples and debug
@@ -65,18 +65,18 @@ impl Provider for CamsProvider {
         schema::provider_schema()
     }
 
+    fn functions(&self) -> Vec<Arc<dyn crate::plugin::Function>> {
+        vec![
+            Arc::new(functions::FlowJsonProblems),
+            Arc::new(functions::FlowJsonSummary),
+        ]
+    }
+
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
         vec![
             Arc::new(flow_json::FlowJson),
             Arc::new(flow_data_source::FlowDataSource),
             Arc::new(flows_data_source::FlowsDataSource),
-        ]
-    }
-
-    fn functions(&self) -> Vec<Arc<dyn Function>> {
-        vec![
-            Arc::new(functions::FlowJsonProblems),
-            Arc::new(functions::FlowJsonSummary),
         ]
     }
 
