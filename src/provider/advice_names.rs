@@ -246,6 +246,12 @@ fn every_advice_text() -> Vec<String> {
         for d in errors::fetch_error("f", &data_source, &e) {
             push(&d);
         }
+        // The same failures from the other CAMS calls (GetFlow, ListFlow).
+        if let FetchError::Asset(a) = &e {
+            for d in errors::cams_error("Reading flow_id \"f\"", &data_source, a) {
+                push(&d);
+            }
+        }
     }
     for d in config::validate(&block) {
         push(&d);

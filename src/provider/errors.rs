@@ -120,6 +120,39 @@ pub fn download_advice(e: &DownloadError) -> Option<String> {
     }
 }
 
+/// A failed CAMS call (other than the Flow JSON fetch) as a diagnostic.
+/// `what` says what was being done ("Reading flow_id \"123\""), and a
+/// not-found answer is reported on `flow_id` when the configuration has it.
+pub fn cams_error(what: &str, config: &Config, e: &CamsError) -> Diagnostics {
+    if let CamsError::Credentials { error, .. } = e {
+        let mut d = super::credential_errors::diagnostic(error, None);
+        d.detail = format!("{what} needed Alibaba Cloud credentials: {}", d.detail);
+        return d.into();
+    }
+    let summary = match e {
+        CamsError::Cancelled { .. } => "Read Cancelled",
+        CamsError::EmptyFlowId => "Invalid Flow ID",
+        a if a.is_not_found() => "Flow Not Found",
+        CamsError::Transport { .. } => "Cannot Reach CAMS",
+        a if a.code().is_some_and(is_throttling_code) => "CAMS Request Rate Exceeded",
+        _ => "CAMS API Error",
+    };
+    let mut detail = format!("{what} failed: {e}");
+    if let Some(advice) = cams_advice(e) {
+        detail.push_str("\n\n");
+        detail.push_str(&advice);
+    }
+    let d = Diagnostic::error(summary, detail);
+    let on_flow_id = (e.is_not_found() || matches!(e, CamsError::EmptyFlowId))
+        && config.get("flow_id").is_some();
+    let d = if on_flow_id {
+        d.at(config.path_of("flow_id"))
+    } else {
+        d
+    };
+    d.into()
+}
+
 /// How many characters of a user-given id a diagnostic repeats.
 const SHOWN_ID_CHARS: usize = 64;
 
@@ -133,4 +166,74 @@ pub fn shown_id(id: &str) -> String {
     }
     let head: String = id.chars().take(SHOWN_ID_CHARS).collect();
     format!("{head:?}… ({count} characters)")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::alibaba::{GiveUp, ServiceError};
+    use crate::plugin::value::Value;
+    use crate::plugin::AttributePath;
+    use crate::provider::test_support::{object, text};
+
+    fn not_found() -> CamsError {
+        CamsError::NotFound {
+            action: "GetFlow",
+            flow_id: "42".into(),
+            error: Box::new(ServiceError {
+                http_status: 400,
+                code: Some("Flow.NotExists".into()),
+                message: Some("no such flow".into()),
+                request_id: Some("REQ-1".into()),
+                access_denied_detail: None,
+                action: Some("GetFlow"),
+            }),
+            attempts: 1,
+        }
+    }
+
+    #[test]
+    fn a_flow_not_found_is_reported_on_flow_id_with_advice() {
+        let config = Config::new(object(&[("flow_id", text("42"))]));
+        let diags: Vec<Diagnostic> = cams_error("Reading flow_id \"42\"", &config, &not_found())
+            .into_iter()
+            .collect();
+        assert_eq!(diags.len(), 1);
+        let d = &diags[0];
+        assert_eq!(d.summary, "Flow Not Found");
+        assert_eq!(d.attribute, Some(AttributePath::of("flow_id")));
+        assert!(
+            d.detail.starts_with("Reading flow_id \"42\" failed: "),
+            "{}",
+            d.detail
+        );
+        assert!(d.detail.contains("Flow.NotExists"), "{}", d.detail);
+        assert!(d.detail.contains("REQ-1"), "{}", d.detail);
+        assert!(d.detail.contains("Check flow_id"), "{}", d.detail);
+    }
+
+    #[test]
+    fn without_flow_id_in_the_configuration_the_error_is_on_the_whole_block() {
+        let config = Config::new(object(&[("name", Value::Null)]));
+        let e = CamsError::Transport {
+            action: "ListFlow",
+            endpoint: "https://cams.example/".into(),
+            detail: "connection refused".into(),
+            deadline: None,
+            attempts: 5,
+            gave_up: GiveUp::AttemptLimit,
+        };
+        let diags: Vec<Diagnostic> = cams_error("Listing the flows", &config, &e)
+            .into_iter()
+            .collect();
+        assert_eq!(diags[0].summary, "Cannot Reach CAMS");
+        assert_eq!(diags[0].attribute, None);
+        assert!(diags[0]
+            .detail
+            .contains("https://cams.example/ is the right CAMS endpoint"));
+        let diags: Vec<Diagnostic> = cams_error("Listing the flows", &config, &not_found())
+            .into_iter()
+            .collect();
+        assert_eq!(diags[0].attribute, None, "no flow_id to point at");
+    }
 }

@@ -10,6 +10,7 @@ use crate::plugin::{
 
 use super::errors;
 use super::flow_summary::summarize;
+use super::id_checks;
 use super::schema::flow_json_schema;
 use super::Configured;
 
@@ -31,30 +32,9 @@ impl DataSource for FlowJson {
     }
 
     async fn validate(&self, req: ValidateRequest) -> Diagnostics {
-        let config = &req.config;
         let mut diags = Diagnostics::new();
-        match config.string("flow_id") {
-            Ok(Attr::Known(id)) if id.trim().is_empty() => diags.push(
-                Diagnostic::error(
-                    "Invalid Flow ID",
-                    "flow_id must not be empty: set it to the ID of the WhatsApp Flow (as returned by CAMS CreateFlow or shown in the CAMS console).",
-                )
-                .at(config.path_of("flow_id")),
-            ),
-            Ok(_) => {}
-            Err(d) => diags.push(d),
-        }
-        if let Ok(Attr::Known(s)) = config.string("cust_space_id") {
-            if s.trim().is_empty() {
-                diags.push(
-                    Diagnostic::error(
-                        "Invalid Cust Space ID",
-                        "cust_space_id must not be empty; remove it to use the provider's cust_space_id.",
-                    )
-                    .at(config.path_of("cust_space_id")),
-                );
-            }
-        }
+        id_checks::check_flow_id(&req.config, &mut diags);
+        id_checks::check_cust_space_id(&req.config, &mut diags);
         diags
     }
 

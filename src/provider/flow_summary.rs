@@ -1,5 +1,6 @@
-//! What the data source reads out of a Flow JSON document (`version` and the
-//! screen ids), and the check that the document is JSON at all.
+//! What the data sources and functions read out of a Flow JSON document
+//! (`version`, `data_api_version`, the screen ids and which screens are
+//! terminal), and the check that the document is JSON at all.
 //!
 //! A Flow JSON may be megabytes (up to `max_content_bytes`), and a
 //! `serde_json::Value` tree costs several times the text, so the document is
@@ -18,6 +19,9 @@ pub struct FlowSummary {
     pub data_api_version: Option<String>,
     /// `screens[*].id`, in order, for the screens whose id is a string.
     pub screen_ids: Vec<String>,
+    /// The ids of the screens with `"terminal": true`, in order (a subset
+    /// of `screen_ids`).
+    pub terminal_screen_ids: Vec<String>,
 }
 
 /// A JSON object's members, each left as unparsed text. Like
@@ -33,16 +37,29 @@ pub fn summarize(content: &str) -> Result<FlowSummary, serde_json::Error> {
         return Ok(FlowSummary::default());
     }
     let document: Members = serde_json::from_str(content)?;
+    let screens = document
+        .get("screens")
+        .map(|s| screens(s))
+        .unwrap_or_default();
     Ok(FlowSummary {
         version: document.get("version").and_then(|v| version_text(v)),
         data_api_version: document
             .get("data_api_version")
             .and_then(|v| version_text(v)),
-        screen_ids: document
-            .get("screens")
-            .map(|s| screen_ids(s))
-            .unwrap_or_default(),
+        terminal_screen_ids: screens
+            .iter()
+            .filter(|s| s.terminal)
+            .map(|s| s.id.clone())
+            .collect(),
+        screen_ids: screens.into_iter().map(|s| s.id).collect(),
     })
+}
+
+/// A screen with a string `id`.
+struct Screen {
+    id: String,
+    /// `"terminal": true` (any other value, or none, is false).
+    terminal: bool,
 }
 
 /// The first non-blank character of a JSON text is `first`.
@@ -62,7 +79,7 @@ fn version_text(raw: &RawValue) -> Option<String> {
         .map(|n| n.to_string())
 }
 
-fn screen_ids(raw: &RawValue) -> Vec<String> {
+fn screens(raw: &RawValue) -> Vec<Screen> {
     // The parts were validated with the whole document: a part that does not
     // have the expected shape is skipped, never an error.
     let Ok(screens) = serde_json::from_str::<Vec<&RawValue>>(raw.get()) else {
@@ -74,7 +91,9 @@ fn screen_ids(raw: &RawValue) -> Vec<String> {
         .filter_map(|screen| serde_json::from_str::<Members>(screen.get()).ok())
         .filter_map(|members| {
             let id = members.get("id")?;
-            serde_json::from_str::<String>(id.get()).ok()
+            let id = serde_json::from_str::<String>(id.get()).ok()?;
+            let terminal = members.get("terminal").is_some_and(|t| t.get() == "true");
+            Some(Screen { id, terminal })
         })
         .collect()
 }
@@ -98,6 +117,31 @@ mod tests {
         assert_eq!(s.version, None);
         assert_eq!(s.data_api_version.as_deref(), Some("3.0"));
         assert!(s.screen_ids.is_empty());
+    }
+
+    #[test]
+    fn data_api_version_is_read_like_version() {
+        let s = summarize(r#"{"data_api_version":3.0}"#).unwrap();
+        assert_eq!(s.data_api_version.as_deref(), Some("3.0"));
+        let s = summarize(r#"{"data_api_version":["3.0"]}"#).unwrap();
+        assert_eq!(s.data_api_version, None);
+    }
+
+    #[test]
+    fn terminal_screens_are_those_with_terminal_true() {
+        let s = summarize(
+            r#"{"screens":[
+                {"id":"A"},
+                {"id":"B","terminal":true},
+                {"id":"C","terminal":false},
+                {"id":"D","terminal":"true"},
+                {"id":7,"terminal":true},
+                {"id":"E", "terminal" :  true }
+            ]}"#,
+        )
+        .unwrap();
+        assert_eq!(s.screen_ids, vec!["A", "B", "C", "D", "E"]);
+        assert_eq!(s.terminal_screen_ids, vec!["B", "E"]);
     }
 
     #[test]

@@ -3,15 +3,22 @@
 //! * [`schema`]: what users write (and the docs they see).
 //! * [`config`]: provider block validation and settings.
 //! * [`flow_json`]: the `cams_flow_json` data source.
+//! * [`flow_data_source`], [`flows_data_source`]: `cams_flow` and `cams_flows`.
+//! * [`functions`]: the offline Flow JSON functions.
 //! * [`errors`]: client errors as diagnostics.
 
 pub mod config;
 pub mod credential_errors;
 pub mod errors;
+pub mod flow_data_source;
 pub mod flow_json;
 pub mod flow_resource;
 pub mod flow_rules;
 pub mod flow_summary;
+pub mod flows_data_source;
+pub mod functions;
+mod id_checks;
+mod preview_expiry;
 pub mod schema;
 
 #[cfg(test)]
@@ -59,8 +66,19 @@ impl Provider for CamsProvider {
         schema::provider_schema()
     }
 
+    fn functions(&self) -> Vec<Arc<dyn crate::plugin::Function>> {
+        vec![
+            Arc::new(functions::FlowJsonProblems),
+            Arc::new(functions::FlowJsonSummary),
+        ]
+    }
+
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
-        vec![Arc::new(flow_json::FlowJson)]
+        vec![
+            Arc::new(flow_json::FlowJson),
+            Arc::new(flow_data_source::FlowDataSource),
+            Arc::new(flows_data_source::FlowsDataSource),
+        ]
     }
 
     fn resources(&self) -> Vec<Arc<dyn Resource>> {

@@ -238,3 +238,41 @@ pub fn text(o: &Output) -> String {
         String::from_utf8_lossy(&o.stderr)
     )
 }
+
+/// Fails the test with Terraform's whole output unless the run succeeded.
+pub fn assert_ok(o: &Output, what: &str) {
+    assert!(o.status.success(), "{what} failed:\n{}", text(o));
+}
+
+/// Whether a `terraforms()` version string ("Terraform v1.11.4") is at
+/// least `major.minor`.
+pub fn at_least(version: &str, major: u64, minor: u64) -> bool {
+    let numbers: Vec<u64> = version
+        .trim_start_matches("Terraform v")
+        .split(['.', '-'])
+        .take(2)
+        .map(|n| n.parse().unwrap_or(0))
+        .collect();
+    numbers >= vec![major, minor]
+}
+
+impl Workdir {
+    /// `terraform output -json`, parsed (sensitive values included).
+    pub fn outputs(&self, tf: &Path) -> serde_json::Value {
+        let o = self.run(tf, &["output", "-json"]);
+        assert_ok(&o, "terraform output -json");
+        serde_json::from_slice(&o.stdout).expect("output JSON")
+    }
+
+    /// With the emulator's demo access key in the environment.
+    pub fn with_demo_keys(self) -> Self {
+        self.env(
+            "ALIBABA_CLOUD_ACCESS_KEY_ID",
+            super::local_emulator::DEMO_KEY_ID,
+        )
+        .env(
+            "ALIBABA_CLOUD_ACCESS_KEY_SECRET",
+            super::local_emulator::DEMO_SECRET,
+        )
+    }
+}

@@ -1,0 +1,262 @@
+//! The provider functions (Terraform 1.8 and later): offline looks at a
+//! Flow JSON document. They need no credentials and no provider block, so
+//! they work in `terraform console`, `validate` and any module.
+//!
+//! * `flow_json_problems(content)`: the rule violations, as text.
+//! * `flow_json_summary(content)`: what the document declares.
+
+use std::collections::BTreeMap;
+
+use crate::plugin::value::{Type, Value};
+use crate::plugin::{
+    CallRequest, CallResponse, Function, FunctionDefinition, FunctionError, Parameter,
+};
+
+use super::flow_rules::{self, SyntaxError};
+use super::flow_summary::summarize;
+
+/// The one parameter both functions take.
+fn content_parameter() -> Parameter {
+    Parameter::new(
+        "content",
+        Type::String,
+        "The Flow JSON document as text, e.g. file(\"flows/signup.json\").",
+    )
+    .markdown("The Flow JSON document as text, e.g. `file(\"flows/signup.json\")`.")
+}
+
+/// The `content` argument; null is refused by the runtime before the call
+/// (the parameter does not allow null), so this only guards against a
+/// runtime that changed.
+fn content(req: &CallRequest) -> Result<&str, FunctionError> {
+    req.string(0)
+        .ok_or_else(|| FunctionError::argument(0, "content must be a string"))
+}
+
+/// `provider::cams::flow_json_problems(content) -> list(string)`.
+pub struct FlowJsonProblems;
+
+#[async_trait::async_trait]
+impl Function for FlowJsonProblems {
+    fn name(&self) -> &'static str {
+        "flow_json_problems"
+    }
+
+    fn definition(&self) -> FunctionDefinition {
+        FunctionDefinition::new(
+            "Checks a Flow JSON document offline and lists its problems",
+            "Checks a WhatsApp Flow JSON document against the static rules Meta applies when a flow is published (the same checks the cams_flow resource makes at plan time), without calling CAMS. Returns one string per problem, \"POINTER: message\", where POINTER is the RFC 6901 JSON pointer of the offending value (\"(document)\" for the whole document), in document order; an empty list when the document passes. Text that is not JSON gives a single entry \"(document): invalid JSON at line L, column C: ...\" rather than an error, so the result can be tested in a precondition or a check block.",
+            Type::list(Type::String),
+        )
+        .markdown("Checks a WhatsApp Flow JSON document against the static rules Meta applies when a flow is published (the same checks the `cams_flow` resource makes at plan time), without calling CAMS.\n\nReturns one string per problem, `POINTER: message`, where `POINTER` is the RFC 6901 JSON pointer of the offending value (`(document)` for the whole document), in document order; an empty list when the document passes.\n\nText that is not JSON gives a single entry `(document): invalid JSON at line L, column C: ...` rather than an error, so the result can be tested in a `precondition` or a `check` block.")
+        .parameter(content_parameter())
+    }
+
+    async fn call(&self, req: CallRequest) -> CallResponse {
+        let problems = problem_lines(content(&req)?);
+        Ok(Value::List(
+            problems.into_iter().map(Value::String).collect(),
+        ))
+    }
+}
+
+/// Every problem of the document as `POINTER: message`.
+fn problem_lines(text: &str) -> Vec<String> {
+    match flow_rules::check(text) {
+        Ok(problems) => problems.iter().map(ToString::to_string).collect(),
+        Err(syntax) => vec![format!("(document): {syntax}")],
+    }
+}
+
+/// `provider::cams::flow_json_summary(content) -> object(...)`.
+pub struct FlowJsonSummary;
+
+/// The attribute types of `flow_json_summary`'s result.
+fn summary_type() -> Type {
+    Type::object([
+        ("version", Type::String),
+        ("data_api_version", Type::String),
+        ("screen_ids", Type::list(Type::String)),
+        ("terminal_screen_ids", Type::list(Type::String)),
+    ])
+}
+
+fn string_or_null(s: Option<String>) -> Value {
+    s.map_or(Value::Null, Value::String)
+}
+
+fn strings(list: Vec<String>) -> Value {
+    Value::List(list.into_iter().map(Value::String).collect())
+}
+
+#[async_trait::async_trait]
+impl Function for FlowJsonSummary {
+    fn name(&self) -> &'static str {
+        "flow_json_summary"
+    }
+
+    fn definition(&self) -> FunctionDefinition {
+        FunctionDefinition::new(
+            "Reads the versions and screen ids of a Flow JSON document",
+            "Reads what a WhatsApp Flow JSON document declares, without calling CAMS or checking Meta's rules (see flow_json_problems for that). Returns an object: version (the Flow JSON version, e.g. \"7.0\"), data_api_version (e.g. \"3.0\"), each null when the document does not set it as a string or a number; screen_ids (the id of every screen, in document order) and terminal_screen_ids (the ids of the screens with \"terminal\": true), each empty when there are none. Text that is not JSON is an error naming the content argument, with the line and column.",
+            summary_type(),
+        )
+        .markdown("Reads what a WhatsApp Flow JSON document declares, without calling CAMS or checking Meta's rules (see `flow_json_problems` for that). Returns an object:\n\n* `version`: the Flow JSON version, e.g. `\"7.0\"`;\n* `data_api_version`: e.g. `\"3.0\"`;\n* `screen_ids`: the `id` of every screen, in document order;\n* `terminal_screen_ids`: the ids of the screens with `\"terminal\": true`, in document order.\n\nThe versions are null when the document does not set them as a string or a number; the lists are empty when there are no such screens. Text that is not JSON is an error naming the `content` argument, with the line and column.")
+        .parameter(content_parameter())
+    }
+
+    async fn call(&self, req: CallRequest) -> CallResponse {
+        let summary = summarize(content(&req)?).map_err(|e| {
+            FunctionError::argument(
+                0,
+                format!(
+                    "content is not a Flow JSON document: {}",
+                    SyntaxError::from(e)
+                ),
+            )
+        })?;
+        Ok(Value::Object(BTreeMap::from([
+            ("version".to_owned(), string_or_null(summary.version)),
+            (
+                "data_api_version".to_owned(),
+                string_or_null(summary.data_api_version),
+            ),
+            ("screen_ids".to_owned(), strings(summary.screen_ids)),
+            (
+                "terminal_screen_ids".to_owned(),
+                strings(summary.terminal_screen_ids),
+            ),
+        ])))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn call(f: &dyn Function, content: &str) -> CallResponse {
+        let req = CallRequest {
+            arguments: vec![Value::String(content.to_owned())],
+            variadic: Vec::new(),
+        };
+        tokio::runtime::Builder::new_current_thread()
+            .build()
+            .expect("runtime")
+            .block_on(f.call(req))
+    }
+
+    fn list_of(value: &Value) -> Vec<&str> {
+        match value {
+            Value::List(items) => items.iter().map(|v| v.as_str().unwrap()).collect(),
+            other => panic!("not a list: {other:?}"),
+        }
+    }
+
+    const PASSING: &str = r#"{
+        "version": "7.0",
+        "data_api_version": "3.0",
+        "routing_model": {"WELCOME": ["DONE"], "DONE": []},
+        "screens": [
+            {"id": "WELCOME", "title": "Welcome", "data": {}, "layout": {"type": "SingleColumnLayout", "children": [
+                {"type": "Footer", "label": "Next", "on-click-action": {"name": "navigate", "next": {"type": "screen", "name": "DONE"}, "payload": {}}}
+            ]}},
+            {"id": "DONE", "title": "Done", "terminal": true, "success": true, "data": {}, "layout": {"type": "SingleColumnLayout", "children": [
+                {"type": "Footer", "label": "Finish", "on-click-action": {"name": "complete", "payload": {}}}
+            ]}}
+        ]
+    }"#;
+
+    #[test]
+    fn a_passing_document_has_no_problems() {
+        // The same document through the engine itself, so this test fails
+        // if the fixture stops passing rather than hiding it.
+        assert_eq!(flow_rules::check(PASSING).unwrap(), Vec::new());
+        let value = call(&FlowJsonProblems, PASSING).unwrap();
+        assert_eq!(value, Value::List(Vec::new()));
+    }
+
+    #[test]
+    fn problems_are_pointer_colon_message_in_engine_order() {
+        let broken = PASSING.replace(r#""id": "DONE""#, r#""id": "WELCOME""#);
+        let value = call(&FlowJsonProblems, &broken).unwrap();
+        let lines = list_of(&value);
+        let expected: Vec<String> = flow_rules::check(&broken)
+            .unwrap()
+            .iter()
+            .map(|p| format!("{}: {}", p.pointer, p.message))
+            .collect();
+        assert!(!lines.is_empty());
+        assert_eq!(lines, expected);
+        assert!(
+            lines.iter().any(|l| l.starts_with("/screens/1/id: ")),
+            "{lines:?}"
+        );
+    }
+
+    #[test]
+    fn text_that_is_not_json_is_one_entry_not_an_error() {
+        let value = call(&FlowJsonProblems, "{\n  \"version\": 7.0,\n}").unwrap();
+        let lines = list_of(&value);
+        assert_eq!(lines.len(), 1, "{lines:?}");
+        assert!(
+            lines[0].starts_with("(document): invalid JSON at line 3, column 1: "),
+            "{lines:?}"
+        );
+    }
+
+    #[test]
+    fn summary_of_a_document() {
+        let value = call(&FlowJsonSummary, PASSING).unwrap();
+        let Value::Object(fields) = &value else {
+            panic!("{value:?}")
+        };
+        assert_eq!(fields["version"], Value::String("7.0".into()));
+        assert_eq!(fields["data_api_version"], Value::String("3.0".into()));
+        assert_eq!(list_of(&fields["screen_ids"]), vec!["WELCOME", "DONE"]);
+        assert_eq!(list_of(&fields["terminal_screen_ids"]), vec!["DONE"]);
+    }
+
+    #[test]
+    fn summary_has_nulls_and_empty_lists_where_absent() {
+        let value = call(&FlowJsonSummary, "{}").unwrap();
+        let Value::Object(fields) = &value else {
+            panic!("{value:?}")
+        };
+        assert_eq!(fields["version"], Value::Null);
+        assert_eq!(fields["data_api_version"], Value::Null);
+        assert_eq!(fields["screen_ids"], Value::List(Vec::new()));
+        assert_eq!(fields["terminal_screen_ids"], Value::List(Vec::new()));
+        let names: Vec<&String> = fields.keys().collect();
+        let Type::Object(want) = summary_type() else {
+            unreachable!()
+        };
+        assert_eq!(names, want.keys().collect::<Vec<_>>(), "matches the type");
+    }
+
+    #[test]
+    fn summary_of_text_that_is_not_json_is_an_error_on_content() {
+        let e = call(&FlowJsonSummary, "{\"version\": }").unwrap_err();
+        assert_eq!(e.argument, Some(0));
+        assert!(
+            e.text.starts_with(
+                "content is not a Flow JSON document: invalid JSON at line 1, column 13"
+            ),
+            "{}",
+            e.text
+        );
+    }
+
+    #[test]
+    fn definitions_describe_the_function_and_its_parameter() {
+        for f in [&FlowJsonProblems as &dyn Function, &FlowJsonSummary] {
+            let d = f.definition();
+            assert!(!d.summary.is_empty() && !d.description.is_empty());
+            assert!(d.markdown_description.is_some());
+            assert_eq!(d.parameters.len(), 1);
+            assert_eq!(d.parameters[0].name, "content");
+            assert!(!d.parameters[0].allow_null);
+            assert!(!d.parameters[0].description.is_empty());
+        }
+        assert_eq!(FlowJsonSummary.definition().return_type, summary_type());
+    }
+}
