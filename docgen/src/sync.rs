@@ -1,0 +1,167 @@
+//! Compares generated pages with the files under docs/, and writes them:
+//! `--check` reports what is stale, `--write` makes docs/ match.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use crate::error::DocsError;
+
+/// How a file under docs/ differs from what the generator makes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Staleness {
+    /// The page is generated but not committed.
+    Missing,
+    /// Committed, with other content: the first line that differs.
+    Differs {
+        line: usize,
+        committed: String,
+        generated: String,
+    },
+    /// A markdown file under docs/ the generator does not make (e.g. the
+    /// page of a data source that was removed).
+    NotGenerated,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StaleFile {
+    pub path: PathBuf,
+    pub staleness: Staleness,
+}
+
+impl fmt::Display for StaleFile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let path = self.path.display();
+        match &self.staleness {
+            Staleness::Missing => write!(f, "{path}: missing"),
+            Staleness::NotGenerated => write!(f, "{path}: not generated from the schema (remove it)"),
+            Staleness::Differs {
+                line,
+                committed,
+                generated,
+            } => write!(
+                f,
+                "{path}: differs from line {line}\n    committed: {committed}\n    generated: {generated}"
+            ),
+        }
+    }
+}
+
+/// The files under `root`/docs that differ from `pages`, in path order.
+pub fn stale_files(
+    root: &Path,
+    pages: &BTreeMap<PathBuf, String>,
+) -> Result<Vec<StaleFile>, DocsError> {
+    let mut stale = Vec::new();
+    for (path, generated) in pages {
+        let staleness = match std::fs::read_to_string(root.join(path)) {
+            Ok(committed) if committed == *generated => continue,
+            Ok(committed) => first_difference(&committed, generated),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Staleness::Missing,
+            Err(source) => {
+                return Err(DocsError::Read {
+                    path: path.clone(),
+                    source,
+                })
+            }
+        };
+        stale.push(StaleFile {
+            path: path.clone(),
+            staleness,
+        });
+    }
+    for path in markdown_files(root, Path::new("docs"))? {
+        if !pages.contains_key(&path) {
+            stale.push(StaleFile {
+                path,
+                staleness: Staleness::NotGenerated,
+            });
+        }
+    }
+    stale.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(stale)
+}
+
+/// Makes docs/ match `pages`: writes what is missing or differs, removes
+/// markdown files not generated. Returns what it changed.
+pub fn write(root: &Path, pages: &BTreeMap<PathBuf, String>) -> Result<Vec<StaleFile>, DocsError> {
+    let stale = stale_files(root, pages)?;
+    for file in &stale {
+        let full = root.join(&file.path);
+        match (&file.staleness, pages.get(&file.path)) {
+            (Staleness::NotGenerated, _) | (_, None) => {
+                std::fs::remove_file(&full).map_err(|source| DocsError::Remove {
+                    path: file.path.clone(),
+                    source,
+                })?
+            }
+            (_, Some(content)) => {
+                let io = |source| DocsError::Write {
+                    path: file.path.clone(),
+                    source,
+                };
+                if let Some(dir) = full.parent() {
+                    std::fs::create_dir_all(dir).map_err(io)?;
+                }
+                std::fs::write(&full, content).map_err(io)?;
+            }
+        }
+    }
+    Ok(stale)
+}
+
+fn first_difference(committed: &str, generated: &str) -> Staleness {
+    let mut old = committed.lines();
+    let mut new = generated.lines();
+    let mut line = 1;
+    loop {
+        match (old.next(), new.next()) {
+            (Some(a), Some(b)) if a == b => line += 1,
+            (a, b) => {
+                return Staleness::Differs {
+                    line,
+                    committed: a.map_or("(end of file)".to_owned(), quote),
+                    generated: b.map_or("(end of file)".to_owned(), quote),
+                }
+            }
+        }
+    }
+}
+
+/// A line for the report, cut short so a long one stays readable.
+fn quote(line: &str) -> String {
+    const MAX: usize = 100;
+    match line.char_indices().nth(MAX) {
+        Some((cut, _)) => format!("{:?}...", &line[..cut]),
+        None => format!("{line:?}"),
+    }
+}
+
+/// Markdown files under `root`/`dir`, relative to `root`, recursively.
+fn markdown_files(root: &Path, dir: &Path) -> Result<Vec<PathBuf>, DocsError> {
+    let entries = match std::fs::read_dir(root.join(dir)) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(source) => {
+            return Err(DocsError::Read {
+                path: dir.to_owned(),
+                source,
+            })
+        }
+    };
+    let mut out = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|source| DocsError::Read {
+            path: dir.to_owned(),
+            source,
+        })?;
+        let relative = dir.join(entry.file_name());
+        let is_dir = entry.file_type().map(|t| t.is_dir()).unwrap_or(false);
+        if is_dir {
+            out.extend(markdown_files(root, &relative)?);
+        } else if relative.extension().is_some_and(|e| e == "md") {
+            out.push(relative);
+        }
+    }
+    Ok(out)
+}
