@@ -68,7 +68,7 @@ enum Kind {
     DataSource,
 }
 
-const PROVIDER_TEMPLATE: &str = "# {{name}} Provider\n\n{{description}}\n\n## Example Usage\n\n{{example}}\n\n{{schema}}\n";
+const PROVIDER_TEMPLATE: &str = "# {{name}} Provider\n\n{{description}}\n\n{{contents}}\n\n## Example Usage\n\n{{example}}\n\n{{schema}}\n";
 const RESOURCE_TEMPLATE: &str = "# {{name}} (Resource)\n\n{{description}}\n\n## Example Usage\n\n{{example}}\n\n{{schema}}\n\n{{import}}\n";
 const DATA_SOURCE_TEMPLATE: &str = "# {{name}} (Data Source)\n\n{{description}}\n\n## Example Usage\n\n{{example}}\n\n{{schema}}\n";
 const FUNCTION_TEMPLATE: &str = "# function: {{name}}\n\n{{description}}\n\n## Example Usage\n\n{{example}}\n\n## Signature\n\n{{signature}}\n\n## Arguments\n\n{{arguments}}\n\n## Return Type\n\n{{return_type}}\n";
@@ -88,16 +88,33 @@ pub fn generate(catalog: &Catalog, root: &Path) -> Result<BTreeMap<PathBuf, Stri
         "index".to_owned(),
         &catalog.provider,
         &provider_label,
+        vec![("contents", contents(catalog, &short))],
     )?;
     pages.insert(path, page);
     for (name, schema) in &catalog.resources {
         let (path, page) =
-            schema_page(root, Kind::Resource, name, short(name), schema, &provider_label)?;
+            schema_page(
+            root,
+            Kind::Resource,
+            name,
+            short(name),
+            schema,
+            &provider_label,
+            Vec::new(),
+        )?;
         pages.insert(path, page);
     }
     for (name, schema) in &catalog.data_sources {
         let (path, page) =
-            schema_page(root, Kind::DataSource, name, short(name), schema, &provider_label)?;
+            schema_page(
+            root,
+            Kind::DataSource,
+            name,
+            short(name),
+            schema,
+            &provider_label,
+            Vec::new(),
+        )?;
         pages.insert(path, page);
     }
     for (name, def) in &catalog.functions {
@@ -114,6 +131,7 @@ fn schema_page(
     file_stem: String,
     schema: &Schema,
     provider_label: &str,
+    extra: Vec<(&str, String)>,
 ) -> Result<(PathBuf, String), DocsError> {
     let (doc, example, page_title, default_template) = match kind {
         Kind::Provider => (
@@ -146,6 +164,7 @@ fn schema_page(
         ("example", fenced("terraform", &read_example(root, &doc, &example)?)),
         ("schema", render_schema(block).trim_end().to_owned()),
     ];
+    values.extend(extra);
     let mut required = vec!["example", "schema"];
     if kind == Kind::Resource {
         let import = PathBuf::from(format!("examples/resources/{name}/import.sh"));
@@ -165,6 +184,47 @@ fn schema_page(
     }
     let body = render_template(root, &doc, default_template, &values, &required)?;
     Ok((doc, assemble(&page_title, description, &body)))
+}
+
+/// `{{contents}}` of the provider page: a link to every other page, by
+/// kind, so the index lists whatever the provider declares.
+fn contents(catalog: &Catalog, short: &dyn Fn(&str) -> String) -> String {
+    let mut out = Vec::new();
+    let mut section = |title: &str, links: Vec<String>| {
+        if !links.is_empty() {
+            out.push(format!("{title}:\n\n{}", links.join("\n")));
+        }
+    };
+    section(
+        "Resources",
+        catalog
+            .resources
+            .iter()
+            .map(|(name, _)| format!("- [`{name}`](resources/{}.md)", short(name)))
+            .collect(),
+    );
+    section(
+        "Data sources",
+        catalog
+            .data_sources
+            .iter()
+            .map(|(name, _)| format!("- [`{name}`](data-sources/{}.md)", short(name)))
+            .collect(),
+    );
+    section(
+        "Functions (Terraform 1.8 and later)",
+        catalog
+            .functions
+            .iter()
+            .map(|(name, _)| {
+                format!(
+                    "- [`provider::{}::{name}`](functions/{name}.md)",
+                    catalog.provider_name
+                )
+            })
+            .collect(),
+    );
+    out.join("\n\n")
 }
 
 fn function_page(

@@ -118,23 +118,36 @@ fn first_difference(committed: &str, generated: &str) -> Staleness {
         match (old.next(), new.next()) {
             (Some(a), Some(b)) if a == b => line += 1,
             (a, b) => {
+                // Both excerpts start a little before the first differing
+                // character, so a long line shows where it differs.
+                let from = common_prefix_chars(a.unwrap_or(""), b.unwrap_or("")).saturating_sub(30);
                 return Staleness::Differs {
                     line,
-                    committed: a.map_or("(end of file)".to_owned(), quote),
-                    generated: b.map_or("(end of file)".to_owned(), quote),
-                }
+                    committed: a.map_or("(end of file)".to_owned(), |l| excerpt(l, from)),
+                    generated: b.map_or("(end of file)".to_owned(), |l| excerpt(l, from)),
+                };
             }
         }
     }
 }
 
-/// A line for the report, cut short so a long one stays readable.
-fn quote(line: &str) -> String {
-    const MAX: usize = 100;
-    match line.char_indices().nth(MAX) {
-        Some((cut, _)) => format!("{:?}...", &line[..cut]),
-        None => format!("{line:?}"),
-    }
+fn common_prefix_chars(a: &str, b: &str) -> usize {
+    a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count()
+}
+
+/// Up to 80 characters of `line` from character `from`, quoted, with `...`
+/// where it was cut.
+fn excerpt(line: &str, from: usize) -> String {
+    const WIDTH: usize = 80;
+    let chars: Vec<char> = line.chars().collect();
+    let start = from.min(chars.len());
+    let end = (start + WIDTH).min(chars.len());
+    let text: String = chars[start..end].iter().collect();
+    format!(
+        "{}{text:?}{}",
+        if start > 0 { "..." } else { "" },
+        if end < chars.len() { "..." } else { "" }
+    )
 }
 
 /// Markdown files under `root`/`dir`, relative to `root`, recursively.
