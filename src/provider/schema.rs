@@ -69,17 +69,17 @@ pub fn provider_schema() -> Schema {
         .attribute(Attribute::optional(
             "max_retries",
             Type::Number,
-            "Most attempts per API call when CAMS throttles or fails transiently (throttling, 5xx, connection resets, timeouts). Defaults to 5; 1 disables retries.",
+            "Most attempts per API call when CAMS throttles or fails transiently (throttling, 5xx, connection resets, timeouts). Defaults to 5; 1 disables retries. 1 to 20.",
         ))
         .attribute(Attribute::optional(
             "rate_limit",
             Type::Number,
-            "Most CAMS requests per second per AccessKey ID, shared by every read in this Terraform run. Defaults to 5, the documented `GetFlowJSONAssest` limit.",
+            "Most CAMS requests per second per AccessKey ID, shared by every read in this provider process (an aliased provider block is a process of its own). Defaults to 5, the documented `GetFlowJSONAssest` limit. 1 to 1000.",
         ))
         .attribute(Attribute::optional(
             "max_content_bytes",
             Type::Number,
-            "Largest Flow JSON file to download, in bytes. Defaults to 67108864 (64 MiB).",
+            "Largest Flow JSON file to download, in bytes. Defaults to 67108864 (64 MiB). 1 to 2^40.",
         ))
         .attribute(Attribute::optional(
             "request_timeout",
@@ -128,12 +128,12 @@ pub fn flow_json_schema() -> Schema {
         .attribute(Attribute::required(
             "flow_id",
             Type::String,
-            "ID of the WhatsApp Flow, as returned by CAMS `CreateFlow`.",
+            "ID of the WhatsApp Flow, as returned by CAMS `CreateFlow`. Must not be empty.",
         ))
         .attribute(Attribute::optional(
             "cust_space_id",
             Type::String,
-            "`CustSpaceId` of the flow's space. Defaults to the provider's `cust_space_id`.",
+            "`CustSpaceId` of the flow's space. Defaults to the provider's `cust_space_id`. Must not be empty when set.",
         ))
         .attribute(Attribute::computed("id", Type::String, "Same as `flow_id`."))
         .attribute(
@@ -152,7 +152,7 @@ pub fn flow_json_schema() -> Schema {
         .attribute(Attribute::computed(
             "content_sha256",
             Type::String,
-            "Lowercase hex SHA-256 of `content`.",
+            "Lowercase hex SHA-256 of `content`, as downloaded.",
         ))
         .attribute(Attribute::computed(
             "request_id",
@@ -162,12 +162,12 @@ pub fn flow_json_schema() -> Schema {
         .attribute(Attribute::computed(
             "flow_json_version",
             Type::String,
-            "The document's Flow JSON `version` (e.g. `7.0`); null when absent.",
+            "The document's Flow JSON `version` (e.g. `7.0`); null when absent. A numeric `version` is given as its JSON text.",
         ))
         .attribute(Attribute::computed(
             "screen_ids",
             Type::List(Box::new(Type::String)),
-            "The `id` of each screen, in document order; empty when there are none.",
+            "The `id` of each screen, in document order; empty when there are none. Screens without a string `id` are skipped.",
         )),
     )
 }
