@@ -349,3 +349,148 @@ fn block_label(b: &NestedBlock) -> String {
     }
     label
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn small_schema() -> Block {
+        Block::new("A thing.")
+            .attribute(Attribute::required("name", Type::String, "The name."))
+            .attribute(Attribute::optional("size", Type::Number, "The size.").deprecated("Use `name`."))
+            .attribute(Attribute::optional_computed("tags", Type::map(Type::String), "Tags."))
+            .attribute(Attribute::optional("token", Type::String, "A token.").sensitive().write_only())
+            .attribute(Attribute::computed("id", Type::String, "The ID."))
+            .attribute(Attribute::computed(
+                "items",
+                Type::list(Type::object([("key", Type::String), ("on", Type::Bool)])),
+                "Items.",
+            ))
+            .attribute(Attribute::nested(
+                "rules",
+                Presence::Optional,
+                NestedAttributes::new(
+                    ObjectNesting::Set,
+                    vec![
+                        Attribute::required("port", Type::Number, "Port."),
+                        Attribute::computed("hits", Type::Number, "Hits."),
+                    ],
+                ),
+                "Rules.",
+            ))
+            .block(NestedBlock::list(
+                "auth",
+                Block::new("Auth settings.")
+                    .attribute(Attribute::required("user", Type::String, "User."))
+                    .block(NestedBlock::set(
+                        "scope",
+                        Block::new("").attribute(Attribute::optional("path", Type::String, "Path.")),
+                        0,
+                        0,
+                    )),
+                1,
+                1,
+            ))
+            .block(NestedBlock::single(
+                "status",
+                Block::new("Status.").attribute(Attribute::computed("state", Type::String, "State.")),
+            ))
+    }
+
+    #[test]
+    fn a_small_schema_renders_as_registry_readers_expect() {
+        let want = r#"## Schema
+
+### Required
+
+- `auth` (Block List, Min: 1, Max: 1) Auth settings. (see [below for nested schema](#nestedblock--auth))
+- `name` (String) The name.
+
+### Optional
+
+> **NOTE**: Write-only arguments are never stored in the plan or the state, and need Terraform 1.11 or later.
+
+- `rules` (Attributes Set) Rules. (see [below for nested schema](#nestedatt--rules))
+- `size` (Number, Deprecated) The size. **Deprecated:** Use `name`.
+- `tags` (Map of String) Tags.
+- `token` (String, Sensitive, [Write-only](https://developer.hashicorp.com/terraform/language/resources/ephemeral#write-only-arguments)) A token.
+
+### Read-Only
+
+- `id` (String) The ID.
+- `items` (List of Object) Items. (see [below for nested schema](#nestedobjatt--items))
+- `status` (Block) Status. (see [below for nested schema](#nestedblock--status))
+
+<a id="nestedblock--auth"></a>
+### Nested Schema for `auth`
+
+Required:
+
+- `user` (String) User.
+
+Optional:
+
+- `scope` (Block Set) (see [below for nested schema](#nestedblock--auth--scope))
+
+<a id="nestedblock--auth--scope"></a>
+### Nested Schema for `auth.scope`
+
+Optional:
+
+- `path` (String) Path.
+
+<a id="nestedatt--rules"></a>
+### Nested Schema for `rules`
+
+Required:
+
+- `port` (Number) Port.
+
+Read-Only:
+
+- `hits` (Number) Hits.
+
+<a id="nestedobjatt--items"></a>
+### Nested Schema for `items`
+
+Read-Only:
+
+- `key` (String)
+- `on` (Boolean)
+
+<a id="nestedblock--status"></a>
+### Nested Schema for `status`
+
+Read-Only:
+
+- `state` (String) State.
+"#;
+        let got = render_schema(&small_schema());
+        assert_eq!(got, want, "\n--- got ---\n{got}");
+    }
+
+    #[test]
+    fn markdown_descriptions_win_and_multi_line_ones_stay_in_their_item() {
+        let block = Block::new("x").attribute(
+            Attribute::required("body", Type::String, "plain")
+                .markdown("First line with `code`.\nSecond line."),
+        );
+        let got = render_schema(&block);
+        assert!(
+            got.contains("- `body` (String) First line with `code`.\n  Second line.\n"),
+            "{got}"
+        );
+    }
+
+    #[test]
+    fn type_labels_spell_collections_out() {
+        assert_eq!(type_label(&Type::set(Type::map(Type::Bool))), "Set of Map of Boolean");
+        assert_eq!(type_label(&Type::Dynamic), "Dynamic");
+        assert_eq!(type_label(&Type::Tuple(vec![Type::String])), "Tuple");
+    }
+
+    #[test]
+    fn an_empty_block_has_a_bare_schema_heading() {
+        assert_eq!(render_schema(&Block::new("nothing")), "## Schema\n");
+    }
+}
