@@ -102,3 +102,59 @@ pub fn constraint(ty: &Type, depth: usize) -> String {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn join_definition() -> FunctionDefinition {
+        FunctionDefinition::new("Joins.", "Joins strings.", Type::list(Type::String))
+            .parameter(Parameter::new("separator", Type::String, "Goes between."))
+            .parameter(Parameter::new("first", Type::String, "").allow_null())
+            .variadic(Parameter::new("rest", Type::Number, "More."))
+    }
+
+    #[test]
+    fn the_signature_marks_the_variadic_parameter() {
+        assert_eq!(
+            signature("join", &join_definition()),
+            "```text\njoin(separator string, first string, rest ...number) list of string\n```"
+        );
+    }
+
+    #[test]
+    fn arguments_are_numbered_with_the_variadic_one_last() {
+        assert_eq!(
+            arguments(&join_definition()),
+            "1. `separator` (String) Goes between.\n\
+             2. `first` (String, Nullable)\n\
+             3. `rest` (Variadic, Number) More. Any number of these arguments may follow, none included."
+        );
+    }
+
+    #[test]
+    fn a_function_without_parameters_says_so() {
+        let def = FunctionDefinition::new("Now.", "", Type::String);
+        assert_eq!(signature("now", &def), "```text\nnow() string\n```");
+        assert_eq!(arguments(&def), "This function takes no arguments.");
+    }
+
+    #[test]
+    fn the_return_type_is_spelled_out_as_a_type_constraint() {
+        let ty = Type::object([
+            ("version", Type::String),
+            ("screen_ids", Type::list(Type::String)),
+            ("extra", Type::object([("n", Type::Number)])),
+            ("any", Type::Dynamic),
+        ]);
+        let def = FunctionDefinition::new("S.", "", ty);
+        assert_eq!(
+            return_type(&def),
+            "```terraform\nobject({\n  any        = any\n  extra      = object({\n    n = number\n  })\n  screen_ids = list(string)\n  version    = string\n})\n```"
+        );
+        assert_eq!(
+            constraint(&Type::Tuple(vec![Type::Bool, Type::set(Type::Number)]), 0),
+            "tuple([bool, set(number)])"
+        );
+    }
+}

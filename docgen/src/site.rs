@@ -314,3 +314,170 @@ fn read_optional(root: &Path, relative: &Path) -> Result<Option<String>, DocsErr
         }),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cams_provider::plugin::value::Type;
+    use cams_provider::plugin::{Attribute, Block, Parameter};
+
+    fn catalog() -> Catalog {
+        let thing = Schema::new(
+            Block::new("Manages a `thing`.")
+                .attribute(Attribute::required("name", Type::String, "Name."))
+                .attribute(Attribute::computed("id", Type::String, "ID.")),
+        );
+        Catalog {
+            provider_name: "demo".to_owned(),
+            provider: Schema::new(
+                Block::new("The demo provider.")
+                    .attribute(Attribute::optional("key", Type::String, "Key.").sensitive()),
+            ),
+            resources: vec![("demo_thing".to_owned(), thing.clone())],
+            data_sources: vec![("demo_thing".to_owned(), thing)],
+            functions: vec![(
+                "count".to_owned(),
+                FunctionDefinition::new("Counts things.", "Counts the things given.", Type::Number)
+                    .variadic(Parameter::new("things", Type::String, "Things.")),
+            )],
+        }
+    }
+
+    fn repository(files: &[(&str, &str)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for (path, text) in files {
+            let full = dir.path().join(path);
+            std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+            std::fs::write(full, text).unwrap();
+        }
+        dir
+    }
+
+    const EXAMPLES: [(&str, &str); 5] = [
+        ("examples/provider/provider.tf", "provider \"demo\" {}\n"),
+        ("examples/resources/demo_thing/resource.tf", "resource \"demo_thing\" \"a\" {}\n"),
+        ("examples/resources/demo_thing/import.sh", "terraform import demo_thing.a ID\n"),
+        ("examples/data-sources/demo_thing/data-source.tf", "data \"demo_thing\" \"a\" {}\n"),
+        ("examples/functions/count/function.tf", "output \"n\" { value = provider::demo::count(\"a\") }\n"),
+    ];
+
+    #[test]
+    fn every_declared_thing_gets_its_page_in_the_registry_layout() {
+        let repo = repository(&EXAMPLES);
+        let pages = generate(&catalog(), repo.path()).unwrap();
+        let paths: Vec<_> = pages.keys().map(|p| p.display().to_string()).collect();
+        assert_eq!(
+            paths,
+            [
+                "docs/data-sources/thing.md",
+                "docs/functions/count.md",
+                "docs/index.md",
+                "docs/resources/thing.md",
+            ]
+        );
+        let resource = &pages[Path::new("docs/resources/thing.md")];
+        let want = format!(
+            "---\npage_title: \"demo_thing Resource - terraform-provider-demo\"\nsubcategory: \"\"\ndescription: |-\n  Manages a thing.\n---\n\n{GENERATED_NOTICE}\n\n# demo_thing (Resource)\n\nManages a `thing`.\n\n## Example Usage\n\n```terraform\nresource \"demo_thing\" \"a\" {{}}\n```\n\n## Schema\n\n### Required\n\n- `name` (String) Name.\n\n### Read-Only\n\n- `id` (String) ID.\n\n## Import\n\nImport is supported using the following syntax:\n\n```shell\nterraform import demo_thing.a ID\n```\n"
+        );
+        assert_eq!(resource, &want, "\n{resource}");
+        let data_source = &pages[Path::new("docs/data-sources/thing.md")];
+        assert!(data_source.contains("# demo_thing (Data Source)\n"), "{data_source}");
+        assert!(!data_source.contains("## Import"), "{data_source}");
+        let index = &pages[Path::new("docs/index.md")];
+        for expected in [
+            "page_title: \"demo Provider\"",
+            "- [`demo_thing`](resources/thing.md)",
+            "- [`demo_thing`](data-sources/thing.md)",
+            "- [`provider::demo::count`](functions/count.md)",
+            "- `key` (String, Sensitive) Key.",
+        ] {
+            assert!(index.contains(expected), "{expected} in\n{index}");
+        }
+        let function = &pages[Path::new("docs/functions/count.md")];
+        for expected in [
+            "page_title: \"count function - terraform-provider-demo\"\nsubcategory: \"\"\ndescription: |-\n  Counts things.\n",
+            "# function: count\n\nCounts the things given.\n",
+            "## Signature\n\n```text\ncount(things ...string) number\n```",
+            "1. `things` (Variadic, String) Things.",
+            "## Return Type\n\n```terraform\nnumber\n```",
+        ] {
+            assert!(function.contains(expected), "{expected} in\n{function}");
+        }
+    }
+
+    #[test]
+    fn a_missing_example_is_an_error_naming_the_file_to_create() {
+        let files: Vec<_> = EXAMPLES
+            .iter()
+            .copied()
+            .filter(|(p, _)| !p.starts_with("examples/functions"))
+            .collect();
+        let repo = repository(&files);
+        let err = generate(&catalog(), repo.path()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "docs/functions/count.md has no example: create examples/functions/count/function.tf"
+        );
+    }
+
+    #[test]
+    fn a_template_adds_prose_around_the_generated_parts() {
+        let mut files = EXAMPLES.to_vec();
+        files.push((
+            "templates/data-sources/thing.md.tmpl",
+            "# {{name}}\n\nHand-written notes.\n\n{{example}}\n\n{{schema}}\n",
+        ));
+        let repo = repository(&files);
+        let pages = generate(&catalog(), repo.path()).unwrap();
+        let page = &pages[Path::new("docs/data-sources/thing.md")];
+        assert!(
+            page.contains("# demo_thing\n\nHand-written notes.\n\n```terraform\n"),
+            "{page}"
+        );
+        assert!(page.contains("- `name` (String) Name."), "{page}");
+        assert!(page.starts_with("---\npage_title: \"demo_thing Data Source"), "{page}");
+    }
+
+    #[test]
+    fn a_template_must_not_drop_the_schema_or_an_import_example() {
+        let mut files = EXAMPLES.to_vec();
+        files.push(("templates/index.md.tmpl", "# {{name}}\n\n{{example}}\n"));
+        let repo = repository(&files);
+        let err = generate(&catalog(), repo.path()).unwrap_err();
+        assert_eq!(err.to_string(), "templates/index.md.tmpl: must contain {{schema}}");
+
+        let mut files = EXAMPLES.to_vec();
+        files.push(("templates/resources/thing.md.tmpl", "{{example}}\n{{schema}}\n"));
+        let repo = repository(&files);
+        let err = generate(&catalog(), repo.path()).unwrap_err();
+        assert_eq!(err.to_string(), "templates/resources/thing.md.tmpl: must contain {{import}}");
+    }
+
+    #[test]
+    fn deprecation_is_called_out_above_the_description() {
+        let mut catalog = catalog();
+        catalog.data_sources[0].1.block.deprecation = Some("Use `demo_other`.".to_owned());
+        let repo = repository(&EXAMPLES);
+        let pages = generate(&catalog, repo.path()).unwrap();
+        let page = &pages[Path::new("docs/data-sources/thing.md")];
+        assert!(
+            page.contains("# demo_thing (Data Source)\n\n!> **Deprecated:** Use `demo_other`.\n\nManages a `thing`.\n"),
+            "{page}"
+        );
+    }
+
+    #[test]
+    fn the_catalog_of_the_cams_provider_holds_what_it_declares() {
+        let provider = cams_provider::provider::CamsProvider::new();
+        let catalog = Catalog::of(&provider);
+        assert_eq!(catalog.provider_name, "cams");
+        assert_eq!(catalog.provider, provider.schema());
+        let mut declared: Vec<_> = provider.data_sources().iter().map(|d| d.type_name()).collect();
+        declared.sort_unstable();
+        let listed: Vec<_> = catalog.data_sources.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(listed, declared);
+        assert!(listed.contains(&"cams_flow_json"));
+        assert_eq!(catalog.resources.len(), provider.resources().len());
+        assert_eq!(catalog.functions.len(), provider.functions().len());
+    }
+}
