@@ -178,3 +178,104 @@ fn markdown_files(root: &Path, dir: &Path) -> Result<Vec<PathBuf>, DocsError> {
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pages(list: &[(&str, &str)]) -> BTreeMap<PathBuf, String> {
+        list.iter()
+            .map(|(p, t)| (PathBuf::from(p), (*t).to_owned()))
+            .collect()
+    }
+
+    fn put(root: &Path, path: &str, text: &str) {
+        let full = root.join(path);
+        std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+        std::fs::write(full, text).unwrap();
+    }
+
+    #[test]
+    fn check_names_missing_differing_and_stray_files() {
+        let root = tempfile::tempdir().unwrap();
+        put(root.path(), "docs/index.md", "# A\nsame\nold line\n");
+        put(root.path(), "docs/data-sources/kept.md", "kept\n");
+        put(root.path(), "docs/resources/removed.md", "gone\n");
+        put(root.path(), "docs/notes.txt", "not markdown: not ours\n");
+        let generated = pages(&[
+            ("docs/index.md", "# A\nsame\nnew line\n"),
+            ("docs/data-sources/kept.md", "kept\n"),
+            ("docs/functions/f.md", "f\n"),
+        ]);
+        let stale = stale_files(root.path(), &generated).unwrap();
+        assert_eq!(
+            stale,
+            vec![
+                StaleFile {
+                    path: "docs/functions/f.md".into(),
+                    staleness: Staleness::Missing
+                },
+                StaleFile {
+                    path: "docs/index.md".into(),
+                    staleness: Staleness::Differs {
+                        line: 3,
+                        committed: "\"old line\"".into(),
+                        generated: "\"new line\"".into()
+                    }
+                },
+                StaleFile {
+                    path: "docs/resources/removed.md".into(),
+                    staleness: Staleness::NotGenerated
+                },
+            ]
+        );
+        assert_eq!(
+            stale[1].to_string(),
+            "docs/index.md: differs from line 3\n    committed: \"old line\"\n    generated: \"new line\""
+        );
+    }
+
+    #[test]
+    fn write_makes_the_check_pass_and_reports_what_it_changed() {
+        let root = tempfile::tempdir().unwrap();
+        put(root.path(), "docs/index.md", "old\n");
+        put(root.path(), "docs/resources/removed.md", "gone\n");
+        let generated = pages(&[
+            ("docs/index.md", "new\n"),
+            ("docs/functions/f.md", "f\n"),
+        ]);
+        let changed = write(root.path(), &generated).unwrap();
+        assert_eq!(changed.len(), 3, "{changed:?}");
+        assert!(stale_files(root.path(), &generated).unwrap().is_empty());
+        assert_eq!(
+            std::fs::read_to_string(root.path().join("docs/functions/f.md")).unwrap(),
+            "f\n"
+        );
+        assert!(!root.path().join("docs/resources/removed.md").exists());
+        assert!(write(root.path(), &generated).unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_long_line_is_shown_from_just_before_its_first_difference() {
+        let a = format!("{}old tail", "x".repeat(200));
+        let b = format!("{}new tail", "x".repeat(200));
+        match first_difference(&a, &b) {
+            Staleness::Differs {
+                line,
+                committed,
+                generated,
+            } => {
+                assert_eq!(line, 1);
+                assert_eq!(committed, format!("...\"{}old tail\"", "x".repeat(30)));
+                assert_eq!(generated, format!("...\"{}new tail\"", "x".repeat(30)));
+            }
+            other => panic!("{other:?}"),
+        }
+        match first_difference("same\n", "same\nmore\n") {
+            Staleness::Differs {
+                line, committed, ..
+            } => assert_eq!((line, committed.as_str()), (2, "(end of file)")),
+            other => panic!("{other:?}"),
+        }
+    }
+}
