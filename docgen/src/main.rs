@@ -72,11 +72,7 @@ fn run(mode: &Mode, root: &std::path::Path) -> Result<ExitCode, DocsError> {
             for file in &changed {
                 println!("updated {}", file.path.display());
             }
-            println!(
-                "{} of {} pages updated",
-                changed.len(),
-                pages.len()
-            );
+            println!("{} of {} pages updated", changed.len(), pages.len());
             Ok(ExitCode::SUCCESS)
         }
     }

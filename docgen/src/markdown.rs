@@ -5,7 +5,10 @@
 /// and a plain-text description as a literal block.
 pub fn front_matter(page_title: &str, description: &str) -> String {
     let mut out = String::from("---\n");
-    out.push_str(&format!("page_title: \"{}\"\n", page_title.replace('"', "\\\"")));
+    out.push_str(&format!(
+        "page_title: \"{}\"\n",
+        page_title.replace('"', "\\\"")
+    ));
     out.push_str("subcategory: \"\"\n");
     out.push_str("description: |-\n");
     let plain = plain_text(description);

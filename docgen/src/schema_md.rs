@@ -157,7 +157,10 @@ fn block_entries<'a>(block: &'a Block, trail: &[&str]) -> Vec<Entry<'a>> {
 }
 
 fn attribute_entries<'a>(attributes: &'a [Attribute], trail: &[&str]) -> Vec<Entry<'a>> {
-    attributes.iter().map(|a| attribute_entry(a, trail)).collect()
+    attributes
+        .iter()
+        .map(|a| attribute_entry(a, trail))
+        .collect()
 }
 
 fn object_entries<'a>(
@@ -192,7 +195,10 @@ fn attribute_entry<'a>(a: &'a Attribute, trail: &[&str]) -> Entry<'a> {
                 body: NestedBody::Attributes(&attrs.attributes),
             }),
         ),
-        None => (type_label(&a.ty), object_nested(&a.name, &a.ty, group, trail)),
+        None => (
+            type_label(&a.ty),
+            object_nested(&a.name, &a.ty, group, trail),
+        ),
     };
     let mut flags = vec![label];
     if a.sensitive {
@@ -245,12 +251,7 @@ fn block_entry<'a>(b: &'a NestedBlock, trail: &[&str]) -> Entry<'a> {
 
 /// The nested section for an attribute whose type holds an object
 /// (`Object`, `List of Object`, ...), listing the object's fields.
-fn object_nested<'a>(
-    name: &str,
-    ty: &'a Type,
-    group: Group,
-    trail: &[&str],
-) -> Option<Nested<'a>> {
+fn object_nested<'a>(name: &str, ty: &'a Type, group: Group, trail: &[&str]) -> Option<Nested<'a>> {
     innermost_object(ty).map(|fields| Nested {
         anchor: anchor("nestedobjatt", trail, name),
         path: path(trail, name),
@@ -285,10 +286,7 @@ fn entry_line(name: &str, flags: &str, description: &str, nested: Option<&Nested
         line.push_str(&indent_continuation(description, "  "));
     }
     if let Some(n) = nested {
-        line.push_str(&format!(
-            " (see [below for nested schema](#{}))",
-            n.anchor
-        ));
+        line.push_str(&format!(" (see [below for nested schema](#{}))", n.anchor));
     }
     line
 }
@@ -357,9 +355,19 @@ mod tests {
     fn small_schema() -> Block {
         Block::new("A thing.")
             .attribute(Attribute::required("name", Type::String, "The name."))
-            .attribute(Attribute::optional("size", Type::Number, "The size.").deprecated("Use `name`."))
-            .attribute(Attribute::optional_computed("tags", Type::map(Type::String), "Tags."))
-            .attribute(Attribute::optional("token", Type::String, "A token.").sensitive().write_only())
+            .attribute(
+                Attribute::optional("size", Type::Number, "The size.").deprecated("Use `name`."),
+            )
+            .attribute(Attribute::optional_computed(
+                "tags",
+                Type::map(Type::String),
+                "Tags.",
+            ))
+            .attribute(
+                Attribute::optional("token", Type::String, "A token.")
+                    .sensitive()
+                    .write_only(),
+            )
             .attribute(Attribute::computed("id", Type::String, "The ID."))
             .attribute(Attribute::computed(
                 "items",
@@ -384,7 +392,11 @@ mod tests {
                     .attribute(Attribute::required("user", Type::String, "User."))
                     .block(NestedBlock::set(
                         "scope",
-                        Block::new("").attribute(Attribute::optional("path", Type::String, "Path.")),
+                        Block::new("").attribute(Attribute::optional(
+                            "path",
+                            Type::String,
+                            "Path.",
+                        )),
                         0,
                         0,
                     )),
@@ -393,7 +405,11 @@ mod tests {
             ))
             .block(NestedBlock::single(
                 "status",
-                Block::new("Status.").attribute(Attribute::computed("state", Type::String, "State.")),
+                Block::new("Status.").attribute(Attribute::computed(
+                    "state",
+                    Type::String,
+                    "State.",
+                )),
             ))
     }
 
@@ -484,7 +500,10 @@ Read-Only:
 
     #[test]
     fn type_labels_spell_collections_out() {
-        assert_eq!(type_label(&Type::set(Type::map(Type::Bool))), "Set of Map of Boolean");
+        assert_eq!(
+            type_label(&Type::set(Type::map(Type::Bool))),
+            "Set of Map of Boolean"
+        );
         assert_eq!(type_label(&Type::Dynamic), "Dynamic");
         assert_eq!(type_label(&Type::Tuple(vec![Type::String])), "Tuple");
     }

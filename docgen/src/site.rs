@@ -92,8 +92,7 @@ pub fn generate(catalog: &Catalog, root: &Path) -> Result<BTreeMap<PathBuf, Stri
     )?;
     pages.insert(path, page);
     for (name, schema) in &catalog.resources {
-        let (path, page) =
-            schema_page(
+        let (path, page) = schema_page(
             root,
             Kind::Resource,
             name,
@@ -105,8 +104,7 @@ pub fn generate(catalog: &Catalog, root: &Path) -> Result<BTreeMap<PathBuf, Stri
         pages.insert(path, page);
     }
     for (name, schema) in &catalog.data_sources {
-        let (path, page) =
-            schema_page(
+        let (path, page) = schema_page(
             root,
             Kind::DataSource,
             name,
@@ -160,8 +158,14 @@ fn schema_page(
         .unwrap_or(&block.description);
     let mut values = vec![
         ("name", name.to_owned()),
-        ("description", with_deprecation(description, block.deprecation.as_deref())),
-        ("example", fenced("terraform", &read_example(root, &doc, &example)?)),
+        (
+            "description",
+            with_deprecation(description, block.deprecation.as_deref()),
+        ),
+        (
+            "example",
+            fenced("terraform", &read_example(root, &doc, &example)?),
+        ),
         ("schema", render_schema(block).trim_end().to_owned()),
     ];
     values.extend(extra);
@@ -235,7 +239,10 @@ fn function_page(
 ) -> Result<(PathBuf, String), DocsError> {
     let doc = PathBuf::from(format!("docs/functions/{name}.md"));
     let example = PathBuf::from(format!("examples/functions/{name}/function.tf"));
-    let description = def.markdown_description.as_deref().unwrap_or(&def.description);
+    let description = def
+        .markdown_description
+        .as_deref()
+        .unwrap_or(&def.description);
     let description = if description.trim().is_empty() {
         &def.summary
     } else {
@@ -243,8 +250,14 @@ fn function_page(
     };
     let values = vec![
         ("name", name.to_owned()),
-        ("description", with_deprecation(description, def.deprecation.as_deref())),
-        ("example", fenced("terraform", &read_example(root, &doc, &example)?)),
+        (
+            "description",
+            with_deprecation(description, def.deprecation.as_deref()),
+        ),
+        (
+            "example",
+            fenced("terraform", &read_example(root, &doc, &example)?),
+        ),
         ("signature", function_md::signature(name, def)),
         ("arguments", function_md::arguments(def)),
         ("return_type", function_md::return_type(def)),
@@ -272,7 +285,12 @@ fn render_template(
     let under_docs = doc.strip_prefix("docs").unwrap_or(doc);
     let template_path = Path::new("templates").join(format!("{}.tmpl", under_docs.display()));
     match read_optional(root, &template_path)? {
-        Some(text) => template::fill(&text, &template_path.display().to_string(), values, required),
+        Some(text) => template::fill(
+            &text,
+            &template_path.display().to_string(),
+            values,
+            required,
+        ),
         None => template::fill(
             default_template,
             &format!("the default template of {}", doc.display()),
@@ -292,7 +310,11 @@ fn assemble(page_title: &str, description: &str, body: &str) -> String {
 
 fn with_deprecation(description: &str, deprecation: Option<&str>) -> String {
     match deprecation {
-        Some(message) => format!("!> **Deprecated:** {}\n\n{}", message.trim(), description.trim()),
+        Some(message) => format!(
+            "!> **Deprecated:** {}\n\n{}",
+            message.trim(),
+            description.trim()
+        ),
         None => description.trim().to_owned(),
     }
 }
@@ -355,10 +377,22 @@ mod tests {
 
     const EXAMPLES: [(&str, &str); 5] = [
         ("examples/provider/provider.tf", "provider \"demo\" {}\n"),
-        ("examples/resources/demo_thing/resource.tf", "resource \"demo_thing\" \"a\" {}\n"),
-        ("examples/resources/demo_thing/import.sh", "terraform import demo_thing.a ID\n"),
-        ("examples/data-sources/demo_thing/data-source.tf", "data \"demo_thing\" \"a\" {}\n"),
-        ("examples/functions/count/function.tf", "output \"n\" { value = provider::demo::count(\"a\") }\n"),
+        (
+            "examples/resources/demo_thing/resource.tf",
+            "resource \"demo_thing\" \"a\" {}\n",
+        ),
+        (
+            "examples/resources/demo_thing/import.sh",
+            "terraform import demo_thing.a ID\n",
+        ),
+        (
+            "examples/data-sources/demo_thing/data-source.tf",
+            "data \"demo_thing\" \"a\" {}\n",
+        ),
+        (
+            "examples/functions/count/function.tf",
+            "output \"n\" { value = provider::demo::count(\"a\") }\n",
+        ),
     ];
 
     #[test]
@@ -381,7 +415,10 @@ mod tests {
         );
         assert_eq!(resource, &want, "\n{resource}");
         let data_source = &pages[Path::new("docs/data-sources/thing.md")];
-        assert!(data_source.contains("# demo_thing (Data Source)\n"), "{data_source}");
+        assert!(
+            data_source.contains("# demo_thing (Data Source)\n"),
+            "{data_source}"
+        );
         assert!(!data_source.contains("## Import"), "{data_source}");
         let index = &pages[Path::new("docs/index.md")];
         for expected in [
@@ -435,7 +472,10 @@ mod tests {
             "{page}"
         );
         assert!(page.contains("- `name` (String) Name."), "{page}");
-        assert!(page.starts_with("---\npage_title: \"demo_thing Data Source"), "{page}");
+        assert!(
+            page.starts_with("---\npage_title: \"demo_thing Data Source"),
+            "{page}"
+        );
     }
 
     #[test]
@@ -444,13 +484,22 @@ mod tests {
         files.push(("templates/index.md.tmpl", "# {{name}}\n\n{{example}}\n"));
         let repo = repository(&files);
         let err = generate(&catalog(), repo.path()).unwrap_err();
-        assert_eq!(err.to_string(), "templates/index.md.tmpl: must contain {{schema}}");
+        assert_eq!(
+            err.to_string(),
+            "templates/index.md.tmpl: must contain {{schema}}"
+        );
 
         let mut files = EXAMPLES.to_vec();
-        files.push(("templates/resources/thing.md.tmpl", "{{example}}\n{{schema}}\n"));
+        files.push((
+            "templates/resources/thing.md.tmpl",
+            "{{example}}\n{{schema}}\n",
+        ));
         let repo = repository(&files);
         let err = generate(&catalog(), repo.path()).unwrap_err();
-        assert_eq!(err.to_string(), "templates/resources/thing.md.tmpl: must contain {{import}}");
+        assert_eq!(
+            err.to_string(),
+            "templates/resources/thing.md.tmpl: must contain {{import}}"
+        );
     }
 
     #[test]
@@ -472,9 +521,17 @@ mod tests {
         let catalog = Catalog::of(&provider);
         assert_eq!(catalog.provider_name, "cams");
         assert_eq!(catalog.provider, provider.schema());
-        let mut declared: Vec<_> = provider.data_sources().iter().map(|d| d.type_name()).collect();
+        let mut declared: Vec<_> = provider
+            .data_sources()
+            .iter()
+            .map(|d| d.type_name())
+            .collect();
         declared.sort_unstable();
-        let listed: Vec<_> = catalog.data_sources.iter().map(|(n, _)| n.as_str()).collect();
+        let listed: Vec<_> = catalog
+            .data_sources
+            .iter()
+            .map(|(n, _)| n.as_str())
+            .collect();
         assert_eq!(listed, declared);
         assert!(listed.contains(&"cams_flow_json"));
         assert_eq!(catalog.resources.len(), provider.resources().len());

@@ -240,10 +240,7 @@ mod tests {
         let root = tempfile::tempdir().unwrap();
         put(root.path(), "docs/index.md", "old\n");
         put(root.path(), "docs/resources/removed.md", "gone\n");
-        let generated = pages(&[
-            ("docs/index.md", "new\n"),
-            ("docs/functions/f.md", "f\n"),
-        ]);
+        let generated = pages(&[("docs/index.md", "new\n"), ("docs/functions/f.md", "f\n")]);
         let changed = write(root.path(), &generated).unwrap();
         assert_eq!(changed.len(), 3, "{changed:?}");
         assert!(stale_files(root.path(), &generated).unwrap().is_empty());

@@ -58,12 +58,20 @@ mod tests {
     use super::*;
 
     fn values() -> Vec<(&'static str, String)> {
-        vec![("name", "cams_x".to_owned()), ("schema", "## Schema".to_owned())]
+        vec![
+            ("name", "cams_x".to_owned()),
+            ("schema", "## Schema".to_owned()),
+        ]
     }
 
     #[test]
     fn placeholders_are_replaced_with_their_values() {
-        let page = fill("# {{name}}\n\nProse.\n\n{{ schema }}\n", "t", &values(), &["schema"]);
+        let page = fill(
+            "# {{name}}\n\nProse.\n\n{{ schema }}\n",
+            "t",
+            &values(),
+            &["schema"],
+        );
         assert_eq!(page.unwrap(), "# cams_x\n\nProse.\n\n## Schema\n");
     }
 
@@ -85,6 +93,9 @@ mod tests {
     #[test]
     fn an_unclosed_placeholder_is_refused() {
         let err = fill("# {{name", "t", &values(), &[]).unwrap_err();
-        assert!(matches!(err, DocsError::UnclosedPlaceholder { .. }), "{err}");
+        assert!(
+            matches!(err, DocsError::UnclosedPlaceholder { .. }),
+            "{err}"
+        );
     }
 }

@@ -46,7 +46,11 @@ fn check_passes_after_write_and_names_each_stale_file() {
 
     let missing = cams_docs(root, "--check");
     assert_eq!(missing.status.code(), Some(1));
-    assert!(text(&missing.stderr).contains("docs/index.md: missing"), "{}", text(&missing.stderr));
+    assert!(
+        text(&missing.stderr).contains("docs/index.md: missing"),
+        "{}",
+        text(&missing.stderr)
+    );
 
     let written = cams_docs(root, "--write");
     assert!(written.status.success(), "{}", text(&written.stderr));
@@ -56,16 +60,24 @@ fn check_passes_after_write_and_names_each_stale_file() {
     assert!(text(&fresh.stdout).contains("docs are up to date"));
 
     let index = root.join("docs/index.md");
-    let edited = std::fs::read_to_string(&index).unwrap().replace("## Schema", "## Arguments");
+    let edited = std::fs::read_to_string(&index)
+        .unwrap()
+        .replace("## Schema", "## Arguments");
     std::fs::write(&index, edited).unwrap();
     std::fs::create_dir_all(root.join("docs/resources")).unwrap();
     std::fs::write(root.join("docs/resources/stray.md"), "by hand\n").unwrap();
     let stale = cams_docs(root, "--check");
     assert_eq!(stale.status.code(), Some(1));
     let report = text(&stale.stderr);
-    assert!(report.contains("docs/index.md: differs from line"), "{report}");
+    assert!(
+        report.contains("docs/index.md: differs from line"),
+        "{report}"
+    );
     assert!(report.contains("committed: \"## Arguments\""), "{report}");
-    assert!(report.contains("docs/resources/stray.md: not generated"), "{report}");
+    assert!(
+        report.contains("docs/resources/stray.md: not generated"),
+        "{report}"
+    );
     assert!(report.contains("Run `make docs`"), "{report}");
 }
 
@@ -84,7 +96,9 @@ fn a_missing_example_fails_with_the_path_to_create() {
 
 #[test]
 fn no_mode_is_a_usage_error() {
-    let out = Command::new(env!("CARGO_BIN_EXE_cams-docs")).output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_cams-docs"))
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("usage: cams-docs"));
 }
