@@ -81,39 +81,28 @@ pub fn generate(catalog: &Catalog, root: &Path) -> Result<BTreeMap<PathBuf, Stri
     let prefix = format!("{}_", catalog.provider_name);
     let short = |name: &str| name.strip_prefix(&prefix).unwrap_or(name).to_owned();
 
-    let (path, page) = schema_page(
-        root,
-        Kind::Provider,
-        &catalog.provider_name,
-        "index".to_owned(),
-        &catalog.provider,
-        &provider_label,
-        vec![("contents", contents(catalog, &short))],
-    )?;
-    pages.insert(path, page);
-    for (name, schema) in &catalog.resources {
-        let (path, page) = schema_page(
-            root,
-            Kind::Resource,
+    let mut schema_pages = vec![SchemaPage {
+        kind: Kind::Provider,
+        name: &catalog.provider_name,
+        file_stem: "index".to_owned(),
+        schema: &catalog.provider,
+        extra: vec![("contents", contents(catalog, &short))],
+    }];
+    for (kind, list) in [
+        (Kind::Resource, &catalog.resources),
+        (Kind::DataSource, &catalog.data_sources),
+    ] {
+        schema_pages.extend(list.iter().map(|(name, schema)| SchemaPage {
+            kind,
             name,
-            short(name),
+            file_stem: short(name),
             schema,
-            &provider_label,
-            Vec::new(),
-        )?;
-        pages.insert(path, page);
+            extra: Vec::new(),
+        }));
     }
-    for (name, schema) in &catalog.data_sources {
-        let (path, page) = schema_page(
-            root,
-            Kind::DataSource,
-            name,
-            short(name),
-            schema,
-            &provider_label,
-            Vec::new(),
-        )?;
-        pages.insert(path, page);
+    for page in schema_pages {
+        let (path, text) = schema_page(root, page, &provider_label)?;
+        pages.insert(path, text);
     }
     for (name, def) in &catalog.functions {
         let (path, page) = function_page(root, name, def, &provider_label)?;
@@ -122,15 +111,30 @@ pub fn generate(catalog: &Catalog, root: &Path) -> Result<BTreeMap<PathBuf, Stri
     Ok(pages)
 }
 
+/// A page made of a schema, before rendering.
+struct SchemaPage<'a> {
+    kind: Kind,
+    /// The full type name (the provider's name for the index).
+    name: &'a str,
+    /// The page's file name under its docs/ folder, without `.md`.
+    file_stem: String,
+    schema: &'a Schema,
+    /// Placeholders only this page offers.
+    extra: Vec<(&'static str, String)>,
+}
+
 fn schema_page(
     root: &Path,
-    kind: Kind,
-    name: &str,
-    file_stem: String,
-    schema: &Schema,
+    page: SchemaPage<'_>,
     provider_label: &str,
-    extra: Vec<(&str, String)>,
 ) -> Result<(PathBuf, String), DocsError> {
+    let SchemaPage {
+        kind,
+        name,
+        file_stem,
+        schema,
+        extra,
+    } = page;
     let (doc, example, page_title, default_template) = match kind {
         Kind::Provider => (
             PathBuf::from("docs/index.md"),
