@@ -1,11 +1,19 @@
 # The two commands of the README, plus the checks CI runs.
-.PHONY: demo test check fmt clippy bench
+.PHONY: demo test check fmt clippy bench docs docs-check
 
 demo:
 	scripts/demo.sh
 
 test:
 	scripts/test.sh
+
+# Regenerates docs/ from the provider schema, examples/ and templates/
+# (docgen/, the cams-docs crate). `make test` fails while they are stale.
+docs:
+	cargo run -q -p cams-docs -- --write
+
+docs-check:
+	cargo run -q -p cams-docs -- --check
 
 fmt:
 	cargo fmt --all -- --check

@@ -72,12 +72,12 @@ pub fn provider_schema() -> Schema {
         .attribute(Attribute::optional(
             "max_retries",
             Type::Number,
-            "Most attempts per API call that fail transiently (5xx, connection resets, timeouts). Throttling answers do not count: they are retried within `throttle_timeout`. Defaults to 5; 1 disables retries of transient failures.",
+            "Most attempts per API call that fail transiently (5xx, connection resets, timeouts). Throttling answers do not count: they are retried within `throttle_timeout`. Defaults to 5; 1 disables retries of transient failures. 1 to 20.",
         ))
         .attribute(Attribute::optional(
             "rate_limit",
             Type::Number,
-            "Most CAMS requests per second per AccessKey ID and operation, shared by every read in this Terraform run and, with `shared_rate_limit`, by every provider process of this user on this machine. Defaults to 5, the documented `GetFlowJSONAssest` limit.",
+            "Most CAMS requests per second per AccessKey ID and operation, shared by every read in this Terraform run and, with `shared_rate_limit`, by every provider process of this user on this machine. Defaults to 5, the documented limit of each Flow operation. 1 to 1000.",
         ))
         .attribute(Attribute::optional(
             "shared_rate_limit",
@@ -92,7 +92,7 @@ pub fn provider_schema() -> Schema {
         .attribute(Attribute::optional(
             "max_content_bytes",
             Type::Number,
-            "Largest Flow JSON file to download, in bytes. Defaults to 67108864 (64 MiB).",
+            "Largest Flow JSON file to download, in bytes. Defaults to 67108864 (64 MiB). 1 to 2^40.",
         ))
         .attribute(Attribute::optional(
             "request_timeout",
@@ -141,12 +141,12 @@ pub fn flow_json_schema() -> Schema {
         .attribute(Attribute::required(
             "flow_id",
             Type::String,
-            "ID of the WhatsApp Flow, as returned by CAMS `CreateFlow`.",
+            "ID of the WhatsApp Flow, as returned by CAMS `CreateFlow`. Must not be empty.",
         ))
         .attribute(Attribute::optional(
             "cust_space_id",
             Type::String,
-            "`CustSpaceId` of the flow's space. Defaults to the provider's `cust_space_id`.",
+            "`CustSpaceId` of the flow's space. Defaults to the provider's `cust_space_id`. Must not be empty when set.",
         ))
         .attribute(Attribute::computed("id", Type::String, "Same as `flow_id`."))
         .attribute(
@@ -165,7 +165,7 @@ pub fn flow_json_schema() -> Schema {
         .attribute(Attribute::computed(
             "content_sha256",
             Type::String,
-            "Lowercase hex SHA-256 of `content`.",
+            "Lowercase hex SHA-256 of `content`, as downloaded.",
         ))
         .attribute(Attribute::computed(
             "request_id",
@@ -175,12 +175,12 @@ pub fn flow_json_schema() -> Schema {
         .attribute(Attribute::computed(
             "flow_json_version",
             Type::String,
-            "The document's Flow JSON `version` (e.g. `7.0`); null when absent.",
+            "The document's Flow JSON `version` (e.g. `7.0`); null when absent. A numeric `version` is given as its JSON text.",
         ))
         .attribute(Attribute::computed(
             "screen_ids",
             Type::List(Box::new(Type::String)),
-            "The `id` of each screen, in document order; empty when there are none.",
+            "The `id` of each screen, in document order; empty when there are none. Screens without a string `id` are skipped.",
         )),
     )
 }
