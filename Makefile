@@ -25,5 +25,6 @@ clippy:
 # benchmark harness, kept outside this repository).
 bench:
 	scripts/bench.sh
+	scripts/bench_flows.sh
 
 check: fmt clippy test
