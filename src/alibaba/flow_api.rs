@@ -33,8 +33,31 @@ pub struct FlowJsonFile {
 pub enum FetchError {
     #[error(transparent)]
     Asset(#[from] CamsError),
-    #[error(transparent)]
-    Download(#[from] DownloadError),
+    /// The download failed; `request_id` is the RequestId of the
+    /// `GetFlowJSONAssest` call that returned the URL, for support.
+    #[error("{error}{}", request_id_clause(.request_id))]
+    Download {
+        #[source]
+        error: DownloadError,
+        request_id: Option<String>,
+    },
+}
+
+fn request_id_clause(request_id: &Option<String>) -> String {
+    request_id
+        .as_deref()
+        .map(|id| format!(" (the URL came from GetFlowJSONAssest RequestId {id})"))
+        .unwrap_or_default()
+}
+
+impl FetchError {
+    /// The download error, when the download was what failed.
+    pub fn download_error(&self) -> Option<&DownloadError> {
+        match self {
+            FetchError::Download { error, .. } => Some(error),
+            FetchError::Asset(_) => None,
+        }
+    }
 }
 
 /// What `CreateFlow` creates.
@@ -310,6 +333,10 @@ impl CamsClient {
         let asset = self
             .get_flow_json_asset(flow_id, cust_space_id, cancel)
             .await?;
+        let failed = |error: DownloadError, asset: &FlowJsonAsset| FetchError::Download {
+            error,
+            request_id: asset.request_id.clone(),
+        };
         match self.download(&asset.file_path, cancel).await {
             Ok(file) => Ok(FlowJsonFile { asset, file }),
             Err(e) if e.is_expired_url() => {
@@ -320,10 +347,12 @@ impl CamsClient {
                 let asset = self
                     .get_flow_json_asset(flow_id, cust_space_id, cancel)
                     .await?;
-                let file = self.download(&asset.file_path, cancel).await?;
-                Ok(FlowJsonFile { asset, file })
+                match self.download(&asset.file_path, cancel).await {
+                    Ok(file) => Ok(FlowJsonFile { asset, file }),
+                    Err(e) => Err(failed(e, &asset)),
+                }
             }
-            Err(e) => Err(e.into()),
+            Err(e) => Err(failed(e, &asset)),
         }
     }
 

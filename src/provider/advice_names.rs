@@ -212,22 +212,31 @@ fn fetch_failures() -> Vec<FetchError> {
             attempts: 1,
             gave_up: GiveUp::NotRetryable,
         }),
-        FetchError::Download(DownloadError::TooLarge {
-            url: url.clone(),
-            limit: 1,
-            announced: Some(2),
-        }),
-        FetchError::Download(DownloadError::OutOfMemory {
-            url: url.clone(),
-            needed: 1,
-        }),
-        FetchError::Download(DownloadError::Transport {
-            url,
-            detail: "x".into(),
-            deadline: Some(Duration::from_secs(60)),
-            attempts: 1,
-            gave_up: GiveUp::NotRetryable,
-        }),
+        FetchError::Download {
+            error: DownloadError::TooLarge {
+                url: url.clone(),
+                limit: 1,
+                announced: Some(2),
+            },
+            request_id: Some("r".into()),
+        },
+        FetchError::Download {
+            error: DownloadError::OutOfMemory {
+                url: url.clone(),
+                needed: 1,
+            },
+            request_id: Some("r".into()),
+        },
+        FetchError::Download {
+            error: DownloadError::Transport {
+                url,
+                detail: "x".into(),
+                deadline: Some(Duration::from_secs(60)),
+                attempts: 1,
+                gave_up: GiveUp::NotRetryable,
+            },
+            request_id: Some("r".into()),
+        },
     ]);
     out
 }

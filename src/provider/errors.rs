@@ -41,15 +41,19 @@ pub fn fetch_error(flow_id: &str, config: &Config, e: &FetchError) -> Diagnostic
             ("CAMS Request Rate Exceeded", false)
         }
         FetchError::Asset(_) => ("CAMS API Error", false),
-        FetchError::Download(DownloadError::Cancelled { .. }) => ("Download Cancelled", false),
-        FetchError::Download(
-            DownloadError::TooLarge { .. } | DownloadError::OutOfMemory { .. },
-        ) => ("Flow JSON Too Large", false),
-        FetchError::Download(_) => ("Flow JSON Download Failed", false),
+        FetchError::Download {
+            error: DownloadError::Cancelled { .. },
+            ..
+        } => ("Download Cancelled", false),
+        FetchError::Download {
+            error: DownloadError::TooLarge { .. } | DownloadError::OutOfMemory { .. },
+            ..
+        } => ("Flow JSON Too Large", false),
+        FetchError::Download { .. } => ("Flow JSON Download Failed", false),
     };
     let what = match e {
         FetchError::Asset(_) => "Reading the Flow JSON of",
-        FetchError::Download(_) => "Downloading the Flow JSON file of",
+        FetchError::Download { .. } => "Downloading the Flow JSON file of",
     };
     let mut detail = format!("{what} flow_id {} failed: {e}", shown_id(flow_id));
     if let Some(advice) = advice(e) {
@@ -71,7 +75,7 @@ pub fn fetch_error(flow_id: &str, config: &Config, e: &FetchError) -> Diagnostic
 fn advice(e: &FetchError) -> Option<String> {
     match e {
         FetchError::Asset(e) => cams_advice(e),
-        FetchError::Download(e) => download_advice(e),
+        FetchError::Download { error, .. } => download_advice(error),
     }
 }
 

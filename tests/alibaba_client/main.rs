@@ -1477,8 +1477,13 @@ async fn fetch_flow_json_reports_a_missing_file_without_asking_again() {
         .await
         .unwrap_err();
     assert!(
-        matches!(&err, FetchError::Download(e) if e.oss_code() == Some("NoSuchKey")),
+        matches!(&err, FetchError::Download { error, .. } if error.oss_code() == Some("NoSuchKey")),
         "{err:?}"
+    );
+    assert!(
+        err.to_string()
+            .contains("GetFlowJSONAssest RequestId REQ-OK"),
+        "the download error names the call that gave the URL: {err}"
     );
     assert_eq!(cams.count(), 1);
 }

@@ -76,9 +76,9 @@ async fn read_state(ctx: &Context, req: &ReadRequest) -> Result<Option<State>, D
         Err(FetchError::Asset(e)) => {
             return Err(step_failed("Cannot Read Flow", "GetFlowJSONAssest", Some(&id), &e).into())
         }
-        Err(FetchError::Download(e)) => {
+        Err(e @ FetchError::Download { .. }) => {
             let mut detail = format!("Downloading the Flow JSON of flow {id} failed: {e}");
-            if let Some(advice) = download_advice(&e) {
+            if let Some(advice) = e.download_error().and_then(download_advice) {
                 detail.push_str("\n\n");
                 detail.push_str(&advice);
             }
