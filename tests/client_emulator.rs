@@ -144,3 +144,40 @@ async fn a_deleted_draft_is_not_found_and_a_wrong_secret_is_refused() {
     assert_eq!(err.code(), Some("SignatureDoesNotMatch"), "{err}");
     assert!(!err.to_string().contains("not-the-secret"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_uploads_share_one_upload_authorization() {
+    let emu = LocalEmulator::start(&[]);
+    let cams = client(&emu, DEMO_SECRET);
+    let cancel = CancellationToken::new();
+    let categories = vec!["OTHER".to_owned()];
+    let mut ids = Vec::new();
+    for i in 0..4 {
+        let name = format!("flow-{i}");
+        let created = cams
+            .create_flow(
+                &NewFlow {
+                    name: &name,
+                    categories: &categories,
+                    cust_space_id: Some(SPACE),
+                    endpoint_uri: None,
+                },
+                &cancel,
+            )
+            .await
+            .unwrap();
+        ids.push(created.flow_id);
+    }
+    let uploads = ids
+        .iter()
+        .map(|id| cams.set_flow_json(id, SPACE, FLOW.as_bytes(), &cancel));
+    for result in futures_util::future::join_all(uploads).await {
+        result.unwrap();
+    }
+    let by_operation = &emu.stats()["requests_by_operation"];
+    assert_eq!(
+        by_operation["GetChatappUploadAuthorization"].as_u64(),
+        Some(1),
+        "{by_operation}"
+    );
+}

@@ -197,6 +197,16 @@ impl CamsClient {
         if let Some(authorization) = cache.get(cust_space_id, unix_now()) {
             return Ok(authorization);
         }
+        let _turn = tokio::select! {
+            turn = cache.fetch_turn() => turn,
+            _ = cancel.cancelled() => return Err(UploadError::Authorization(CamsError::Cancelled {
+                action: Operation::GetUploadAuthorization.action(),
+                attempts: 0,
+            })),
+        };
+        if let Some(authorization) = cache.get(cust_space_id, unix_now()) {
+            return Ok(authorization);
+        }
         let fetched_at = unix_now();
         let authorization = Arc::new(
             self.get_upload_authorization(cust_space_id, cancel)

@@ -145,6 +145,10 @@ fn normalized_dir(data: &Map<String, Value>) -> String {
 #[derive(Default)]
 pub struct AuthorizationCache {
     entries: Mutex<HashMap<String, Cached>>,
+    /// Held while an authorization is fetched, so that concurrent uploads
+    /// (Terraform creates flows ten at a time) wait for one fetch instead
+    /// of each making their own.
+    fetching: tokio::sync::Mutex<()>,
 }
 
 struct Cached {
@@ -163,6 +167,12 @@ impl fmt::Debug for AuthorizationCache {
 }
 
 impl AuthorizationCache {
+    /// Taken around a fetch: the second of two concurrent uploads then
+    /// finds the first one's authorization in the cache.
+    pub(super) async fn fetch_turn(&self) -> tokio::sync::MutexGuard<'_, ()> {
+        self.fetching.lock().await
+    }
+
     pub(super) fn get(&self, cust_space_id: &str, now: i64) -> Option<Arc<UploadAuthorization>> {
         let entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
         entries
