@@ -69,7 +69,7 @@ pub enum CamsError {
     /// CAMS answered that the flow asked about does not exist (a code of
     /// the not-found family, see
     /// [`is_flow_not_found`](super::error_codes::is_flow_not_found)).
-    #[error("{action}: CAMS has no flow {flow_id:?}: {error}")]
+    #[error("{action}: CAMS has no flow {}: {error}", shown_flow_id(.flow_id))]
     NotFound {
         action: &'static str,
         flow_id: String,
@@ -868,5 +868,34 @@ mod tests {
             });
         let client = CamsClient::new(raised, provider).unwrap();
         assert_eq!(client.rate_per_second(Operation::DeleteFlow).get(), 100);
+    }
+}
+
+/// How many characters of a flow id an error repeats: ids are about 16
+/// digits, and a mistaken 10,000-character value is not worth printing.
+const SHOWN_FLOW_ID_CHARS: usize = 64;
+
+fn shown_flow_id(flow_id: &str) -> String {
+    let count = flow_id.chars().count();
+    if count <= SHOWN_FLOW_ID_CHARS {
+        return format!("{flow_id:?}");
+    }
+    let head: String = flow_id.chars().take(SHOWN_FLOW_ID_CHARS).collect();
+    format!("{head:?}… ({count} characters)")
+}
+
+#[cfg(test)]
+mod shown_flow_id_tests {
+    use super::*;
+
+    #[test]
+    fn long_flow_ids_are_cut() {
+        assert_eq!(shown_flow_id("92675"), "\"92675\"");
+        let long = "9".repeat(10_000);
+        let shown = shown_flow_id(&long);
+        assert!(
+            shown.len() < 100 && shown.ends_with("(10000 characters)"),
+            "{shown}"
+        );
     }
 }
