@@ -32,6 +32,23 @@ fn client(emu: &LocalEmulator, secret: &str) -> CamsClient {
     CamsClient::new(config, credentials).unwrap()
 }
 
+/// Creates a draft in the test space.
+async fn create(cams: &CamsClient, name: &str, category: &str) -> String {
+    let categories = vec![category.to_owned()];
+    cams.create_flow(
+        &NewFlow {
+            name,
+            categories: &categories,
+            cust_space_id: Some(SPACE),
+            endpoint_uri: None,
+        },
+        &CancellationToken::new(),
+    )
+    .await
+    .unwrap()
+    .flow_id
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_flow_lives_its_whole_life_against_the_emulator() {
     let emu = LocalEmulator::start(&[]);
@@ -39,19 +56,7 @@ async fn a_flow_lives_its_whole_life_against_the_emulator() {
     let cancel = CancellationToken::new();
     let categories = vec!["SIGN_UP".to_owned()];
 
-    let created = cams
-        .create_flow(
-            &NewFlow {
-                name: "signup",
-                categories: &categories,
-                cust_space_id: Some(SPACE),
-                endpoint_uri: None,
-            },
-            &cancel,
-        )
-        .await
-        .unwrap();
-    let id = created.flow_id.clone();
+    let id = create(&cams, "signup", "SIGN_UP").await;
 
     // Upload (OSS PutObject signed with the upload credentials), then
     // UpdateFlowJSONAsset with the presigned URL, which the emulator fetches.
@@ -120,20 +125,7 @@ async fn a_deleted_draft_is_not_found_and_a_wrong_secret_is_refused() {
     let emu = LocalEmulator::start(&[]);
     let cams = client(&emu, DEMO_SECRET);
     let cancel = CancellationToken::new();
-    let categories = vec!["SURVEY".to_owned()];
-    let id = cams
-        .create_flow(
-            &NewFlow {
-                name: "survey",
-                categories: &categories,
-                cust_space_id: Some(SPACE),
-                endpoint_uri: None,
-            },
-            &cancel,
-        )
-        .await
-        .unwrap()
-        .flow_id;
+    let id = create(&cams, "survey", "SURVEY").await;
     cams.delete_flow(&id, Some(SPACE), &cancel).await.unwrap();
     let gone = cams.get_flow(&id, Some(SPACE), &cancel).await.unwrap_err();
     assert!(gone.is_not_found(), "{gone:?}");
@@ -150,23 +142,9 @@ async fn concurrent_uploads_share_one_upload_authorization() {
     let emu = LocalEmulator::start(&[]);
     let cams = client(&emu, DEMO_SECRET);
     let cancel = CancellationToken::new();
-    let categories = vec!["OTHER".to_owned()];
     let mut ids = Vec::new();
     for i in 0..4 {
-        let name = format!("flow-{i}");
-        let created = cams
-            .create_flow(
-                &NewFlow {
-                    name: &name,
-                    categories: &categories,
-                    cust_space_id: Some(SPACE),
-                    endpoint_uri: None,
-                },
-                &cancel,
-            )
-            .await
-            .unwrap();
-        ids.push(created.flow_id);
+        ids.push(create(&cams, &format!("flow-{i}"), "OTHER").await);
     }
     let uploads = ids
         .iter()

@@ -24,7 +24,6 @@ pub fn validate(config: &Config) -> Diagnostics {
     let status = take(config.string("status"));
     let content = take(config.string("content"));
     let endpoint = take(config.string("endpoint_uri"));
-    let space = take(config.string("cust_space_id"));
 
     if let Attr::Known(name) = &name {
         if name.trim().is_empty() {
@@ -34,17 +33,7 @@ pub fn validate(config: &Config) -> Diagnostics {
             );
         }
     }
-    if let Attr::Known(space) = &space {
-        if space.trim().is_empty() {
-            diags.push(
-                Diagnostic::error(
-                    "Invalid Cust Space ID",
-                    "cust_space_id must not be empty; remove it to use the provider's cust_space_id.",
-                )
-                .at(config.path_of("cust_space_id")),
-            );
-        }
-    }
+    crate::provider::id_checks::check_cust_space_id(config, &mut diags);
     if let Attr::Known(status) = &status {
         if !STATUSES.contains(&status.as_str()) {
             diags.push(
