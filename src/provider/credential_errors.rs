@@ -3,6 +3,7 @@
 //! advice for that cause naming the provider's own arguments and the
 //! documented environment variables.
 
+use super::schema::DEFAULT_REQUEST_TIMEOUT_SECONDS;
 use crate::alibaba::credentials::CredentialsError;
 use crate::plugin::{Attr, AttributePath, Config, Diagnostic};
 
@@ -109,7 +110,7 @@ pub fn diagnostic(e: &CredentialsError, block: Option<&Config>) -> Diagnostic {
         CredentialsError::Transport { .. } | CredentialsError::InvalidResponse { .. } => (
             "Cannot Get Alibaba Cloud Credentials",
             None,
-            "The credentials service could not be reached or answered unexpectedly; check the network and `sts_endpoint`, then run again.".into(),
+            format!("The credentials service could not be reached or answered unexpectedly; check the network and `sts_endpoint`, then run again. Each request may take `request_timeout` seconds in all (default {DEFAULT_REQUEST_TIMEOUT_SECONDS}); raise it if the service is known to be that slow."),
         ),
     };
     let d = Diagnostic::error(summary, format!("{e}\n\n{advice}"));
