@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use cams_docs::{generate, stale_files, write, Catalog, DocsError};
+use cams_provider::provider::flow_rules::Rule;
 use cams_provider::provider::CamsProvider;
 
 const USAGE: &str = "usage: cams-docs (--write | --check) [--root REPOSITORY]";
@@ -43,13 +44,28 @@ fn main() -> ExitCode {
     }
 }
 
+/// `{{flow_json_rules}}` of the cams_flow page: every offline Flow JSON
+/// rule, by the id its diagnostics name, from the rules themselves.
+fn rules_table() -> String {
+    let mut out = String::from("| Rule | What it checks |\n| --- | --- |\n");
+    for rule in Rule::ALL {
+        out.push_str(&format!("| `{}` | {} |\n", rule.id(), rule.summary()));
+    }
+    out.trim_end().to_owned()
+}
+
 fn usage() -> ExitCode {
     eprintln!("{USAGE}");
     ExitCode::from(2)
 }
 
 fn run(mode: &Mode, root: &std::path::Path) -> Result<ExitCode, DocsError> {
-    let pages = generate(&Catalog::of(&CamsProvider::new()), root)?;
+    let mut catalog = Catalog::of(&CamsProvider::new());
+    catalog.placeholders.insert(
+        "cams_flow".to_owned(),
+        vec![("flow_json_rules", rules_table())],
+    );
+    let pages = generate(&catalog, root)?;
     match mode {
         Mode::Check => {
             let stale = stale_files(root, &pages)?;

@@ -26,6 +26,10 @@ pub struct Catalog {
     pub resources: Vec<(String, Schema)>,
     pub data_sources: Vec<(String, Schema)>,
     pub functions: Vec<(String, FunctionDefinition)>,
+    /// Extra `{{placeholder}}` values for the page of a resource or data
+    /// source, by its type name: what only the provider knows (e.g. a table
+    /// of its validation rules), for a template under templates/ to place.
+    pub placeholders: BTreeMap<String, Vec<(&'static str, String)>>,
 }
 
 impl Catalog {
@@ -55,6 +59,7 @@ impl Catalog {
             resources,
             data_sources,
             functions,
+            placeholders: BTreeMap::new(),
         }
     }
 }
@@ -97,7 +102,7 @@ pub fn generate(catalog: &Catalog, root: &Path) -> Result<BTreeMap<PathBuf, Stri
             name,
             file_stem: short(name),
             schema,
-            extra: Vec::new(),
+            extra: catalog.placeholders.get(name).cloned().unwrap_or_default(),
         }));
     }
     for page in schema_pages {
@@ -366,6 +371,7 @@ mod tests {
                 FunctionDefinition::new("Counts things.", "Counts the things given.", Type::Number)
                     .variadic(Parameter::new("things", Type::String, "Things.")),
             )],
+            placeholders: BTreeMap::new(),
         }
     }
 
@@ -480,6 +486,26 @@ mod tests {
             page.starts_with("---\npage_title: \"demo_thing Data Source"),
             "{page}"
         );
+    }
+
+    #[test]
+    fn a_provider_placeholder_reaches_only_its_own_page() {
+        let mut files = EXAMPLES.to_vec();
+        files.push((
+            "templates/data-sources/thing.md.tmpl",
+            "# {{name}}\n\n{{rules}}\n\n{{example}}\n\n{{schema}}\n",
+        ));
+        let repo = repository(&files);
+        let mut with_rules = catalog();
+        with_rules.placeholders.insert(
+            "demo_thing".to_owned(),
+            vec![("rules", "| r | x |".to_owned())],
+        );
+        let pages = generate(&with_rules, repo.path()).unwrap();
+        assert!(pages[Path::new("docs/data-sources/thing.md")].contains("\n| r | x |\n"));
+        // Without the value, the template's placeholder is unknown: refused.
+        let err = generate(&catalog(), repo.path()).unwrap_err();
+        assert!(err.to_string().contains("{{rules}}"), "{err}");
     }
 
     #[test]
