@@ -71,12 +71,13 @@ impl Operation {
     /// comes from).
     pub fn documented_rate_per_second(self) -> NonZeroU32 {
         let rate = match self {
-            // CAMS API reference (api-cams-2020-06-06), GetFlowJSONAssest:
+            // Pages of alibabacloud.com/help/en/chatapp/developer-reference/
+            // api-cams-2020-06-06-<action>. GetFlowJSONAssest:
             // "5 QPS per account".
             Operation::GetFlowJsonAsset => 5,
-            // Same reference, UpdateFlowJSONAsset: 5 QPS per account.
+            // UpdateFlowJSONAsset: 5 QPS per account.
             Operation::UpdateFlowJsonAsset => 5,
-            // Same reference, GetChatappUploadAuthorization: 5 QPS per
+            // GetChatappUploadAuthorization: 5 QPS per
             // account.
             Operation::GetUploadAuthorization => 5,
             // Their pages' figures were not checked here: the default,

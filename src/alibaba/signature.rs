@@ -138,7 +138,10 @@ pub fn fresh_nonce() -> String {
 mod tests {
     use super::*;
 
-    /// Common parameters of vectors V1-1..V1-4 in the CAMS API reference.
+    /// Common parameters of vectors V1-1..V1-4: a GetFlowJSONAssest request
+    /// signed as Alibaba Cloud's RPC (V1) signature documentation describes;
+    /// the expected values agree with the official Python SDK's signer, as the
+    /// SDK-generated set in tests/vectors/rpc does.
     fn base() -> Vec<(&'static str, &'static str)> {
         vec![
             ("Action", "GetFlowJSONAssest"),

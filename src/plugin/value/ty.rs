@@ -1,4 +1,5 @@
-//! Terraform (cty) types and their JSON encoding (protocol reference §3.4).
+//! Terraform (cty) types and their JSON encoding (go-cty's
+//! `cty/json_type.go`, as Terraform sends them in schemas).
 
 use std::collections::BTreeMap;
 use std::fmt;

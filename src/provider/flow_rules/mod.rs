@@ -1,7 +1,8 @@
 //! Offline validation of a WhatsApp Flow JSON document: the static rules
 //! Meta applies when a flow is published ("WhatsApp Flows — Error Codes /
-//! Static validation errors", the Flows changelog; see §4 of the project's
-//! Flow lifecycle notes), checked before anything is sent to CAMS.
+//! Static validation errors" and the Flows changelog, on
+//! developers.facebook.com/docs/whatsapp/flows), checked before anything is
+//! sent to CAMS.
 //!
 //! Pure: knows nothing of Terraform or Alibaba. [`check`] reports invalid
 //! JSON text as a [`SyntaxError`], and otherwise every rule violation as a

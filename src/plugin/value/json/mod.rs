@@ -1,4 +1,5 @@
-//! The JSON codec of `DynamicValue.json` (protocol reference §3.5), the
+//! The JSON codec of `DynamicValue.json` (Terraform's object wire format, hashicorp/terraform
+//! docs/plugin-protocol/object-wire-format.md; go-cty's cty/json), the
 //! fallback when a `DynamicValue` carries no msgpack.
 
 mod decode;

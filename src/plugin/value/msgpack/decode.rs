@@ -18,7 +18,7 @@ const MAX_INITIAL_CAPACITY: usize = 1024;
 
 /// Decodes the msgpack of a value of type `ty` (a `DynamicValue.msgpack`).
 ///
-/// Rules (protocol reference §3.2–3.3): any extension is an unknown value,
+/// Rules (Terraform's object wire format and go-cty's cty/msgpack): any extension is an unknown value,
 /// checked before null and dynamic; numbers may be any int, float or decimal
 /// text; objects must have exactly their type's attributes; tuples exactly
 /// their length; `dynamic` is nil, an extension or `[type JSON, value]`.

@@ -1,4 +1,6 @@
-//! The msgpack codec of `DynamicValue.msgpack` (protocol reference §3.2–3.3).
+//! The msgpack codec of `DynamicValue.msgpack` (Terraform's object
+//! wire format, hashicorp/terraform docs/plugin-protocol/object-wire-format.md,
+//! as go-cty's cty/msgpack writes it).
 
 mod decode;
 mod encode;

@@ -1,6 +1,6 @@
 //! The payload of a refined unknown value (msgpack extension 12): a map
-//! with small-integer keys (protocol reference §3.3; key meanings as in
-//! go-cty's `msgpack/unknown.go`).
+//! with small-integer keys (key meanings as in go-cty's
+//! `cty/msgpack/unknown.go`).
 
 use rmp::Marker;
 

@@ -1,4 +1,5 @@
-//! Byte vectors Terraform really sends (protocol reference §3), both ways.
+//! Byte vectors Terraform really sends (as go-cty's cty/msgpack encodes
+//! them; Terraform 1.0.3 observed), both ways.
 
 use super::*;
 use crate::plugin::value::{
