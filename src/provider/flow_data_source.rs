@@ -95,10 +95,7 @@ impl DataSource for FlowDataSource {
     }
 
     async fn validate(&self, req: ValidateRequest) -> Diagnostics {
-        let mut diags = Diagnostics::new();
-        id_checks::check_flow_id(&req.config, &mut diags);
-        id_checks::check_cust_space_id(&req.config, &mut diags);
-        diags
+        id_checks::check_flow_reference(&req.config)
     }
 
     async fn read(&self, ctx: &Context, req: ReadDataSourceRequest) -> ReadDataSourceResponse {

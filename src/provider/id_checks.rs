@@ -3,6 +3,15 @@
 
 use crate::plugin::{Attr, Config, Diagnostic, Diagnostics};
 
+/// The checks of a block that names one flow (`flow_id`, optional
+/// `cust_space_id`): what the data sources reading a flow validate.
+pub fn check_flow_reference(config: &Config) -> Diagnostics {
+    let mut diags = Diagnostics::new();
+    check_flow_id(config, &mut diags);
+    check_cust_space_id(config, &mut diags);
+    diags
+}
+
 /// `flow_id` must not be empty or blank (unknown passes: it is checked
 /// again when known).
 pub fn check_flow_id(config: &Config, diags: &mut Diagnostics) {
