@@ -45,12 +45,30 @@ pub fn seconds_since_created(private: &[u8]) -> Option<u64> {
     Some(now.saturating_sub(created))
 }
 
+/// An error that can say "CAMS does not show this flow (yet)".
+pub trait NotFound {
+    fn is_not_found(&self) -> bool;
+}
+
+impl NotFound for CamsError {
+    fn is_not_found(&self) -> bool {
+        CamsError::is_not_found(self)
+    }
+}
+
+impl NotFound for SetFlowJsonError {
+    fn is_not_found(&self) -> bool {
+        matches!(self, SetFlowJsonError::Update(e) if e.is_not_found())
+    }
+}
+
 /// Runs `call` again while CAMS says the new flow does not exist, for a
 /// few seconds at most.
-pub async fn while_not_visible<T, F, Fut>(ctx: &Context, mut call: F) -> Result<T, CamsError>
+pub async fn while_not_visible<T, E, F, Fut>(ctx: &Context, mut call: F) -> Result<T, E>
 where
+    E: NotFound,
     F: FnMut() -> Fut,
-    Fut: Future<Output = Result<T, CamsError>>,
+    Fut: Future<Output = Result<T, E>>,
 {
     let mut delays = NEW_FLOW_RETRY_DELAYS.iter();
     loop {
@@ -163,7 +181,10 @@ pub async fn create(ctx: &Context, req: CreateRequest) -> ApplyResponse {
         resp
     };
 
-    let set = set_json_after_create(ctx, cams, &id, &space, &model.content).await;
+    let set = while_not_visible(ctx, || {
+        cams.set_flow_json(&id, &space, model.content.as_bytes(), &ctx.cancel)
+    })
+    .await;
     if let Err(e) = set {
         return partial(&model, upload_failed(&id, &e, true));
     }
@@ -173,29 +194,6 @@ pub async fn create(ctx: &Context, req: CreateRequest) -> ApplyResponse {
     let mut resp = ApplyResponse::ok(model.to_state());
     resp.private = Some(private);
     resp
-}
-
-async fn set_json_after_create(
-    ctx: &Context,
-    cams: &CamsClient,
-    id: &str,
-    space: &str,
-    content: &str,
-) -> Result<(), SetFlowJsonError> {
-    let mut delays = NEW_FLOW_RETRY_DELAYS.iter();
-    loop {
-        match cams
-            .set_flow_json(id, space, content.as_bytes(), &ctx.cancel)
-            .await
-        {
-            Err(SetFlowJsonError::Update(e)) if e.is_not_found() => match delays.next() {
-                Some(delay) => tokio::time::sleep(*delay).await,
-                None => return Err(SetFlowJsonError::Update(e)),
-            },
-            Err(e) => return Err(e),
-            Ok(_) => return Ok(()),
-        }
-    }
 }
 
 /// Publishes and deprecates as needed to go from `model.status` to
