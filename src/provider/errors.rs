@@ -5,18 +5,19 @@
 use crate::alibaba::{CamsError, DownloadError, FetchError};
 use crate::plugin::{Config, Diagnostic, Diagnostics};
 
+use crate::alibaba::error_codes::RetryClass;
+
 use super::schema::{
     DEFAULT_MAX_CONTENT_BYTES, DEFAULT_RATE_LIMIT, DEFAULT_REQUEST_TIMEOUT_SECONDS,
     DEFAULT_THROTTLE_TIMEOUT_SECONDS, SHARED_RATE_LIMIT_ENV,
 };
 
-/// Codes with which CAMS (and the POP gateway in front of it) says "too
-/// many requests".
-fn is_throttling_code(code: &str) -> bool {
-    matches!(
-        code,
-        "System.LimitControl" | "Throttling" | "Throttling.User" | "Throttling.Api"
-    )
+/// Whether CAMS answered "too many requests": the client's own
+/// classification (the throttling codes, HTTP 429), so advice and retries
+/// agree on what throttling is.
+fn is_throttled(e: &CamsError) -> bool {
+    e.api_error()
+        .is_some_and(|a| a.retry_class() == RetryClass::Throttled)
 }
 
 pub fn fetch_error(flow_id: &str, config: &Config, e: &FetchError) -> Diagnostics {
@@ -37,9 +38,7 @@ pub fn fetch_error(flow_id: &str, config: &Config, e: &FetchError) -> Diagnostic
         FetchError::Asset(CamsError::EmptyFlowId) => ("Invalid Flow ID", true),
         FetchError::Asset(a) if a.is_not_found() => ("Flow Not Found", true),
         FetchError::Asset(CamsError::Transport { .. }) => ("Cannot Reach CAMS", false),
-        FetchError::Asset(a) if a.code().is_some_and(is_throttling_code) => {
-            ("CAMS Request Rate Exceeded", false)
-        }
+        FetchError::Asset(a) if is_throttled(a) => ("CAMS Request Rate Exceeded", false),
         FetchError::Asset(_) => ("CAMS API Error", false),
         FetchError::Download {
             error: DownloadError::Cancelled { .. },
@@ -100,7 +99,7 @@ pub fn cams_advice(e: &CamsError) -> Option<String> {
         a if a.is_not_found() => Some(
             "Check flow_id, and cust_space_id (or the provider's `cust_space_id`) when the flow belongs to an ISV sub-customer space: the flow may have been deleted, or it may belong to another space or account.".into(),
         ),
-        a if a.code().is_some_and(is_throttling_code) => Some(format!(
+        a if is_throttled(a) => Some(format!(
             "The account's request rate is shared by every process using this AccessKey ID, on this machine and others. Runs of this user on this machine share it through `shared_rate_limit` (on unless turned off, also by {SHARED_RATE_LIMIT_ENV}); runs elsewhere slow down when throttled. To wait longer, raise `throttle_timeout` in the provider block (default {DEFAULT_THROTTLE_TIMEOUT_SECONDS} s); to leave room for other clients of the account, lower `rate_limit` (default {DEFAULT_RATE_LIMIT})."
         )),
         _ => None,
@@ -138,7 +137,7 @@ pub fn cams_error(what: &str, config: &Config, e: &CamsError) -> Diagnostics {
         CamsError::EmptyFlowId => "Invalid Flow ID",
         a if a.is_not_found() => "Flow Not Found",
         CamsError::Transport { .. } => "Cannot Reach CAMS",
-        a if a.code().is_some_and(is_throttling_code) => "CAMS Request Rate Exceeded",
+        a if is_throttled(a) => "CAMS Request Rate Exceeded",
         _ => "CAMS API Error",
     };
     let mut detail = format!("{what} failed: {e}");
