@@ -129,13 +129,6 @@ impl ProviderServer {
         }
     }
 
-    /// Turns the runtime's own consistency checks on or off (on in debug
-    /// builds).
-    pub fn with_consistency_checks(mut self, on: bool) -> Self {
-        self.check_consistency = on;
-        self
-    }
-
     pub fn provider_schema(&self) -> &Schema {
         &self.provider_schema
     }

@@ -61,14 +61,6 @@ impl Type {
         Type::Object(attributes.into_iter().map(|(k, t)| (k.into(), t)).collect())
     }
 
-    /// The element type of a list, set or map.
-    pub fn element_type(&self) -> Option<&Type> {
-        match self {
-            Type::List(e) | Type::Set(e) | Type::Map(e) => Some(e),
-            _ => None,
-        }
-    }
-
     /// The type of element `index` of a list, set or tuple.
     pub fn element_type_at(&self, index: usize) -> Option<&Type> {
         match self {
