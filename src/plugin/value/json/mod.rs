@@ -5,6 +5,7 @@
 mod decode;
 mod encode;
 pub(crate) mod syntax;
+mod type_json;
 
 pub use decode::decode_json;
 pub use encode::encode_json;
