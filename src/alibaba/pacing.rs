@@ -99,6 +99,7 @@ impl Pacer {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::{Arc, Mutex};
     use std::time::Instant;
 
     fn nz(n: u32) -> NonZeroU32 {

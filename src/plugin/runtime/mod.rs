@@ -19,11 +19,11 @@ use std::sync::{Arc, RwLock};
 
 use tokio_util::sync::CancellationToken;
 
+use super::config::{Config, ValidateRequest};
+use super::context::{Context, ProviderData};
 use super::diagnostics::{AttributePath, Diagnostic, Diagnostics};
 use super::function::{Function, FunctionDefinition};
-use super::provider::{
-    Config, ConfigureRequest, Context, DataSource, Provider, ProviderData, ValidateRequest,
-};
+use super::provider::{ConfigureRequest, DataSource, Provider};
 use super::resource::{Private, Resource};
 use super::schema::{Block, Schema};
 use super::shape::{self, ObjectSchema};
