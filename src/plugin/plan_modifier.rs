@@ -202,6 +202,19 @@ impl RequiresReplaceIf {
     }
 }
 
+impl RequiresReplaceIf {
+    /// Replaces only on a change between two values the prior state knows:
+    /// a null prior value (an attribute an import could not read back) is
+    /// adopted from the plan in place. For optional+computed attributes,
+    /// whose null in state means "not known yet" rather than "unset".
+    pub fn prior_known() -> Self {
+        Self::new(
+            "If the value of this attribute changes from one known value to another, Terraform will destroy and recreate the resource; a value the prior state lacks (e.g. after an import) is adopted in place.",
+            |req| !req.state.is_null(),
+        )
+    }
+}
+
 impl PlanModifier for RequiresReplaceIf {
     fn description(&self) -> String {
         self.description.clone()
@@ -335,6 +348,26 @@ mod tests {
         });
         assert!(run(&growing, "abc".into(), "a".into(), "abc".into()).requires_replace);
         assert!(!run(&growing, "b".into(), "a".into(), "b".into()).requires_replace);
+    }
+
+    #[test]
+    fn requires_replace_prior_known_adopts_a_value_the_state_lacks() {
+        let m = RequiresReplaceIf::prior_known();
+        let path = AttributePath::of("a");
+        let adopt = |state: Value, plan: Value| {
+            m.modify(&PlanModifierRequest {
+                path: &path,
+                config: &plan,
+                state: &state,
+                plan: &plan,
+                creating: false,
+            })
+            .requires_replace
+        };
+        assert!(!adopt(Value::Null, "space-1".into()), "null prior: adopted");
+        assert!(!adopt(Value::Null, Value::unknown()), "null prior: adopted");
+        assert!(adopt("space-1".into(), "space-2".into()), "known change");
+        assert!(!adopt("space-1".into(), "space-1".into()));
     }
 
     #[test]
