@@ -603,3 +603,35 @@ fn an_imported_live_flow_is_adopted_never_replaced_unless_asked() {
         assert_eq!(status_in_cams(url, &new_id), Some(FlowStatus::Draft));
     }
 }
+
+#[test]
+fn an_empty_endpoint_uri_is_kept_as_written() {
+    // A variable's empty default: applied, published and planned again
+    // without "inconsistent result", taint or change.
+    let main_tf = MAIN_TF.replace(
+        "  status     = var.status\n",
+        "  status     = var.status\n  endpoint_uri = var.endpoint_uri\n",
+    ) + "variable \"endpoint_uri\" {\n  type    = string\n  default = \"\"\n}\n";
+    assert!(main_tf.contains("endpoint_uri = var.endpoint_uri"));
+    for (tf, version) in terraforms() {
+        let emu = LocalEmulator::start(&[]);
+        let url = emu.url.as_str();
+        let w = Workdir::new(&main_tf, None).with_demo_keys();
+        write_flow(&w, &flow_json("x").to_string());
+        for status in ["DRAFT", "PUBLISHED"] {
+            ok(
+                &apply(&w, &tf, url, status),
+                &format!("{version}: {status}"),
+            );
+            let (code, out) = plan(&w, &tf, url, status);
+            assert_eq!(code, 0, "{version}: {status} plans no change:\n{out}");
+        }
+        let id = output(&w, &tf, "id");
+        assert_eq!(status_in_cams(url, &id), Some(FlowStatus::Published));
+        assert_eq!(
+            calls(&emu, "CreateFlow"),
+            1,
+            "{version}: one flow, never replaced"
+        );
+    }
+}

@@ -161,7 +161,7 @@ pub async fn create(ctx: &Context, req: CreateRequest) -> ApplyResponse {
                 name: &model.name,
                 categories: &model.categories,
                 cust_space_id: Some(&space),
-                endpoint_uri: model.endpoint_uri.as_deref(),
+                endpoint_uri: model.endpoint_in_cams(),
             },
             &ctx.cancel,
         )
@@ -266,9 +266,9 @@ pub async fn update(ctx: &Context, req: UpdateRequest) -> ApplyResponse {
 
     let metadata_changed = prior.name != planned.name
         || prior.categories != planned.categories
-        || prior.endpoint_uri != planned.endpoint_uri;
+        || prior.endpoint_in_cams() != planned.endpoint_in_cams();
     if metadata_changed {
-        let cleared = planned.endpoint_uri.is_none() && prior.endpoint_uri.is_some();
+        let cleared = planned.endpoint_in_cams().is_none() && prior.endpoint_in_cams().is_some();
         let changes = FlowChanges {
             flow_id: &id,
             name: &planned.name,
@@ -277,7 +277,7 @@ pub async fn update(ctx: &Context, req: UpdateRequest) -> ApplyResponse {
             endpoint_uri: if cleared {
                 Some("")
             } else {
-                planned.endpoint_uri.as_deref()
+                planned.endpoint_in_cams()
             },
         };
         if let Err(e) = cams.modify_flow(&changes, &ctx.cancel).await {
@@ -290,8 +290,9 @@ pub async fn update(ctx: &Context, req: UpdateRequest) -> ApplyResponse {
         }
         current.name = planned.name.clone();
         current.categories = planned.categories.clone();
-        current.endpoint_uri = planned.endpoint_uri.clone();
     }
+    // Kept as written ("" and null mean the same to CAMS).
+    current.endpoint_uri = planned.endpoint_uri.clone();
     if prior.content != planned.content {
         if let Err(e) = cams
             .set_flow_json(&id, &space, planned.content.as_bytes(), &ctx.cancel)

@@ -179,12 +179,18 @@ fn plan_update(req: &ModifyPlanRequest, status: &Attr<String>, resp: &mut Modify
 
 /// Whether the plan changes `name` in CAMS. A name or categories the prior
 /// state lacks (an import whose GetFlow did not return them) is adopted,
-/// not a change.
+/// not a change; an `endpoint_uri` of `""` means no endpoint, as null does.
 fn changes_in_cams(req: &ModifyPlanRequest, name: &str) -> bool {
     let prior = req.prior_state.get(name).unwrap_or(&Value::Null);
     let planned = req.plan.get(name).unwrap_or(&Value::Null);
     if prior.is_null() && matches!(name, "name" | "categories") {
         return false;
+    }
+    if name == "endpoint_uri" {
+        let empty = |v: &Value| v.is_null() || v.as_str() == Some("");
+        if empty(prior) && empty(planned) {
+            return false;
+        }
     }
     planned != prior
 }

@@ -60,7 +60,7 @@ pub fn flow_resource_schema() -> Schema {
         .attribute(Attribute::optional(
             "endpoint_uri",
             Type::String,
-            "The https endpoint of a flow that exchanges data (`data_api_version`). Changed in place while the flow is a draft.",
+            "The https endpoint of a flow that exchanges data (`data_api_version`). Changed in place while the flow is a draft. `\"\"` (e.g. a variable's empty default) means no endpoint, as null does, and is kept in the state as written.",
         ))
         .attribute(
             Attribute::optional_computed(
