@@ -4,7 +4,9 @@
 
 mod decode;
 mod encode;
+mod meaning;
 pub(crate) mod syntax;
 
 pub use decode::decode_json;
 pub use encode::encode_json;
+pub use meaning::json_texts_equal;
