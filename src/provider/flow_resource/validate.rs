@@ -87,7 +87,9 @@ pub fn validate(config: &Config) -> Diagnostics {
         Err(d) => diags.push(d),
     }
     if let Attr::Known(content) = &content {
-        let publishing = matches!(&status, Attr::Known(s) if s == "PUBLISHED");
+        // A flow created as DEPRECATED is published first, so Meta checks
+        // it as it does a flow to be published.
+        let publishing = matches!(&status, Attr::Known(s) if s == "PUBLISHED" || s == "DEPRECATED");
         diags.extend(content_diagnostics(config, content, publishing));
     }
     diags
@@ -154,4 +156,38 @@ pub fn content_diagnostics(config: &Config, content: &str, publishing: bool) -> 
 
 fn shown(problem: &Problem) -> String {
     problem.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plugin::value::Value;
+    use crate::provider::test_support::{object, text};
+
+    /// A flow whose only screen is not terminal: a rule problem.
+    const NO_TERMINAL_SCREEN: &str = r#"{"version":"7.0","screens":[{"id":"A","layout":{"type":"SingleColumnLayout","children":[]}}]}"#;
+
+    fn flow(status: Value) -> Config {
+        Config::new(object(&[
+            ("name", text("n")),
+            ("categories", Value::Set(vec![text("OTHER")])),
+            ("content", text(NO_TERMINAL_SCREEN)),
+            ("endpoint_uri", Value::Null),
+            ("cust_space_id", Value::Null),
+            ("status", status),
+        ]))
+    }
+
+    #[test]
+    fn rule_problems_are_errors_for_every_status_that_publishes() {
+        for status in ["PUBLISHED", "DEPRECATED"] {
+            let diags = validate(&flow(text(status)));
+            assert!(diags.has_errors(), "{status}: {diags:?}");
+        }
+        for status in [text("DRAFT"), Value::Null] {
+            let diags = validate(&flow(status.clone()));
+            assert!(!diags.has_errors(), "{status:?}: {diags:?}");
+            assert!(!diags.is_empty(), "{status:?}: warned");
+        }
+    }
 }
