@@ -635,3 +635,32 @@ fn an_empty_endpoint_uri_is_kept_as_written() {
         );
     }
 }
+
+#[test]
+fn a_document_larger_than_the_provider_uploads_fails_at_plan() {
+    let main_tf = MAIN_TF.replace(
+        "  cust_space_id = \"cams-e2e-space\"\n}",
+        "  cust_space_id = \"cams-e2e-space\"\n  max_content_bytes = 2000\n}",
+    );
+    assert!(main_tf.contains("max_content_bytes = 2000"));
+    for (tf, version) in terraforms() {
+        let emu = LocalEmulator::start(&[]);
+        let url = emu.url.as_str();
+        let w = Workdir::new(&main_tf, None).with_demo_keys();
+        let document = flow_json("x").to_string() + &" ".repeat(2000);
+        write_flow(&w, &document);
+        // A draft too: the upload would fail whatever the status.
+        let o = apply(&w, &tf, url, "DRAFT");
+        let out = text(&o);
+        assert!(!o.status.success(), "{version}:\n{out}");
+        assert!(
+            out.contains("Flow JSON Too Large") && out.contains("max_content_bytes = 2000"),
+            "{version}:\n{out}"
+        );
+        assert_eq!(
+            calls(&emu, "CreateFlow"),
+            0,
+            "{version}: failed before CreateFlow"
+        );
+    }
+}

@@ -2,6 +2,7 @@
 //! the forward-only status, and the replacement of a flow CAMS no longer
 //! lets us change.
 
+use crate::alibaba::upload::MAX_UPLOAD_BYTES;
 use crate::plugin::value::Value;
 use crate::plugin::{Attr, Config, Context, Diagnostic, ModifyPlanRequest, ModifyPlanResponse};
 use crate::provider::Configured;
@@ -71,6 +72,11 @@ pub fn modify_plan(ctx: &Context, req: ModifyPlanRequest) -> ModifyPlanResponse 
     let planned_content = req.plan.string("content").unwrap_or(Attr::Unknown);
     let prior_content = req.prior_state.string("content").unwrap_or(Attr::Null);
     let content_unchanged = !creating && planned_content == prior_content;
+    if let (false, Attr::Known(text)) = (content_unchanged, &planned_content) {
+        if let Some(d) = over_upload_limit(ctx, text) {
+            resp.diagnostics.push(d.at(req.config.path_of("content")));
+        }
+    }
     if !content_unchanged {
         for (name, value) in derived(&planned_content) {
             resp.set(name, value);
@@ -193,6 +199,21 @@ fn changes_in_cams(req: &ModifyPlanRequest, name: &str) -> bool {
         }
     }
     planned != prior
+}
+
+/// A document to upload that is larger than the provider uploads
+/// (`max_content_bytes`, at most the 10 MiB of a Flow JSON): known at plan,
+/// so it fails the plan rather than the apply after CreateFlow. The 10 MiB
+/// themselves are checked at validate.
+fn over_upload_limit(ctx: &Context, content: &str) -> Option<Diagnostic> {
+    let max_content_bytes = ctx.provider_data::<Configured>().ok()?.max_content_bytes;
+    let size = content.len() as u64;
+    (size > max_content_bytes && size <= MAX_UPLOAD_BYTES).then(|| {
+        Diagnostic::error(
+            "Flow JSON Too Large",
+            format!("content is {size} bytes, more than max_content_bytes = {max_content_bytes} in the provider block, which caps uploads as well as downloads. Raise max_content_bytes (up to {MAX_UPLOAD_BYTES}, the 10 MiB of a Flow JSON) or make the document smaller."),
+        )
+    })
 }
 
 fn is_null(object: &Config, name: &str) -> bool {

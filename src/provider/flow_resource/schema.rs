@@ -53,7 +53,7 @@ pub fn flow_resource_schema() -> Schema {
             Attribute::required(
                 "content",
                 Type::String,
-                "The Flow JSON document, e.g. `file(\"flows/signup.json\")`. It is checked offline against Meta's static rules at plan time: problems are errors when `status` is `PUBLISHED` or `DEPRECATED` (a new flow is published before it is deprecated), warnings otherwise; text that is not JSON is always an error. A document equal in meaning to the one in state (white space, key order, string escapes) keeps the state's text, so re-formatting the file plans no change. Uploaded to the space's OSS bucket and handed to CAMS with UpdateFlowJSONAsset.",
+                "The Flow JSON document, e.g. `file(\"flows/signup.json\")`. It is checked offline against Meta's static rules at plan time: problems are errors when `status` is `PUBLISHED` or `DEPRECATED` (a new flow is published before it is deprecated), warnings otherwise; text that is not JSON, or larger than 10 MiB or than the provider's `max_content_bytes`, is always an error. A document equal in meaning to the one in state (white space, key order, string escapes) keeps the state's text, so re-formatting the file plans no change. Uploaded to the space's OSS bucket and handed to CAMS with UpdateFlowJSONAsset.",
             )
             .plan_modifier(SemanticEquality::json()),
         )

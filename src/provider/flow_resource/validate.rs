@@ -2,6 +2,7 @@
 //! request, checked at `terraform validate` and at every plan. Unknown
 //! values are skipped.
 
+use crate::alibaba::upload::MAX_UPLOAD_BYTES;
 use crate::plugin::{Attr, Config, Diagnostic, Diagnostics};
 use crate::provider::flow_rules::{self, Problem};
 
@@ -105,6 +106,19 @@ fn is_https_url(text: &str) -> bool {
 /// problems).
 pub fn content_diagnostics(config: &Config, content: &str, publishing: bool) -> Diagnostics {
     let path = config.path_of("content");
+    // CAMS takes no larger document whatever the status, so this is an
+    // error even for a draft, and the rules need not read it.
+    if content.len() as u64 > MAX_UPLOAD_BYTES {
+        return Diagnostic::error(
+            "Flow JSON Too Large",
+            format!(
+                "content is {} bytes, more than the {MAX_UPLOAD_BYTES} bytes (10 MiB) a Flow JSON may have (Meta's limit for the document; the provider uploads no larger file). Make the document smaller, e.g. split the flow.",
+                content.len()
+            ),
+        )
+        .at(path)
+        .into();
+    }
     let problems = match flow_rules::check(content) {
         Ok(problems) => problems,
         Err(syntax) => {
@@ -168,14 +182,42 @@ mod tests {
     const NO_TERMINAL_SCREEN: &str = r#"{"version":"7.0","screens":[{"id":"A","layout":{"type":"SingleColumnLayout","children":[]}}]}"#;
 
     fn flow(status: Value) -> Config {
+        flow_with(status, NO_TERMINAL_SCREEN)
+    }
+
+    fn flow_with(status: Value, content: &str) -> Config {
         Config::new(object(&[
             ("name", text("n")),
             ("categories", Value::Set(vec![text("OTHER")])),
-            ("content", text(NO_TERMINAL_SCREEN)),
+            ("content", text(content)),
             ("endpoint_uri", Value::Null),
             ("cust_space_id", Value::Null),
             ("status", status),
         ]))
+    }
+
+    #[test]
+    fn a_document_over_the_upload_limit_is_an_error_for_every_status() {
+        let limit = MAX_UPLOAD_BYTES as usize;
+        let padded = |len: usize| {
+            let mut text = NO_TERMINAL_SCREEN.to_owned();
+            text.push_str(&" ".repeat(len - text.len()));
+            text
+        };
+        for status in [text("DRAFT"), Value::Null, text("PUBLISHED")] {
+            let too_large = validate(&flow_with(status.clone(), &padded(limit + 1)));
+            assert!(
+                too_large
+                    .iter()
+                    .any(|d| d.is_error() && d.summary == "Flow JSON Too Large"),
+                "{status:?}: {too_large:?}"
+            );
+            let at_limit = validate(&flow_with(status.clone(), &padded(limit)));
+            assert!(
+                !at_limit.iter().any(|d| d.summary == "Flow JSON Too Large"),
+                "{status:?}: {at_limit:?}"
+            );
+        }
     }
 
     #[test]
