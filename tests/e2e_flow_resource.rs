@@ -664,3 +664,51 @@ fn a_document_larger_than_the_provider_uploads_fails_at_plan() {
         );
     }
 }
+
+#[test]
+fn every_problem_of_every_draft_is_shown() {
+    // Two drafts with three problems each: Terraform's CLI folds warnings
+    // sharing a summary, so each flow's problems must be in view.
+    let main_tf = MAIN_TF.to_owned()
+        + r#"
+resource "cams_flow" "survey" {
+  name       = "survey"
+  categories = ["SURVEY"]
+  content    = file("${path.module}/flow.json")
+}
+"#;
+    let mut broken = flow_json("x");
+    broken["extra"] = serde_json::json!(1);
+    broken["screens"][0]["success"] = serde_json::json!(true);
+    broken["screens"][1]["success"] = serde_json::json!("yes");
+    let problems = cams_provider::provider::flow_rules::check(&broken.to_string()).unwrap();
+    assert!(problems.len() >= 3, "{problems:?}");
+    for (tf, version) in terraforms() {
+        let emu = LocalEmulator::start(&[]);
+        let url = emu.url.as_str();
+        let w = Workdir::new(&main_tf, None).with_demo_keys();
+        write_flow(&w, &broken.to_string());
+        let validated = w.run(&tf, &["validate", "-no-color"]);
+        let (code, planned) = plan(&w, &tf, url, "DRAFT");
+        assert_eq!(code, 2, "{version}:\n{planned}");
+        for (what, out) in [("validate", text(&validated)), ("plan", planned)] {
+            assert!(
+                !out.contains("more similar warnings"),
+                "{version} {what}:\n{out}"
+            );
+            for flow in ["signup", "survey"] {
+                let summary = format!("Flow JSON of \"{flow}\" Has {} Problems", problems.len());
+                assert!(
+                    out.contains(&summary),
+                    "{version} {what}: {summary}:\n{out}"
+                );
+            }
+            for problem in &problems {
+                assert!(
+                    out.contains(&problem.pointer),
+                    "{version} {what}: {problem}:\n{out}"
+                );
+            }
+        }
+    }
+}

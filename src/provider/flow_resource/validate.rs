@@ -3,7 +3,7 @@
 //! values are skipped.
 
 use crate::alibaba::upload::MAX_UPLOAD_BYTES;
-use crate::plugin::{Attr, Config, Diagnostic, Diagnostics};
+use crate::plugin::{Attr, AttributePath, Config, Diagnostic, Diagnostics};
 use crate::provider::flow_rules::{self, Problem};
 
 use super::schema::{CATEGORIES, STATUSES};
@@ -130,42 +130,70 @@ pub fn content_diagnostics(config: &Config, content: &str, publishing: bool) -> 
             .into()
         }
     };
-    let mut diags = Diagnostics::new();
-    let (summary, consequence) = if publishing {
-        (
-            "Flow JSON Cannot Be Published",
-            "Meta refuses to publish a flow with this problem; fix it or keep status = \"DRAFT\".",
-        )
+    if publishing {
+        publishing_errors(&problems, &path)
     } else {
-        (
-            "Flow JSON Problem",
-            "Drafts may have problems, but the flow cannot be published until it is fixed.",
-        )
-    };
+        draft_warning(config, &problems, &path)
+    }
+}
+
+/// One error per problem: Terraform shows every error.
+fn publishing_errors(problems: &[Problem], path: &AttributePath) -> Diagnostics {
+    let mut diags = Diagnostics::new();
+    let summary = "Flow JSON Cannot Be Published";
     for problem in problems.iter().take(MAX_PROBLEMS_SHOWN) {
         let detail = format!(
-            "{} (rule {}). {consequence}",
+            "{} (rule {}). Meta refuses to publish a flow with this problem; fix it or keep status = \"DRAFT\".",
             shown(problem),
             problem.rule.id()
         );
-        let d = if publishing {
-            Diagnostic::error(summary, detail)
-        } else {
-            Diagnostic::warning(summary, detail)
-        };
-        diags.push(d.at(path.clone()));
+        diags.push(Diagnostic::error(summary, detail).at(path.clone()));
     }
     if problems.len() > MAX_PROBLEMS_SHOWN {
         let more = problems.len() - MAX_PROBLEMS_SHOWN;
         let detail = format!("{more} more problem(s) in content are not shown; provider::cams::flow_json_problems(content) lists them all.");
-        let d = if publishing {
-            Diagnostic::error(summary, detail)
-        } else {
-            Diagnostic::warning(summary, detail)
-        };
-        diags.push(d.at(path));
+        diags.push(Diagnostic::error(summary, detail).at(path.clone()));
     }
     diags
+}
+
+/// All of a draft's problems in one warning whose summary names the flow:
+/// Terraform's CLI folds warnings that share a summary into the first
+/// ("and N more similar warnings elsewhere"), which would hide every
+/// problem but one, and every other flow's.
+fn draft_warning(config: &Config, problems: &[Problem], path: &AttributePath) -> Diagnostics {
+    if problems.is_empty() {
+        return Diagnostics::new();
+    }
+    let flow = match config.string("name") {
+        Ok(Attr::Known(name)) if !name.trim().is_empty() => format!(" of {name:?}"),
+        _ => String::new(),
+    };
+    let count = problems.len();
+    let plural = if count == 1 { "" } else { "s" };
+    let mut detail = String::new();
+    for problem in problems.iter().take(MAX_PROBLEMS_SHOWN) {
+        detail.push_str(&format!(
+            "- {} (rule {})\n",
+            shown(problem),
+            problem.rule.id()
+        ));
+    }
+    if count > MAX_PROBLEMS_SHOWN {
+        detail.push_str(&format!(
+            "- and {} more, not shown; provider::cams::flow_json_problems(content) lists them all\n",
+            count - MAX_PROBLEMS_SHOWN
+        ));
+    }
+    detail.push_str(
+        "\nDrafts may have problems, but the flow cannot be published until they are fixed.",
+    );
+    Diagnostic::warning(
+        format!("Flow JSON{flow} Has {count} Problem{plural}"),
+        detail,
+    )
+    .at(path.clone())
+    .into()
 }
 
 fn shown(problem: &Problem) -> String {
@@ -216,6 +244,28 @@ mod tests {
             assert!(
                 !at_limit.iter().any(|d| d.summary == "Flow JSON Too Large"),
                 "{status:?}: {at_limit:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_drafts_problems_are_one_warning_naming_the_flow_and_listing_each() {
+        let mut document: serde_json::Value = serde_json::from_str(NO_TERMINAL_SCREEN).unwrap();
+        document["extra"] = serde_json::json!(1);
+        document["screens"][0]["success"] = serde_json::json!(true);
+        let problems = flow_rules::check(&document.to_string()).unwrap();
+        assert!(problems.len() >= 3, "{problems:?}");
+        let diags = validate(&flow_with(text("DRAFT"), &document.to_string()));
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        let warning = diags.iter().next().unwrap();
+        assert_eq!(
+            warning.summary,
+            format!("Flow JSON of \"n\" Has {} Problems", problems.len())
+        );
+        for problem in &problems {
+            assert!(
+                warning.detail.contains(&problem.to_string()),
+                "{problem}: {warning:?}"
             );
         }
     }
