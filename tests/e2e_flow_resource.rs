@@ -668,7 +668,9 @@ fn a_document_larger_than_the_provider_uploads_fails_at_plan() {
 #[test]
 fn every_problem_of_every_draft_is_shown() {
     // Two drafts with three problems each: Terraform's CLI folds warnings
-    // sharing a summary, so each flow's problems must be in view.
+    // sharing a summary, so each flow's problems must be in view. (A plan
+    // validates twice, so each flow's one warning comes twice and the copy
+    // is folded as "one more similar warning": that hides nothing.)
     let main_tf = MAIN_TF.to_owned()
         + r#"
 resource "cams_flow" "survey" {

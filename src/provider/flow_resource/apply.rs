@@ -1,7 +1,8 @@
 //! Applying a `cams_flow` plan as CAMS calls. Each step that fails is
 //! named, with the flow id; whatever exists by then is returned as the
 //! state, so Terraform keeps it (a create that fails half-way leaves a
-//! tainted flow in the state, replaced by the next apply, never an orphan).
+//! tainted flow in the state, replaced by the next apply; only a CreateFlow
+//! whose answer is lost can leave a flow the state does not know).
 
 use std::future::Future;
 use std::sync::Arc;

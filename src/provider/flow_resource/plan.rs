@@ -171,11 +171,17 @@ fn plan_update(req: &ModifyPlanRequest, status: &Attr<String>, resp: &mut Modify
     } else {
         "removed from the state; it stays in CAMS as deprecated"
     };
+    // The new flow is planned as a create: a left-out status means DRAFT.
+    let new_status = if is_null(&req.config, "status") {
+        " The new flow will be a DRAFT, since status is left out; set status to publish it."
+    } else {
+        ""
+    };
     resp.diagnostics.push(
         Diagnostic::warning(
             "Flow Will Be Replaced",
             format!(
-                "Flow {id} is {prior_status}, and {why}, so the change to {} replaces it: Terraform creates a new flow and retires this one ({retired}). To keep this flow, undo the change (status = \"{prior_status}\" or a later status).",
+                "Flow {id} is {prior_status}, and {why}, so the change to {} replaces it: Terraform creates a new flow and retires this one ({retired}).{new_status} To keep this flow, undo the change (status = \"{prior_status}\" or a later status).",
                 changed.join(", "),
             ),
         )
@@ -218,4 +224,58 @@ fn over_upload_limit(ctx: &Context, content: &str) -> Option<Diagnostic> {
 
 fn is_null(object: &Config, name: &str) -> bool {
     object.get(name).is_none_or(Value::is_null)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::provider::test_support::{object, text};
+
+    fn flow(name: Value, endpoint: Value, status: Value) -> Value {
+        object(&[
+            ("id", text("926753")),
+            ("name", name),
+            ("categories", Value::Set(vec![text("OTHER")])),
+            ("content", text("{}")),
+            ("endpoint_uri", endpoint),
+            ("status", status),
+        ])
+    }
+
+    /// The attributes a plan from `prior` to `planned` replaces.
+    fn replaced(prior: Value, planned: Value) -> Vec<String> {
+        let req = ModifyPlanRequest {
+            config: Config::new(planned.clone()),
+            prior_state: Config::new(prior),
+            plan: Config::new(planned),
+            private: Vec::new(),
+        };
+        let mut resp = ModifyPlanResponse::keep(&req);
+        let status = req.config.string("status").unwrap();
+        plan_update(&req, &status, &mut resp);
+        resp.requires_replace
+            .iter()
+            .map(|p| p.to_string())
+            .collect()
+    }
+
+    #[test]
+    fn a_published_flow_is_replaced_only_for_a_real_change() {
+        let published = |name: &str| flow(text(name), Value::Null, text("PUBLISHED"));
+        assert!(replaced(published("a"), published("a")).is_empty());
+        assert_eq!(replaced(published("a"), published("b")).len(), 1);
+        // Not read back by an import: adopted.
+        let unread = flow(Value::Null, Value::Null, text("PUBLISHED"));
+        assert!(replaced(unread, published("a")).is_empty());
+        // "" and null both mean no endpoint.
+        let empty = flow(text("a"), text(""), text("PUBLISHED"));
+        assert!(replaced(published("a"), empty).is_empty());
+        // Back to DRAFT: a replacement, on status.
+        let draft = flow(text("a"), Value::Null, text("DRAFT"));
+        assert_eq!(replaced(published("a"), draft), vec!["status".to_owned()]);
+        // A draft changes in place.
+        let draft_b = flow(text("b"), Value::Null, text("DRAFT"));
+        let draft_a = flow(text("a"), Value::Null, text("DRAFT"));
+        assert!(replaced(draft_a, draft_b).is_empty());
+    }
 }
