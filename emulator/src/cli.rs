@@ -73,11 +73,15 @@ OPTIONS:
 
 ENDPOINTS:
     GET|POST /                       the RPC API (HMAC-SHA1 signature version 1.0), CAMS
-                                     2020-06-06 Flow operations and STS AssumeRole
+                                     2020-06-06 Flow and message template operations
+                                     and STS AssumeRole
     GET      /oss/flows/<id>.json    the presigned FilePath URLs of GetFlowJSONAssest
     PUT|GET  /cams-flow-upload/<key> the upload bucket (OSS V1/V4 signatures, STS token)
     GET      /_emulator/stats        counters as JSON (also /_stats)
     POST     /_emulator/reset        zero counters, fault counters and rate limits
+    POST     /_emulator/templates/review
+                                     decide a template's review at once (JSON body:
+                                     name, language, cust_space_id, status, reason)
 ";
 
 /// What the command line asks for.
