@@ -172,7 +172,7 @@ pub fn hint_for_code(code: &str) -> Option<&'static str> {
     Some(hint)
 }
 
-const THROTTLING_HINT: &str = "CAMS is throttling these credentials (each Flow operation allows 5 requests per second per account); other clients using the same account count against the same limit";
+const THROTTLING_HINT: &str = "CAMS is throttling these credentials (each Flow operation allows 5 requests per second per account, creating and modifying a message template 50); other clients using the same account count against the same limit";
 
 fn hint_for_family(code: &str) -> Option<&'static str> {
     if is_throttling_code(code) {
