@@ -104,7 +104,9 @@ pub struct NewTemplate<'a> {
     pub category: &'a str,
     /// Sent as a JSON list; CAMS requires at least one component.
     pub components: &'a [Component],
-    /// Variable → sample, sent as a JSON object; empty: left out.
+    /// Variable → sample, sent as a JSON object; empty: left out. Keyed
+    /// by the variable as the text writes it (`{{1}}`): CAMS documents
+    /// only a map of strings, the emulator assumes this form.
     pub example: &'a BTreeMap<String, String>,
     pub cust_space_id: Option<&'a str>,
     pub message_send_ttl_seconds: Option<u32>,
