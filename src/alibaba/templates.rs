@@ -64,6 +64,16 @@ impl AuditStatus {
     pub fn is_decided(&self) -> bool {
         matches!(self, AuditStatus::Pass | AuditStatus::Fail)
     }
+
+    /// Whether `ModifyChatappTemplate` may change a template in this
+    /// status: the SDK documents it for templates that are not approved
+    /// (`fail`, `unaudit`); Meta lets no template under review be edited.
+    /// Refusing `pass` is an assumption for CAMS (Meta allows a few edits
+    /// of an approved template a month); a refusal comes back as an error
+    /// either way.
+    pub fn allows_modify(&self) -> bool {
+        matches!(self, AuditStatus::Fail | AuditStatus::Unaudit)
+    }
 }
 
 impl fmt::Display for AuditStatus {
@@ -581,6 +591,21 @@ mod tests {
         )
         .unwrap();
         assert_eq!(text.components[0].text.as_deref(), Some("t"));
+    }
+
+    #[test]
+    fn statuses_round_trip_and_only_rejected_or_suspended_ones_allow_modify() {
+        for text in ["auditing", "pass", "fail", "unaudit", "paused"] {
+            assert_eq!(AuditStatus::parse(text).to_string(), text);
+        }
+        let modifiable: Vec<String> = ["auditing", "pass", "fail", "unaudit", "paused"]
+            .into_iter()
+            .map(AuditStatus::parse)
+            .filter(AuditStatus::allows_modify)
+            .map(|s| s.to_string())
+            .collect();
+        assert_eq!(modifiable, ["fail", "unaudit"]);
+        assert!(AuditStatus::Fail.is_decided() && !AuditStatus::Unaudit.is_decided());
     }
 
     #[test]
