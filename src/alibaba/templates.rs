@@ -91,16 +91,28 @@ pub struct Component {
     #[serde(rename = "Type")]
     pub kind: String,
     /// `HEADER`: `TEXT`, `IMAGE`, `VIDEO`, `DOCUMENT` or `LOCATION`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient_text"
+    )]
     pub format: Option<String>,
     /// `HEADER` (format `TEXT`), `BODY` and `FOOTER` text.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient_text"
+    )]
     pub text: Option<String>,
     /// A media header's sample file.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient_text"
+    )]
     pub url: Option<String>,
     /// A `DOCUMENT` header's file name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient_text"
+    )]
     pub file_name: Option<String>,
     /// `BODY` of an AUTHENTICATION template.
     #[serde(
@@ -133,18 +145,33 @@ pub struct Button {
     /// `ONE_TAP`, `ZERO_TAP`, `MPM`, `CATALOG`, ...
     #[serde(rename = "Type")]
     pub kind: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient_text"
+    )]
     pub text: Option<String>,
     /// `URL`: the address (`{{1}}` at its end when `UrlType` is `dynamic`).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient_text"
+    )]
     pub url: Option<String>,
     /// `URL`: `static` or `dynamic`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient_text"
+    )]
     pub url_type: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient_text"
+    )]
     pub phone_number: Option<String>,
     /// `COPY_CODE`: the coupon code.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient_text"
+    )]
     pub coupon_code: Option<String>,
     /// `QUICK_REPLY`: a marketing opt-out button.
     #[serde(
@@ -153,20 +180,38 @@ pub struct Button {
     )]
     pub is_opt_out: Option<bool>,
     /// `FLOW`: the flow the button opens.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient_text"
+    )]
     pub flow_id: Option<String>,
     /// `FLOW`: `NAVIGATE` or `DATA_EXCHANGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient_text"
+    )]
     pub flow_action: Option<String>,
     /// `FLOW` with `NAVIGATE`: the screen the flow opens on.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient_text"
+    )]
     pub navigate_screen: Option<String>,
     /// `ONE_TAP` / `ZERO_TAP`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient_text"
+    )]
     pub autofill_text: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient_text"
+    )]
     pub package_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient_text"
+    )]
     pub signature_hash: Option<String>,
     /// `ONE_TAP` / `ZERO_TAP`: the apps the code may be filled into.
     #[serde(skip_serializing_if = "Vec::is_empty", deserialize_with = "list")]
@@ -180,10 +225,28 @@ pub struct Button {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(default, rename_all = "PascalCase")]
 pub struct SupportedApp {
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient_text"
+    )]
     pub package_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient_text"
+    )]
     pub signature_hash: Option<String>,
+}
+
+/// Text as it is; a number or boolean as its JSON text (a field the SDK
+/// types as a string may still come as a number); anything else counts
+/// as absent, so one odd field never fails a whole read.
+fn lenient_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(match Value::deserialize(d)? {
+        Value::String(s) => Some(s),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    })
 }
 
 /// `true`/`false`, or their text; anything else counts as absent.
@@ -534,7 +597,8 @@ mod tests {
                 "TemplateType":"WHATSAPP","AuditStatus":"fail","Reason":"bad","QualityScore":"GREEN",
                 "Components":[{"Type":"HEADER","Format":"LOCATION","Latitude":"1.5"},
                   {"Type":"FOOTER","CodeExpirationMinutes":"5"},
-                  {"Type":"BUTTONS","Buttons":[{"Type":"QUICK_REPLY","Text":"Stop","IsOptOut":"true",
+                  {"Type":"BUTTONS","Buttons":[{"Type":"FLOW","Text":"Go","FlowId":1234,"NavigateScreen":null},
+                    {"Type":"QUICK_REPLY","Text":"Stop","IsOptOut":"true",
                     "SupportedApps":[{"PackageName":"p"}]}]},
                   {"Type":"CAROUSEL","Cards":[{"CardComponents":[]}]}],
                 "Example":{"{{1}}":"Alice","{{2}}":3},"MessageSendTtlSeconds":"600",
@@ -549,9 +613,16 @@ mod tests {
         assert_eq!(t.components.len(), 4);
         assert_eq!(t.components[0].other["Latitude"], "1.5");
         assert_eq!(t.components[1].code_expiration_minutes, Some(5));
-        assert_eq!(t.components[2].buttons[0].is_opt_out, Some(true));
+        let flow = &t.components[2].buttons[0];
         assert_eq!(
-            t.components[2].buttons[0].supported_apps[0]
+            flow.flow_id.as_deref(),
+            Some("1234"),
+            "a number is read as text"
+        );
+        assert_eq!(flow.navigate_screen, None);
+        assert_eq!(t.components[2].buttons[1].is_opt_out, Some(true));
+        assert_eq!(
+            t.components[2].buttons[1].supported_apps[0]
                 .package_name
                 .as_deref(),
             Some("p")
