@@ -1,7 +1,8 @@
 //! Alibaba's official Python SDKs drive the emulator, proving it accepts
 //! what the official clients send: the CAMS SDK (`alibabacloud-cams20200606`)
-//! for CreateFlow, GetFlow and ListFlow with its default V3 signature and
-//! its RPC (v2, HMAC-SHA1) signer; then the whole upload path with the CAMS
+//! for CreateFlow, GetFlow and ListFlow, and for the message template
+//! operations (tests/python/cams_sdk_templates.py), with its default V3
+//! signature and its RPC (v2, HMAC-SHA1) signer; then the whole upload path with the CAMS
 //! SDK and the OSS SDK (`oss2`, V1 and V4 signatures, headers and presigned
 //! URLs). `make test` installs both into the test venv
 //! (scripts/ensure-python-sdks.sh) and names its python in `CAMS_TEST_PYTHON`.
@@ -165,4 +166,85 @@ async fn the_official_sdks_upload_a_flow_json_through_the_bucket() {
             .get("GetChatappUploadAuthorization"),
         Some(&1)
     );
+}
+
+#[tokio::test]
+async fn the_official_python_sdk_drives_the_template_operations() {
+    let running = emulator::start(EmulatorConfig {
+        flows_dir: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/flows"),
+        template_review: "manual".parse().expect("review spec"),
+        ..EmulatorConfig::default()
+    })
+    .await
+    .expect("emulator");
+    let endpoint = running.url().trim_start_matches("http://").to_string();
+    // The FLOW button opens the example sign-up flow on its first screen.
+    let (flow_id, screen) = ("9267533281264300", "CREATE_ACCOUNT");
+    for signature in ["v3", "v2"] {
+        let args = [
+            endpoint.as_str(),
+            DEMO_ACCESS_KEY_ID,
+            DEMO_ACCESS_KEY_SECRET,
+            signature,
+            flow_id,
+            screen,
+        ];
+        let output = run_python(
+            "cams_sdk_templates.py",
+            args.iter().map(|a| a.to_string()).collect(),
+        )
+        .await;
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            output.status.success(),
+            "{signature}: {}\n{stdout}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let seen: Value = serde_json::from_str(stdout.trim()).expect("one JSON line");
+        let name = format!("python_sdk_{signature}");
+        assert_eq!(seen["create"]["code"], "OK", "{seen}");
+        assert_eq!(seen["create"]["name"], name.as_str());
+        assert_eq!(
+            seen["get"],
+            json!({"code": "OK", "name": name, "status": "auditing", "category": "MARKETING",
+                "example": {"{{1}}": "Alice"}, "flow_id": flow_id, "navigate_screen": screen,
+                "flow_action": "NAVIGATE"}),
+            "{signature}"
+        );
+        assert_eq!(
+            seen["list"],
+            json!({"code": "OK", "total": 1, "names": [name], "statuses": ["auditing"]}),
+            "{signature}"
+        );
+        assert_eq!(
+            seen["rejected"],
+            json!({"status": "fail", "reason": "INVALID_FORMAT"})
+        );
+        assert_eq!(seen["modify"]["code"], "OK");
+        assert_eq!(
+            seen["modify"]["template_code"],
+            seen["create"]["template_code"]
+        );
+        assert_eq!(
+            seen["after_modify"],
+            json!({"status": "auditing", "body": "Hello {{1}}, join us.", "example": {"{{1}}": "Bob"}})
+        );
+        assert_eq!(seen["delete"], "OK");
+        assert_eq!(seen["get_deleted"], "Template.NotExist");
+        assert_eq!(seen["create_blocked"], "Template.NameBlocked");
+    }
+    let stats = running.stats();
+    for (operation, count) in [
+        ("CreateChatappTemplate", 4),
+        ("GetChatappTemplateDetail", 8),
+        ("ListChatappTemplate", 2),
+        ("ModifyChatappTemplate", 2),
+        ("DeleteChatappTemplate", 2),
+    ] {
+        assert_eq!(
+            stats.requests_by_operation.get(operation),
+            Some(&count),
+            "{operation}"
+        );
+    }
 }

@@ -1,4 +1,4 @@
-//! The CAMS Flow operations this client calls: their action names, whether
+//! The CAMS operations this client calls (flows and message templates): their action names, whether
 //! a repeat is harmless, and each one's documented rate limit.
 
 use std::fmt;
@@ -79,6 +79,17 @@ operations! {
     DeleteFlow => "DeleteFlow", idempotent: true, rate: UNDOCUMENTED_RATE_PER_SECOND;
     /// Its page: "5 QPS per account".
     GetUploadAuthorization => "GetChatappUploadAuthorization", idempotent: true, rate: 5;
+    /// Its page: 50 QPS per account. Not idempotent: a repeat would answer
+    /// that the name is taken, hiding that the first attempt created it.
+    CreateChatappTemplate => "CreateChatappTemplate", idempotent: false, rate: 50;
+    /// Its page: 50 QPS per account. A repeat sends the same content again.
+    ModifyChatappTemplate => "ModifyChatappTemplate", idempotent: true, rate: 50;
+    /// Its page: 5 QPS per account.
+    GetChatappTemplateDetail => "GetChatappTemplateDetail", idempotent: true, rate: 5;
+    /// Its page: 5 QPS per account.
+    ListChatappTemplate => "ListChatappTemplate", idempotent: true, rate: 5;
+    /// Its page: 5 QPS per account.
+    DeleteChatappTemplate => "DeleteChatappTemplate", idempotent: true, rate: 5;
 }
 
 impl fmt::Display for Operation {
@@ -102,16 +113,23 @@ mod tests {
             "UpdateFlowJSONAsset"
         );
         for op in Operation::ALL {
-            assert_eq!(op.documented_rate_per_second().get(), 5, "{op}");
+            let expected = match op {
+                Operation::CreateChatappTemplate | Operation::ModifyChatappTemplate => 50,
+                _ => 5,
+            };
+            assert_eq!(op.documented_rate_per_second().get(), expected, "{op}");
         }
     }
 
     #[test]
-    fn only_create_flow_is_not_idempotent() {
+    fn only_the_creates_are_not_idempotent() {
         let not: Vec<_> = Operation::ALL
             .into_iter()
             .filter(|o| !o.is_idempotent())
             .collect();
-        assert_eq!(not, vec![Operation::CreateFlow]);
+        assert_eq!(
+            not,
+            vec![Operation::CreateFlow, Operation::CreateChatappTemplate]
+        );
     }
 }

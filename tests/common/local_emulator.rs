@@ -82,6 +82,30 @@ impl LocalEmulator {
         serde_json::from_str(body).expect("stats JSON")
     }
 
+    /// `POST /_emulator/templates/review` with this JSON body: decides a
+    /// template's review at once. Returns the HTTP status and the JSON
+    /// answer.
+    pub fn review_template(&self, body: &serde_json::Value) -> (u16, serde_json::Value) {
+        let addr = self.url.trim_start_matches("http://").trim_end_matches('/');
+        let mut stream = TcpStream::connect(addr).expect("connect to emulator");
+        let body = body.to_string();
+        write!(
+            stream,
+            "POST /_emulator/templates/review HTTP/1.0\r\nHost: {addr}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
+            body.len()
+        )
+        .unwrap();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).unwrap();
+        let status = response
+            .split(' ')
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .expect("HTTP status");
+        let body = response.split("\r\n\r\n").nth(1).expect("HTTP body");
+        (status, serde_json::from_str(body).expect("review JSON"))
+    }
+
     pub fn stat(&self, name: &str) -> u64 {
         self.stats()[name]
             .as_u64()
