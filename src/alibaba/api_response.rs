@@ -255,6 +255,9 @@ pub struct Envelope {
     pub request_id: Option<String>,
     /// `Data`, absent when the answer had none or `null`.
     pub data: Option<Value>,
+    /// The answer's other top-level members: `ListChatappTemplate` answers
+    /// its `ListTemplate` and `Total` beside `Data`, not in it.
+    pub top_level: Map<String, Value>,
 }
 
 impl Envelope {
@@ -306,6 +309,7 @@ pub fn parse_envelope(status: u16, body: &[u8]) -> Result<Envelope, ApiError> {
         http_status: status,
         request_id,
         data,
+        top_level: object,
     })
 }
 

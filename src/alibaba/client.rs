@@ -103,6 +103,19 @@ pub enum CamsError {
     },
     #[error("ListFlow stopped: {detail}")]
     Paging { detail: String },
+    /// CAMS answered that the template asked about does not exist (a code
+    /// of the not-found family, see
+    /// [`is_template_not_found`](super::error_codes::is_template_not_found)).
+    /// `template` names it as asked: `name:language` or `code:language`.
+    #[error("{action}: CAMS has no template {template}: {error}")]
+    TemplateNotFound {
+        action: &'static str,
+        template: String,
+        error: Box<ServiceError>,
+        attempts: u32,
+    },
+    #[error("ListChatappTemplate stopped: {detail}")]
+    TemplatePaging { detail: String },
     #[error("{action} was cancelled (attempts started: {attempts})")]
     Cancelled { action: &'static str, attempts: u32 },
 }
@@ -113,6 +126,7 @@ impl CamsError {
         match self {
             CamsError::Api { error, .. } => error.code(),
             CamsError::NotFound { error, .. } => error.code.as_deref(),
+            CamsError::TemplateNotFound { error, .. } => error.code.as_deref(),
             _ => None,
         }
     }
@@ -131,19 +145,26 @@ impl CamsError {
         matches!(self, CamsError::NotFound { .. })
     }
 
+    /// True when CAMS said the template does not exist.
+    pub fn is_template_not_found(&self) -> bool {
+        matches!(self, CamsError::TemplateNotFound { .. })
+    }
+
     /// Attempts made (for `Cancelled`: started) before the call ended; an
     /// attempt that failed to get credentials counts too.
     pub fn attempts(&self) -> u32 {
         match self {
             CamsError::Api { attempts, .. }
             | CamsError::NotFound { attempts, .. }
+            | CamsError::TemplateNotFound { attempts, .. }
             | CamsError::Transport { attempts, .. }
             | CamsError::ResponseTooLarge { attempts, .. }
             | CamsError::Credentials { attempts, .. }
             | CamsError::Cancelled { attempts, .. } => *attempts,
             CamsError::EmptyFlowId
             | CamsError::InvalidArgument { .. }
-            | CamsError::Paging { .. } => 0,
+            | CamsError::Paging { .. }
+            | CamsError::TemplatePaging { .. } => 0,
         }
     }
 }

@@ -74,6 +74,34 @@ const FLOW_ENTITIES: &[&str] = &["", "flow", "flowid", "resource", "entity", "in
 /// `Unknown.ResourceOwnerId` (the resource belongs to another account: with
 /// the wrong credentials every flow would otherwise look deleted).
 pub fn is_flow_not_found(code: &str) -> bool {
+    not_found_entity(code).is_some_and(|entity| FLOW_ENTITIES.contains(&entity.as_str()))
+}
+
+/// What a not-found code may name besides the marker and still be about
+/// the template asked for: nothing, a template, or a generic
+/// resource/entity.
+const TEMPLATE_ENTITIES: &[&str] = &[
+    "",
+    "template",
+    "templatecode",
+    "templatename",
+    "chatapptemplate",
+    "resource",
+    "entity",
+    "invalidtemplatecode",
+];
+
+/// True when `code` says the template asked about does not exist: the
+/// same family as [`is_flow_not_found`], about a template. CAMS documents
+/// no code for an unknown template either.
+pub fn is_template_not_found(code: &str) -> bool {
+    not_found_entity(code).is_some_and(|entity| TEMPLATE_ENTITIES.contains(&entity.as_str()))
+}
+
+/// For a code of the not-found family, what it names besides the marker
+/// (lowercase, dots removed: `""` for `NotFound`, `"flow"` for
+/// `EntityNotExist.Flow`); `None` for any other code.
+fn not_found_entity(code: &str) -> Option<String> {
     let lower = code.to_ascii_lowercase();
     let mut entity = String::new();
     let mut marked = false;
@@ -92,7 +120,7 @@ pub fn is_flow_not_found(code: &str) -> bool {
             _ => entity.push_str(segment),
         }
     }
-    marked && FLOW_ENTITIES.contains(&entity.as_str())
+    marked.then_some(entity)
 }
 
 /// A one-line hint for a known error code, `None` for codes we know
@@ -289,6 +317,30 @@ mod tests {
             "",
         ] {
             assert!(!is_flow_not_found(code), "{code}");
+        }
+    }
+
+    #[test]
+    fn template_not_found_is_the_same_family_about_templates() {
+        for code in [
+            "Template.NotExist",
+            "TemplateNotFound",
+            "EntityNotExist.Template",
+            "InvalidTemplateCode.NotFound",
+            "Resource.NotFound",
+            "NotFound",
+        ] {
+            assert!(is_template_not_found(code), "{code}");
+        }
+        for code in [
+            "Flow.NotExists",
+            "CustSpace.NotExist",
+            "Unknown.ResourceOwnerId",
+            "InvalidAccessKeyId.NotFound",
+            "Template.NameBlocked",
+            "",
+        ] {
+            assert!(!is_template_not_found(code), "{code}");
         }
     }
 

@@ -18,6 +18,9 @@
 //!   with the user's other provider processes and the [`adaptive_rate`].
 //! * [`retry`]: the backoff loop shared by API calls and downloads.
 //! * [`http`]: the shared HTTP client and body/transport helpers.
+//! * [`template_api`]: the typed message template operations (create,
+//!   modify, get, list, delete); [`templates`] the components and the
+//!   typed results.
 //! * [`credentials`], [`signature`], [`rpc_query`]: credentials, the RPC V1
 //!   signer and the signed query shared by CAMS and STS.
 
@@ -42,6 +45,8 @@ pub mod redact;
 pub mod retry;
 pub mod rpc_query;
 pub mod signature;
+pub mod template_api;
+pub mod templates;
 pub mod upload;
 pub mod upload_authorization;
 
@@ -56,4 +61,8 @@ pub use flow_api::{FetchError, FlowChanges, FlowJsonFile, NewFlow};
 pub use flows::{CreatedFlow, Done, Flow, FlowPreview, FlowStatus, FlowSummary, ModifiedFlow};
 pub use operations::Operation;
 pub use retry::GiveUp;
+pub use template_api::{NewTemplate, TemplateChanges, TemplateFilter, TemplateKey, TemplateRef};
+pub use templates::{
+    AuditStatus, Button, Component, CreatedTemplate, ModifiedTemplate, Template, TemplateSummary,
+};
 pub use upload::{SetFlowJsonError, UploadAuthorization, UploadError, UploadedFlowJson};

@@ -1,5 +1,6 @@
-//! The CAMS Flow operations this client calls: their action names, whether
-//! a repeat is harmless, and each one's documented rate limit.
+//! The CAMS operations this client calls (Flow and message template
+//! operations): their action names, whether a repeat is harmless, and each
+//! one's documented rate limit.
 
 use std::fmt;
 use std::num::NonZeroU32;
@@ -24,10 +25,15 @@ pub enum Operation {
     DeprecateFlow,
     DeleteFlow,
     GetUploadAuthorization,
+    CreateChatappTemplate,
+    ModifyChatappTemplate,
+    GetChatappTemplateDetail,
+    ListChatappTemplate,
+    DeleteChatappTemplate,
 }
 
 impl Operation {
-    pub const ALL: [Operation; 11] = [
+    pub const ALL: [Operation; 16] = [
         Operation::CreateFlow,
         Operation::GetFlow,
         Operation::ListFlow,
@@ -39,6 +45,11 @@ impl Operation {
         Operation::DeprecateFlow,
         Operation::DeleteFlow,
         Operation::GetUploadAuthorization,
+        Operation::CreateChatappTemplate,
+        Operation::ModifyChatappTemplate,
+        Operation::GetChatappTemplateDetail,
+        Operation::ListChatappTemplate,
+        Operation::DeleteChatappTemplate,
     ];
 
     /// The `Action` parameter, spelt as the API spells it.
@@ -56,15 +67,26 @@ impl Operation {
             Operation::DeprecateFlow => "DeprecateFlow",
             Operation::DeleteFlow => "DeleteFlow",
             Operation::GetUploadAuthorization => "GetChatappUploadAuthorization",
+            Operation::CreateChatappTemplate => "CreateChatappTemplate",
+            Operation::ModifyChatappTemplate => "ModifyChatappTemplate",
+            Operation::GetChatappTemplateDetail => "GetChatappTemplateDetail",
+            Operation::ListChatappTemplate => "ListChatappTemplate",
+            Operation::DeleteChatappTemplate => "DeleteChatappTemplate",
         }
     }
 
     /// False for an operation whose repeat after it reached CAMS would act
-    /// twice: `CreateFlow` makes a second flow. Everything else either
+    /// twice: `CreateFlow` makes a second flow; a repeated
+    /// `CreateChatappTemplate` would answer that the name is taken, hiding
+    /// that the first attempt created the template. Everything else either
     /// reads, or sets a state that a repeat sets again (a repeated
-    /// `PublishFlow` or `DeleteFlow` at worst answers an error).
+    /// `PublishFlow` or `DeleteFlow` at worst answers an error; a repeated
+    /// `ModifyChatappTemplate` sends the same content again).
     pub fn is_idempotent(self) -> bool {
-        !matches!(self, Operation::CreateFlow)
+        !matches!(
+            self,
+            Operation::CreateFlow | Operation::CreateChatappTemplate
+        )
     }
 
     /// Calls per second per account (one table, with where each figure
@@ -80,6 +102,14 @@ impl Operation {
             // GetChatappUploadAuthorization: 5 QPS per
             // account.
             Operation::GetUploadAuthorization => 5,
+            // CreateChatappTemplate and ModifyChatappTemplate: 50 QPS per
+            // account.
+            Operation::CreateChatappTemplate | Operation::ModifyChatappTemplate => 50,
+            // GetChatappTemplateDetail, ListChatappTemplate,
+            // DeleteChatappTemplate: 5 QPS per account.
+            Operation::GetChatappTemplateDetail
+            | Operation::ListChatappTemplate
+            | Operation::DeleteChatappTemplate => 5,
             // Their pages' figures were not checked here: the default,
             // the limit every documented Flow operation has.
             Operation::CreateFlow
@@ -116,16 +146,23 @@ mod tests {
             "UpdateFlowJSONAsset"
         );
         for op in Operation::ALL {
-            assert_eq!(op.documented_rate_per_second().get(), 5, "{op}");
+            let expected = match op {
+                Operation::CreateChatappTemplate | Operation::ModifyChatappTemplate => 50,
+                _ => 5,
+            };
+            assert_eq!(op.documented_rate_per_second().get(), expected, "{op}");
         }
     }
 
     #[test]
-    fn only_create_flow_is_not_idempotent() {
+    fn only_the_creates_are_not_idempotent() {
         let not: Vec<_> = Operation::ALL
             .into_iter()
             .filter(|o| !o.is_idempotent())
             .collect();
-        assert_eq!(not, vec![Operation::CreateFlow]);
+        assert_eq!(
+            not,
+            vec![Operation::CreateFlow, Operation::CreateChatappTemplate]
+        );
     }
 }
