@@ -1,11 +1,14 @@
 #!/usr/bin/env python3
 """Writes RPC signature test vectors in tests/vectors/rpc/ from what the
 official CAMS SDK puts on the wire: alibabacloud-cams20200606 5.3.1 with
-signature_algorithm='v2' (RPC HMAC-SHA1), one request per Flow operation,
+signature_algorithm='v2' (RPC HMAC-SHA1), one request per Flow operation
+and per message template operation,
 sent to a capture server on loopback with the clock and nonce frozen.
 tests/rpc_vectors.rs checks the signer (src/alibaba/signature.rs) and the
 query builder (src/alibaba/rpc_query.rs) against them, and the vectors
-show the exact parameter encodings the SDK uses (Categories, Page).
+show the exact parameter encodings the SDK uses (Categories, Page,
+Components, Example); tests/alibaba_client/templates.rs checks the
+client's template requests against them.
 
 Usage (any venv will do):
     python3 -m venv /tmp/rpc-venv && /tmp/rpc-venv/bin/pip install alibabacloud-cams20200606==5.3.1
@@ -85,6 +88,54 @@ def calls(sdk, sts):
             flow_id="flow_123", cust_space_id="cams-abc123")), "STS"),
         ("get_upload_authorization", lambda: sdk.get_chatapp_upload_authorization(
             models.GetChatappUploadAuthorizationRequest(cust_space_id="cams-abc123")), "testid"),
+    ] + template_calls(sdk)
+
+
+def template_calls(sdk):
+    """The message template operations, each with the fields a template
+    resource sends: Components and Example are JSON text on the wire."""
+    c = models.CreateChatappTemplateRequestComponents
+    b = models.CreateChatappTemplateRequestComponentsButtons
+    create_components = [
+        c(type="HEADER", format="TEXT", text="Join us 注册"),
+        c(type="BODY", text="Hi {{1}}, sign up in two minutes *~ & more."),
+        c(type="FOOTER", text="Reply STOP to opt out"),
+        c(type="BUTTONS", buttons=[
+            b(type="QUICK_REPLY", text="Stop", is_opt_out=True),
+            b(type="FLOW", text="Sign up", flow_id="1234567890123456", flow_action="NAVIGATE",
+              navigate_screen="WELCOME"),
+        ]),
+    ]
+    m = models.ModifyChatappTemplateRequestComponents
+    mb = models.ModifyChatappTemplateRequestComponentsButtons
+    modify_components = [
+        m(type="HEADER", format="IMAGE", url="https://cdn.example.com/a.png?x=1&y=2"),
+        m(type="BODY", text="Hello {{1}}, your code is {{2}}."),
+        m(type="BUTTONS", buttons=[
+            mb(type="URL", text="Open", url="https://example.com/p/{{1}}", url_type="dynamic"),
+            mb(type="PHONE_NUMBER", text="Call", phone_number="+8613800000000"),
+        ]),
+    ]
+    return [
+        ("create_chatapp_template", lambda: sdk.create_chatapp_template(models.CreateChatappTemplateRequest(
+            name="signup_invite", language="en_US", category="MARKETING", template_type="WHATSAPP",
+            components=create_components, example={"{{1}}": "Alice"}, cust_space_id="cams-abc123",
+            message_send_ttl_seconds=600, category_change_paused=False)), "testid"),
+        ("modify_chatapp_template", lambda: sdk.modify_chatapp_template(models.ModifyChatappTemplateRequest(
+            template_code="744c4b5c79c9432497a075bdfca3xxxx", language="en_US", template_type="WHATSAPP",
+            components=modify_components, example={"{{1}}": "Bob", "{{2}}": "12 34"},
+            cust_space_id="cams-abc123")), "testid"),
+        ("get_chatapp_template_detail", lambda: sdk.get_chatapp_template_detail(
+            models.GetChatappTemplateDetailRequest(template_name="signup_invite", language="en_US",
+                                                   template_type="WHATSAPP", cust_space_id="cams-abc123")),
+         "testid"),
+        ("list_chatapp_template", lambda: sdk.list_chatapp_template(models.ListChatappTemplateRequest(
+            cust_space_id="cams-abc123", name="signup", language="en_US", audit_status="pass",
+            category="MARKETING", template_type="WHATSAPP",
+            page=models.ListChatappTemplateRequestPage(index=2, size=20))), "testid"),
+        ("delete_chatapp_template", lambda: sdk.delete_chatapp_template(models.DeleteChatappTemplateRequest(
+            template_code="744c4b5c79c9432497a075bdfca3xxxx", language="en_US", template_type="WHATSAPP",
+            cust_space_id="cams-abc123")), "testid"),
     ]
 
 

@@ -1,8 +1,8 @@
 //! The RPC V1 signer and the signed query builder against what the official
-//! CAMS SDK sends for each Flow operation (tests/vectors/rpc/*.json, written
-//! by scripts/rpc_vectors.py): same signature over the same parameters, and
-//! the same signature when this client builds the query from the business
-//! parameters alone.
+//! CAMS SDK sends for each Flow and message template operation
+//! (tests/vectors/rpc/*.json, written by scripts/rpc_vectors.py): same
+//! signature over the same parameters, and the same signature when this
+//! client builds the query from the business parameters alone.
 
 use std::path::PathBuf;
 

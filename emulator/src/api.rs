@@ -25,6 +25,7 @@ use super::pop::{json_body, PopError};
 use super::server::ConnectionControl;
 use super::state::Emulator;
 use super::sts::{self, AssumeRole};
+use super::template_api;
 
 /// The action whose FilePath the `no-filepath` fault empties.
 const GET_FLOW_JSON_ASSET: &str = "GetFlowJSONAssest";
@@ -115,6 +116,9 @@ pub async fn handle(
     let decision = decide(&emulator, &signed, &params, &request_id);
     let answer = match decision {
         Decision::Answer(answer) => answer,
+        Decision::Run(call) if template_api::ACTIONS.contains(&call.action) => {
+            template_api::run(&emulator, &call, &request_id).await
+        }
         Decision::Run(call) => flow_api::run(&emulator, &call, &request_id).await,
     };
 

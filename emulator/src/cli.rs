@@ -61,6 +61,10 @@ OPTIONS:
     --file-url-ttl SECS      Lifetime of the presigned FilePath URLs [default: 300]
     --upload-ttl SECS        Lifetime of GetChatappUploadAuthorization's credentials
                              [default: 3600]
+    --template-review SPEC   How Meta's review of a template ends: pass:SECS (approved
+                             SECS seconds after create or modify), fail:SECS[:REASON]
+                             (rejected with REASON), or manual (only
+                             POST /_emulator/templates/review decides) [default: pass:5]
     --public-url URL         Base URL written into FilePath and EndPoint [default: the
                              listen URL]
     --quiet                  Do not log requests on stderr
@@ -152,6 +156,12 @@ pub fn parse_args<I: IntoIterator<Item = String>>(args: I) -> Result<Command, St
                 }
             }
             "--state" => config.state_file = Some(PathBuf::from(value()?)),
+            "--template-review" => {
+                let text = value()?;
+                config.template_review = text
+                    .parse()
+                    .map_err(|e| format!("--template-review {text:?}: {e}"))?;
+            }
             "--upload-ttl" => {
                 let text = value()?;
                 let secs: u64 =
@@ -291,5 +301,24 @@ mod tests {
             assert!(parse(args).is_err(), "{args:?}");
         }
         assert!(matches!(parse(&["--help"]), Ok(Command::Help)));
+    }
+
+    #[test]
+    fn template_review_takes_a_verdict_and_a_delay() {
+        let c = config(&["--template-review", "fail:2:INVALID_FORMAT"]);
+        assert_eq!(c.template_review.delay, Some(Duration::from_secs(2)));
+        assert_eq!(
+            c.template_review.fail_reason.as_deref(),
+            Some("INVALID_FORMAT")
+        );
+        assert_eq!(
+            config(&["--template-review=manual"]).template_review.delay,
+            None
+        );
+        assert_eq!(
+            config(&[]).template_review.delay,
+            Some(Duration::from_secs(5))
+        );
+        assert!(parse(&["--template-review", "soon"]).is_err());
     }
 }

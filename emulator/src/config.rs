@@ -9,6 +9,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use super::fault::FaultRule;
+use super::templates::Review;
 
 /// The AccessKey pair accepted when none is configured.
 pub const DEMO_ACCESS_KEY_ID: &str = "demo-access-key-id";
@@ -160,6 +161,9 @@ pub struct EmulatorConfig {
     pub upload_ttl: Duration,
     /// One stderr line per request (the CLI turns this on; `--quiet` off).
     pub log_requests: bool,
+    /// How templates are reviewed (`--template-review`, default: approved
+    /// 5 seconds after submission).
+    pub template_review: Review,
 }
 
 impl Default for EmulatorConfig {
@@ -178,6 +182,7 @@ impl Default for EmulatorConfig {
             file_url_ttl: Duration::from_secs(300),
             upload_ttl: Duration::from_secs(3600),
             log_requests: false,
+            template_review: Review::default(),
         }
     }
 }

@@ -7,15 +7,18 @@
 //! One HTTP listener serves:
 //!
 //! * `GET|POST /`: the RPC API, the CAMS `2020-06-06` Flow operations
-//!   (`flow_api`) and STS `2015-04-01` `AssumeRole`, verified like Alibaba's
-//!   gateway (common parameters, 15-minute timestamp window, RPC V1 or V3
+//!   (`flow_api`), the message template operations (`template_api`) and
+//!   STS `2015-04-01` `AssumeRole`, verified like Alibaba's gateway
+//!   (common parameters, 15-minute timestamp window, RPC V1 or V3
 //!   signature, nonce replay, STS tokens) and paced per AccessKeyId and
 //!   operation (`System.LimitControl` + `x-acs-retry-after`);
 //! * `GET /oss/flows/<flow_id>.json?...`: the presigned `FilePath` of
 //!   `GetFlowJSONAssest`, serving the flow's document byte-exact;
 //! * `/<bucket>/<key>`: the upload bucket (`bucket`), OSS V1/V4 signatures
 //!   with the credentials `GetChatappUploadAuthorization` issued;
-//! * `GET /_emulator/stats` (and `/_stats`), `POST /_emulator/reset`.
+//! * `GET /_emulator/stats` (and `/_stats`), `POST /_emulator/reset`;
+//! * `POST /_emulator/templates/review`: decides a template's review at
+//!   once (`template_api`).
 //!
 //! Faults (`--fault TARGET=SPEC`) make it misbehave on purpose.
 
@@ -43,6 +46,9 @@ mod state;
 mod state_file;
 mod stats;
 mod sts;
+mod template_api;
+mod template_rules;
+mod templates;
 pub mod timestamp;
 
 pub use config::{
@@ -53,3 +59,4 @@ pub use fault::{Fault, FaultParseError, FaultRule, FlowSelector, MAX_LARGE_BYTES
 pub use flow_doc::large_flow;
 pub use server::{start, RunningEmulator, StartError};
 pub use stats::Stats;
+pub use templates::Review;

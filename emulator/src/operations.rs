@@ -36,6 +36,16 @@ pub const OPERATIONS: &[(&str, &str, u32)] = &[
     ("DeleteFlow", CAMS_VERSION, UNDOCUMENTED_QPS),
     // Documented: 5 per second per account (GetChatappUploadAuthorization page).
     ("GetChatappUploadAuthorization", CAMS_VERSION, 5),
+    // Documented: 50 per second per account (CreateChatappTemplate page).
+    ("CreateChatappTemplate", CAMS_VERSION, 50),
+    // Documented: 50 per second per account (ModifyChatappTemplate page).
+    ("ModifyChatappTemplate", CAMS_VERSION, 50),
+    // Documented: 5 per second per account (GetChatappTemplateDetail page).
+    ("GetChatappTemplateDetail", CAMS_VERSION, 5),
+    // Documented: 5 per second per account (ListChatappTemplate page).
+    ("ListChatappTemplate", CAMS_VERSION, 5),
+    // Documented: 5 per second per account (DeleteChatappTemplate page).
+    ("DeleteChatappTemplate", CAMS_VERSION, 5),
     // STS AssumeRole: not a CAMS operation; STS's own limit is undocumented here.
     ("AssumeRole", STS_VERSION, UNDOCUMENTED_QPS),
 ];
@@ -88,5 +98,11 @@ mod tests {
         assert_eq!(version_of("AssumeRole"), Some(STS_VERSION));
         assert_eq!(version_of("GetFlowJSONAsset"), None);
         assert_eq!(default_qps("GetFlowJSONAssest"), 5);
+        for action in super::super::template_api::ACTIONS {
+            assert_eq!(version_of(action), Some(CAMS_VERSION), "{action}");
+        }
+        assert_eq!(default_qps("CreateChatappTemplate"), 50);
+        assert_eq!(default_qps("ModifyChatappTemplate"), 50);
+        assert_eq!(default_qps("ListChatappTemplate"), 5);
     }
 }

@@ -24,7 +24,7 @@ use super::pop::{json_body, PopError};
 use super::state::Emulator;
 use super::state_file::StateFileError;
 use super::stats::Stats;
-use super::{api, bucket, files};
+use super::{api, bucket, files, template_api};
 
 /// Lets a handler reset the TCP connection its request came on.
 #[derive(Debug, Default)]
@@ -175,6 +175,7 @@ fn router(emulator: Arc<Emulator>) -> Router {
         .route("/_emulator/stats", get(stats))
         .route("/_stats", get(stats))
         .route("/_emulator/reset", post(reset))
+        .route("/_emulator/templates/review", post(template_api::review))
         .fallback(not_found)
         .with_state(emulator)
 }

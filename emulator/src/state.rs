@@ -18,6 +18,7 @@ use super::oss::FileUrlSigner;
 use super::oss_auth::UploadKey;
 use super::state_file::{self, StateFileError};
 use super::stats::Stats;
+use super::templates::{Review, TemplateStore};
 
 /// Read-only settings plus the mutable parts behind one lock.
 #[derive(Debug)]
@@ -38,6 +39,8 @@ pub struct Emulator {
     pub upload_ttl: Duration,
     /// Fetches UpdateFlowJSONAsset's FilePath.
     pub fetcher: reqwest::Client,
+    /// How templates are reviewed (`--template-review`).
+    pub template_review: Review,
     inner: Mutex<Inner>,
     /// Documents generated for `large:BYTES`, by size.
     large_documents: Mutex<HashMap<u64, Bytes>>,
@@ -53,6 +56,7 @@ pub struct Inner {
     pub fault_counters: FaultCounters,
     pub stats: Stats,
     pub flows: FlowStore,
+    pub templates: TemplateStore,
     /// Credentials GetChatappUploadAuthorization issued, by AccessKeyId.
     pub upload_keys: HashMap<String, UploadKey>,
     /// The upload bucket's objects.
@@ -78,9 +82,9 @@ impl Emulator {
         public_url: String,
         host_id: String,
     ) -> Result<Self, StateFileError> {
-        let flows = match &config.state_file {
+        let state = match &config.state_file {
             Some(path) => state_file::load(path)?,
-            None => FlowStore::default(),
+            None => state_file::State::default(),
         };
         let fetcher = reqwest::Client::builder()
             .no_proxy()
@@ -99,6 +103,7 @@ impl Emulator {
             state_file: config.state_file.clone(),
             upload_ttl: config.upload_ttl,
             fetcher,
+            template_review: config.template_review.clone(),
             inner: Mutex::new(Inner {
                 credentials: CredentialStore::new(&config.access_keys, &config.sts_keys),
                 nonces: NonceCache::default(),
@@ -106,7 +111,8 @@ impl Emulator {
                 faults: config.faults.clone(),
                 fault_counters: FaultCounters::default(),
                 stats: Stats::default(),
-                flows,
+                flows: state.flows,
+                templates: state.templates,
                 upload_keys: HashMap::new(),
                 objects: ObjectStore::default(),
             }),
@@ -114,11 +120,12 @@ impl Emulator {
         })
     }
 
-    /// Writes the flows to the state file (when there is one). Called with
-    /// the lock held, after every change, so writes happen in order.
+    /// Writes the flows and templates to the state file (when there is
+    /// one). Called with the lock held, after every change, so writes
+    /// happen in order.
     pub fn save_flows(&self, inner: &Inner) {
         if let Some(path) = &self.state_file {
-            if let Err(error) = state_file::save(path, &inner.flows) {
+            if let Err(error) = state_file::save(path, &inner.flows, &inner.templates) {
                 // The change stands in memory; say so rather than fail the call.
                 eprintln!("cams-emulator: {error}");
             }

@@ -1,10 +1,25 @@
-//! `--state FILE`: the flows, kept across restarts as one JSON document,
-//! rewritten (to a temporary file, then renamed) after every change.
+//! `--state FILE`: the flows and the message templates, kept across
+//! restarts as one JSON document, rewritten (to a temporary file, then
+//! renamed) after every change. The flows stand at the top of the
+//! document (`{"flows": ...}`), as before templates existed, so older
+//! state files still load; the templates are under `"templates"`.
 
 use std::io;
 use std::path::Path;
 
+use serde::{Deserialize, Serialize};
+
 use super::flows::FlowStore;
+use super::templates::TemplateStore;
+
+/// What the state file holds.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct State {
+    #[serde(flatten)]
+    pub flows: FlowStore,
+    #[serde(default)]
+    pub templates: TemplateStore,
+}
 
 /// Why the state file could not be used.
 #[derive(Debug, thiserror::Error)]
@@ -20,11 +35,11 @@ pub enum StateFileError {
     Write { path: String, source: io::Error },
 }
 
-/// The flows in `path`; none when the file does not exist yet.
-pub fn load(path: &Path) -> Result<FlowStore, StateFileError> {
+/// The state in `path`; empty when the file does not exist yet.
+pub fn load(path: &Path) -> Result<State, StateFileError> {
     let text = match std::fs::read_to_string(path) {
         Ok(text) => text,
-        Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(FlowStore::default()),
+        Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(State::default()),
         Err(source) => {
             return Err(StateFileError::Read {
                 path: path.display().to_string(),
@@ -38,13 +53,26 @@ pub fn load(path: &Path) -> Result<FlowStore, StateFileError> {
     })
 }
 
-/// Writes the flows so that a crash leaves either the old or the new file.
-pub fn save(path: &Path, flows: &FlowStore) -> Result<(), StateFileError> {
+/// [`State`] borrowed, for writing without a copy.
+#[derive(Serialize)]
+struct StateRef<'a> {
+    #[serde(flatten)]
+    flows: &'a FlowStore,
+    templates: &'a TemplateStore,
+}
+
+/// Writes the state so that a crash leaves either the old or the new file.
+pub fn save(
+    path: &Path,
+    flows: &FlowStore,
+    templates: &TemplateStore,
+) -> Result<(), StateFileError> {
+    let state = StateRef { flows, templates };
     let write_error = |source| StateFileError::Write {
         path: path.display().to_string(),
         source,
     };
-    let text = serde_json::to_string_pretty(flows)
+    let text = serde_json::to_string_pretty(&state)
         .map_err(|e| write_error(io::Error::new(io::ErrorKind::InvalidData, e)))?;
     let mut temporary = path.as_os_str().to_owned();
     temporary.push(".tmp");
@@ -61,9 +89,9 @@ mod tests {
     fn round_trips_and_refuses_foreign_files() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("state.json");
-        assert_eq!(load(&path).unwrap(), FlowStore::default());
-        let mut flows = FlowStore::default();
-        flows.create(Flow {
+        assert_eq!(load(&path).unwrap(), State::default());
+        let mut state = State::default();
+        state.flows.create(Flow {
             id: "1".into(),
             name: "n".into(),
             categories: vec!["OTHER".into()],
@@ -72,8 +100,11 @@ mod tests {
             cust_space_id: "c".into(),
             json: Some("{}".into()),
         });
-        save(&path, &flows).unwrap();
-        assert_eq!(load(&path).unwrap(), flows);
+        save(&path, &state.flows, &state.templates).unwrap();
+        assert_eq!(load(&path).unwrap(), state);
+        // A state file written before templates existed: flows only.
+        std::fs::write(&path, r#"{"flows":{}}"#).unwrap();
+        assert_eq!(load(&path).unwrap(), State::default());
         std::fs::write(&path, "not json").unwrap();
         assert!(matches!(load(&path), Err(StateFileError::Parse { .. })));
     }

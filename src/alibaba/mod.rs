@@ -63,6 +63,7 @@ pub use operations::Operation;
 pub use retry::GiveUp;
 pub use template_api::{NewTemplate, TemplateChanges, TemplateFilter, TemplateKey, TemplateRef};
 pub use templates::{
-    AuditStatus, Button, Component, CreatedTemplate, ModifiedTemplate, Template, TemplateSummary,
+    AuditStatus, Button, Component, CreatedTemplate, ModifiedTemplate, SupportedApp, Template,
+    TemplateSummary,
 };
 pub use upload::{SetFlowJsonError, UploadAuthorization, UploadError, UploadedFlowJson};

@@ -107,6 +107,9 @@ pub struct Component {
     /// `BUTTONS`: the buttons, in order.
     #[serde(skip_serializing_if = "Vec::is_empty", deserialize_with = "list")]
     pub buttons: Vec<Button>,
+    /// `CAROUSEL`: its cards, as CAMS sent them (not modelled further).
+    #[serde(skip_serializing_if = "Vec::is_empty", deserialize_with = "list")]
+    pub cards: Vec<Value>,
     /// Every other field, as CAMS sent it.
     #[serde(flatten)]
     pub other: Map<String, Value>,
@@ -155,9 +158,22 @@ pub struct Button {
     pub package_name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub signature_hash: Option<String>,
-    /// Every other field (`SupportedApps`, `ExtendAttrs`, ...), as sent.
+    /// `ONE_TAP` / `ZERO_TAP`: the apps the code may be filled into.
+    #[serde(skip_serializing_if = "Vec::is_empty", deserialize_with = "list")]
+    pub supported_apps: Vec<SupportedApp>,
+    /// Every other field (`ExtendAttrs`, ...), as sent.
     #[serde(flatten)]
     pub other: Map<String, Value>,
+}
+
+/// One app of a `ONE_TAP` / `ZERO_TAP` button.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
+pub struct SupportedApp {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub package_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signature_hash: Option<String>,
 }
 
 /// `true`/`false`, or their text; anything else counts as absent.
@@ -183,14 +199,34 @@ fn list<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Vec<T>, 
     Ok(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default())
 }
 
-/// `Components` as the compact JSON text CAMS reads from the query, keys
-/// in byte order (the official SDK's order, so requests match its vectors).
+/// `Components` as the compact JSON text CAMS reads from the query, in
+/// the official SDK's wire form: keys in byte order, and the lists it
+/// always writes (`Buttons` and `Cards` of every component,
+/// `SupportedApps` of every button) present even when empty, so requests
+/// match its vectors byte for byte.
 pub fn components_json(components: &[Component]) -> String {
     // serde_json's Map is ordered by key: going through a Value sorts
     // the flattened `other` fields in with the modelled ones.
-    serde_json::to_value(components)
-        .map(|v| v.to_string())
-        .unwrap_or_else(|_| "[]".to_owned())
+    let mut value = serde_json::to_value(components).unwrap_or_else(|_| Value::Array(Vec::new()));
+    for component in value.as_array_mut().into_iter().flatten() {
+        let Some(component) = component.as_object_mut() else {
+            continue;
+        };
+        for list in ["Buttons", "Cards"] {
+            component
+                .entry(list)
+                .or_insert_with(|| Value::Array(Vec::new()));
+        }
+        let buttons = component.get_mut("Buttons").and_then(Value::as_array_mut);
+        for button in buttons.into_iter().flatten() {
+            if let Some(button) = button.as_object_mut() {
+                button
+                    .entry("SupportedApps")
+                    .or_insert_with(|| Value::Array(Vec::new()));
+            }
+        }
+    }
+    value.to_string()
 }
 
 /// `Example` (variable → sample) as compact JSON text.
@@ -460,7 +496,7 @@ mod tests {
     }
 
     #[test]
-    fn components_are_compact_json_with_sorted_keys_and_no_absent_fields() {
+    fn components_are_compact_json_in_the_sdk_wire_form() {
         let components = vec![
             Component {
                 kind: "BODY".into(),
@@ -475,7 +511,7 @@ mod tests {
         ];
         assert_eq!(
             components_json(&components),
-            r#"[{"Text":"Hi {{1}}","Type":"BODY"},{"Buttons":[{"FlowAction":"NAVIGATE","FlowId":"1234","NavigateScreen":"WELCOME","Text":"Sign up","Type":"FLOW"}],"Type":"BUTTONS"}]"#
+            r#"[{"Buttons":[],"Cards":[],"Text":"Hi {{1}}","Type":"BODY"},{"Buttons":[{"FlowAction":"NAVIGATE","FlowId":"1234","NavigateScreen":"WELCOME","SupportedApps":[],"Text":"Sign up","Type":"FLOW"}],"Cards":[],"Type":"BUTTONS"}]"#
         );
         let example = BTreeMap::from([("{{1}}".to_owned(), "Alice \"A\"".to_owned())]);
         assert_eq!(example_json(&example), r#"{"{{1}}":"Alice \"A\""}"#);
@@ -504,10 +540,13 @@ mod tests {
         assert_eq!(t.components[0].other["Latitude"], "1.5");
         assert_eq!(t.components[1].code_expiration_minutes, Some(5));
         assert_eq!(t.components[2].buttons[0].is_opt_out, Some(true));
-        assert!(t.components[2].buttons[0]
-            .other
-            .contains_key("SupportedApps"));
-        assert!(t.components[3].other.contains_key("Cards"));
+        assert_eq!(
+            t.components[2].buttons[0].supported_apps[0]
+                .package_name
+                .as_deref(),
+            Some("p")
+        );
+        assert_eq!(t.components[3].cards.len(), 1);
         assert_eq!(t.example["{{2}}"], "3");
         assert_eq!(t.message_send_ttl_seconds, Some(600));
         assert_eq!(

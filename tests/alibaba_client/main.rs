@@ -1,7 +1,8 @@
 //! The CAMS client against small HTTP servers running inside the tests.
 //! This file holds the fixtures and the `GetFlowJSONAssest`, pacing,
 //! cancellation and download tests; [`flow_operations`] the other Flow
-//! operations, [`upload`] the Flow JSON upload to OSS.
+//! operations, [`templates`] the message template operations, [`upload`]
+//! the Flow JSON upload to OSS.
 //!
 //! The servers are hand-rolled on tokio TCP so that tests see the exact
 //! request line (to check the wire URL byte for byte) and can reset
@@ -29,6 +30,7 @@ use tokio_util::sync::CancellationToken;
 
 mod contention;
 mod flow_operations;
+mod templates;
 mod upload;
 
 // ---------------------------------------------------------------------------
