@@ -135,6 +135,13 @@ impl TemplateModel {
                 ..Component::default()
             });
         }
+        // CAMS wants a BODY even where Meta writes the text.
+        if self.body.is_null() && self.category == Attr::Known("AUTHENTICATION".into()) {
+            components.push(Component {
+                kind: "BODY".into(),
+                ..Component::default()
+            });
+        }
         if let Some(footer) = known(&self.footer) {
             components.push(Component {
                 kind: "FOOTER".into(),
