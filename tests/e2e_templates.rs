@@ -334,3 +334,99 @@ fn a_template_through_review_change_replacement_import_drift_and_delete() {
         assert!(!exists_in_cams(&emu.url, renamed));
     }
 }
+
+const APPROVAL_TF: &str = r#"
+resource "cams_chatapp_template_approval" "signup" {
+  template_id = cams_chatapp_template.signup.id
+  timeouts {
+    create = "5m"
+  }
+}
+"#;
+
+/// Waits (bounded) until CAMS shows the template with `status`.
+fn wait_for_status(url: &str, name: &str, status: &str) {
+    for _ in 0..600 {
+        let found = runtime()
+            .block_on(client(url).get_template(&reference(name), &CancellationToken::new()));
+        if let Ok(t) = found {
+            if t.audit_status.as_ref().map(|s| s.as_str()) == Some(status) {
+                return;
+            }
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    panic!("template {name} never reached {status}");
+}
+
+#[test]
+fn an_approval_waits_for_the_verdict_and_follows_the_template() {
+    for (tf, version) in terraforms() {
+        let emu = LocalEmulator::start(&["--template-review", "manual"]);
+        let w = Workdir::new(&format!("{MAIN_TF}{APPROVAL_TF}"), None)
+            .env("ALIBABA_CLOUD_ACCESS_KEY_ID", DEMO_KEY_ID)
+            .env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", DEMO_SECRET);
+        let r = Run {
+            w,
+            tf: &tf,
+            version: &version,
+            url: &emu.url,
+        };
+        let name = "signup_invite";
+        let apply_args = |body: &str| {
+            let mut args = vec![
+                "apply".to_owned(),
+                "-auto-approve".into(),
+                "-input=false".into(),
+                "-no-color".into(),
+            ];
+            for v in r.vars(name, body) {
+                args.push("-var".into());
+                args.push(v);
+            }
+            args
+        };
+
+        // The apply creates the template and waits; Meta approves it.
+        let args = apply_args(BODY);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let waiting = r.w.spawn(r.tf, &args);
+        wait_for_status(&emu.url, name, "auditing");
+        review(&emu.url, name, "pass", None);
+        let o = waiting.wait_with_output().unwrap();
+        assert!(o.status.success(), "{version}: approval:\n{}", text(&o));
+        let (code, out) = r.plan(name, BODY);
+        assert!(
+            code != 1 && resource_unchanged(&out),
+            "{version}: approved, nothing to do:\n{out}"
+        );
+
+        // Rejected after all: the fix goes in place, the approval is
+        // replaced and reports Meta's reason when the new review fails.
+        review(&emu.url, name, "fail", Some("INVALID_FORMAT"));
+        let fixed = "Hi {{1}}, join us in two minutes.";
+        let (code, out) = r.plan(name, fixed);
+        assert_eq!(code, 2, "{version}:\n{out}");
+        assert!(
+            out.contains("cams_chatapp_template.signup will be updated in-place"),
+            "{out}"
+        );
+        assert!(
+            out.contains("cams_chatapp_template_approval.signup will be created"),
+            "{out}"
+        );
+        let args = apply_args(fixed);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let waiting = r.w.spawn(r.tf, &args);
+        wait_for_status(&emu.url, name, "auditing");
+        review(&emu.url, name, "fail", Some("TAG_CONTENT_MISMATCH"));
+        let o = waiting.wait_with_output().unwrap();
+        let out = text(&o);
+        assert!(
+            !o.status.success(),
+            "{version}: a rejection fails the apply:\n{out}"
+        );
+        assert!(out.contains("Template Rejected by Meta"), "{out}");
+        assert!(out.contains("TAG_CONTENT_MISMATCH"), "{out}");
+    }
+}

@@ -86,6 +86,7 @@ impl Provider for CamsProvider {
         vec![
             Arc::new(flow_resource::FlowResource),
             Arc::new(templates::TemplateResource),
+            Arc::new(templates::ApprovalResource),
         ]
     }
 

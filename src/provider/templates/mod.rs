@@ -6,8 +6,10 @@
 //! * [`checks`]: Meta's rules, checked at plan time with attribute paths.
 //! * [`plan`]: in place, replaced, or refused (a deleted name is blocked).
 //! * [`resource`]: create, read, update, delete, import.
+//! * [`approval`]: `cams_chatapp_template_approval`, the wait for Meta.
 //! * [`errors`]: failed template calls as diagnostics.
 
+pub mod approval;
 pub mod checks;
 mod errors;
 pub mod model;
@@ -15,5 +17,6 @@ mod plan;
 pub mod resource;
 pub mod schema;
 
+pub use approval::ApprovalResource;
 pub use resource::TemplateResource;
 pub use schema::template_schema;
