@@ -900,6 +900,154 @@ async fn rpcs_of_absent_features_answer_like_a_provider_without_them() {
         .await
         .expect("metadata")
         .into_inner();
-    assert_eq!(r.resources[0].type_name, RESOURCE);
+    let names: Vec<_> = r.resources.iter().map(|r| r.type_name.as_str()).collect();
+    assert_eq!(names, ["sdktest_note", RESOURCE]);
     assert_eq!(r.functions.len(), 2);
+}
+
+/// A resource written on typed models (`common::model_resource`): null,
+/// unknown and known cross the protocol through the models, and a model
+/// reading an attribute the schema lacks reaches Terraform as a provider
+/// bug at that attribute.
+#[tokio::test]
+async fn a_resource_on_typed_models_plans_applies_and_reads_over_protocol_6() {
+    use cams_provider::plugin::model::mismatches;
+    use cams_provider::plugin::model::Model as _;
+    use cams_provider::plugin::proto::tfplugin6 as pb;
+    use common::model_resource::{note_schema, NotePlan, NoteState, NOTE};
+    let provider = TestProvider::new(true);
+    let store = provider.store.clone();
+    let (channel, _dir) = serve(Routes::new(pb::provider_server::ProviderServer::new(
+        cams_provider::plugin::v6::V6(runtime_for(provider)),
+    )))
+    .await;
+    let mut c = pb::provider_client::ProviderClient::new(channel);
+    let schema = note_schema();
+    for found in [
+        mismatches::<NotePlan>(&schema),
+        mismatches::<NoteState>(&schema),
+    ] {
+        assert!(found.is_empty(), "{found:?}");
+    }
+    let ty = schema.implied_type();
+    let dv = |v: &Value| {
+        Some(pb::DynamicValue {
+            msgpack: encode_msgpack(&ty, v).expect("encode"),
+            json: Vec::new(),
+        })
+    };
+    let value_of = |d: Option<pb::DynamicValue>| {
+        decode_msgpack(&ty, &d.expect("a value").msgpack).expect("decodes")
+    };
+    let prefix = Type::object([("prefix", Type::String)]);
+    c.configure_provider(pb::configure_provider::Request {
+        terraform_version: "1.11.4".into(),
+        config: Some(pb::DynamicValue {
+            msgpack: encode_msgpack(&prefix, &Value::object([("prefix", Value::Null)]))
+                .expect("encode"),
+            json: Vec::new(),
+        }),
+        ..Default::default()
+    })
+    .await
+    .expect("configure");
+
+    let r = c
+        .validate_resource_config(pb::validate_resource_config::Request {
+            type_name: NOTE.into(),
+            config: dv(&object(&schema, &[("title", s("misspelled"))])),
+            ..Default::default()
+        })
+        .await
+        .expect("validate")
+        .into_inner();
+    assert_eq!(r.diagnostics.len(), 1, "{:?}", r.diagnostics);
+    let d = &r.diagnostics[0];
+    assert_eq!(d.summary, "Attribute Not In Schema");
+    assert!(d.detail.contains("`nmae`"), "{}", d.detail);
+    let step = &d.attribute.as_ref().expect("a path").steps[0];
+    assert_eq!(
+        step.selector,
+        Some(pb::attribute_path::step::Selector::AttributeName(
+            "nmae".into()
+        ))
+    );
+
+    let part = |text: &str| Value::object([("text", s(text)), ("position", Value::Null)]);
+    let plan = |config: &Value| pb::plan_resource_change::Request {
+        type_name: NOTE.into(),
+        prior_state: dv(&Value::Null),
+        proposed_new_state: dv(config),
+        config: dv(config),
+        ..Default::default()
+    };
+    let unknown_words = object(
+        &schema,
+        &[
+            ("title", s("ab")),
+            ("words", Value::unknown()),
+            ("part", Value::List(vec![part("x"), part("y")])),
+        ],
+    );
+    let r = c
+        .plan_resource_change(plan(&unknown_words))
+        .await
+        .expect("plan")
+        .into_inner();
+    assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
+    let planned = value_of(r.planned_state);
+    assert!(planned.get_attr("length").is_some_and(Value::is_unknown));
+    assert!(planned.get_attr("id").is_some_and(Value::is_unknown));
+    let positions: Vec<_> = planned
+        .get_attr("part")
+        .and_then(Value::as_list)
+        .unwrap()
+        .iter()
+        .map(|p| p.get_attr("position").cloned())
+        .collect();
+    assert_eq!(positions, [Some(n(0)), Some(n(1))]);
+
+    let config = object(
+        &schema,
+        &[
+            ("title", s("ab")),
+            ("words", Value::List(vec![s("cde")])),
+            ("part", Value::List(vec![part("x")])),
+        ],
+    );
+    let r = c
+        .plan_resource_change(plan(&config))
+        .await
+        .expect("plan")
+        .into_inner();
+    let planned = value_of(r.planned_state);
+    assert_eq!(planned.get_attr("length"), Some(&n(5)));
+    let r = c
+        .apply_resource_change(pb::apply_resource_change::Request {
+            type_name: NOTE.into(),
+            prior_state: dv(&Value::Null),
+            planned_state: dv(&planned),
+            config: dv(&config),
+            ..Default::default()
+        })
+        .await
+        .expect("apply")
+        .into_inner();
+    assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
+    let applied = NoteState::decode(&value_of(r.new_state)).expect("a whole state");
+    assert_eq!(applied.id, "note-ab");
+    assert_eq!((applied.length, applied.part[0].position), (5, 0));
+    assert!(store.objects.lock().unwrap().contains_key("note-ab"));
+
+    let r = c
+        .read_resource(pb::read_resource::Request {
+            type_name: NOTE.into(),
+            current_state: dv(&applied.encode()),
+            ..Default::default()
+        })
+        .await
+        .expect("read")
+        .into_inner();
+    assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
+    assert_eq!(NoteState::decode(&value_of(r.new_state)).unwrap(), applied);
 }

@@ -22,6 +22,13 @@ pub enum Attr<T> {
     Known(T),
 }
 
+/// Null: what an attribute is until something sets it.
+impl<T> Default for Attr<T> {
+    fn default() -> Self {
+        Attr::Null
+    }
+}
+
 impl<T> Attr<T> {
     /// The value if it is known, `None` when null or unknown.
     pub fn known(self) -> Option<T> {

@@ -5,7 +5,8 @@
 //! * [`server`]: socket, gRPC services, lifecycle and signals.
 //! * [`value`]: Terraform values and their msgpack/JSON encodings.
 //! * [`schema`], [`diagnostics`], [`provider`], [`resource`], [`function`],
-//!   [`plan_modifier`]: the API provider code uses.
+//!   [`plan_modifier`]: the API provider code uses; [`model`]: typed
+//!   configuration, plan and state.
 //! * [`runtime`]: the one implementation of the RPCs (with `planning`,
 //!   consistency checks and value shaping); `v5`/`v6` adapt it.
 
@@ -18,6 +19,7 @@ pub mod function;
 pub mod go_plugin;
 pub mod handshake;
 pub mod logging;
+pub mod model;
 mod parent;
 pub mod plan_modifier;
 #[cfg(test)]
@@ -45,6 +47,7 @@ pub use diagnostics::{AttributePath, Diagnostic, Diagnostics};
 pub use function::{
     CallRequest, CallResponse, Function, FunctionDefinition, FunctionError, Parameter,
 };
+pub use model::{Field, Model, ModelError};
 pub use plan_modifier::{
     PlanModification, PlanModifier, PlanModifierRequest, RequiresReplace, RequiresReplaceIf,
     SemanticEquality, UseStateForUnknown,

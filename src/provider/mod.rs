@@ -20,6 +20,7 @@ pub mod functions;
 mod id_checks;
 mod preview_expiry;
 pub mod schema;
+pub mod templates;
 
 #[cfg(test)]
 mod advice_names;
@@ -84,7 +85,11 @@ impl Provider for CamsProvider {
     }
 
     fn resources(&self) -> Vec<Arc<dyn Resource>> {
-        vec![Arc::new(flow_resource::FlowResource)]
+        vec![
+            Arc::new(flow_resource::FlowResource),
+            Arc::new(templates::TemplateResource),
+            Arc::new(templates::ApprovalResource),
+        ]
     }
 
     async fn validate(&self, req: ValidateRequest) -> Diagnostics {

@@ -1,4 +1,5 @@
 pub mod local_emulator;
+pub mod model_resource;
 pub mod plugin_client;
 pub mod terraform;
 pub mod test_provider;

@@ -79,9 +79,12 @@ impl Provider for TestProvider {
     }
 
     fn resources(&self) -> Vec<Arc<dyn Resource>> {
-        vec![Arc::new(Thing {
-            nested_attributes: self.nested_attributes,
-        })]
+        vec![
+            Arc::new(Thing {
+                nested_attributes: self.nested_attributes,
+            }),
+            Arc::new(super::model_resource::Note),
+        ]
     }
 
     fn functions(&self) -> Vec<Arc<dyn Function>> {
