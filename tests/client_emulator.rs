@@ -159,3 +159,100 @@ async fn concurrent_uploads_share_one_upload_authorization() {
         "{by_operation}"
     );
 }
+
+fn client_with_timeout(emu: &LocalEmulator, request_timeout: std::time::Duration) -> CamsClient {
+    let credentials = Arc::new(StaticCredentials {
+        credentials: Credentials {
+            access_key_id: DEMO_KEY_ID.to_owned(),
+            access_key_secret: Secret::new(DEMO_SECRET),
+            security_token: None,
+        },
+        source: "test".to_owned(),
+    });
+    let config = ClientConfig {
+        endpoint: Some(emu.url.clone()),
+        request_timeout,
+        ..ClientConfig::default()
+    };
+    CamsClient::new(config, credentials).unwrap()
+}
+
+async fn ids_named(cams: &CamsClient, name: &str) -> Vec<String> {
+    let mut ids: Vec<String> = cams
+        .list_flows(Some(SPACE), Some(name), &CancellationToken::new())
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|f| f.flow_name.as_deref() == Some(name))
+        .map(|f| f.flow_id)
+        .collect();
+    ids.sort();
+    ids
+}
+
+/// Issue 16 item 4: the emulator commits CreateFlow at once and answers 3 s
+/// later. With a 1 s request timeout the answer is lost, and the flow it
+/// made is found: the one DRAFT of that name that was not there before (a
+/// same-named flow made earlier is never taken for it). After a stop
+/// request the answer is still awaited, so the flow is known.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_create_whose_answer_is_lost_finds_the_flow_it_made() {
+    use cams_provider::alibaba::CreateFlowError;
+    use std::time::Duration;
+
+    let emu = LocalEmulator::start(&["--fault", "@CreateFlow=slow:3000"]);
+    let patient = client_with_timeout(&emu, Duration::from_secs(30));
+    let earlier = create(&patient, "lost answer", "OTHER").await;
+    let categories = vec!["OTHER".to_owned()];
+    let new_flow = NewFlow {
+        name: "lost answer",
+        categories: &categories,
+        cust_space_id: Some(SPACE),
+        endpoint_uri: None,
+    };
+
+    let hasty = client_with_timeout(&emu, Duration::from_secs(1));
+    let err = hasty
+        .create_flow_or_find(&new_flow, &CancellationToken::new())
+        .await
+        .unwrap_err();
+    let CreateFlowError::AnswerLost(lost) = err else {
+        panic!("expected a lost answer, got {err}");
+    };
+    assert!(
+        matches!(
+            lost.error,
+            CamsError::Transport {
+                deadline: Some(_),
+                ..
+            }
+        ),
+        "{}",
+        lost.error
+    );
+    let all = ids_named(&patient, "lost answer").await;
+    assert_eq!(all.len(), 2, "{all:?}");
+    let made: Vec<&String> = all.iter().filter(|id| **id != earlier).collect();
+    assert_eq!(lost.created_flow(), Some(made[0].as_str()), "{lost:?}");
+
+    // Stopped while the third CreateFlow is in flight: its answer is
+    // awaited all the same.
+    let cancel = CancellationToken::new();
+    let stop = cancel.clone();
+    let emu = Arc::new(emu);
+    let watched = emu.clone();
+    tokio::task::spawn_blocking(move || {
+        while watched.stats()["requests_by_operation"]["CreateFlow"].as_u64() != Some(3) {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        stop.cancel();
+    });
+    let created = patient
+        .create_flow_or_find(&new_flow, &cancel)
+        .await
+        .unwrap();
+    assert!(cancel.is_cancelled());
+    let all = ids_named(&patient, "lost answer").await;
+    assert_eq!(all.len(), 3, "{all:?}");
+    assert!(all.contains(&created.flow_id), "{all:?}");
+}

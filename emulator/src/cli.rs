@@ -49,7 +49,9 @@ OPTIONS:
                                http5xx:N            first N API requests answer 503
                                reset:N              first N API requests: connection reset
                                throttle:N           first N API requests: System.LimitControl
-                               slow:MS              delay every answer by MS ms
+                               slow:MS              delay every answer by MS ms, after the
+                                                    request took effect (@CreateFlow=slow:8000
+                                                    makes the flow, then answers 8 s later)
                                garbage              HTTP 200 with an HTML body
                                no-filepath          GetFlowJSONAssest: empty Data.FilePath
                                file404              download answers 404 NoSuchKey

@@ -72,7 +72,9 @@ pub enum Fault {
     /// `unseen:N`: the first N API requests answer `Flow.NotExists`, as an
     /// eventually consistent service does right after a flow is created.
     Unseen(u32),
-    /// `slow:MS`: every answer for the flow (API and download) is delayed.
+    /// `slow:MS`: every answer for the flow (API and download) is delayed,
+    /// after the request took effect: `@CreateFlow=slow:MS` is a create
+    /// whose answer comes late or is lost.
     Slow(Duration),
     /// `garbage`: HTTP 200 with an HTML body.
     Garbage,

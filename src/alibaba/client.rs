@@ -24,7 +24,7 @@ use super::http::{
 use super::limiters;
 use super::operations::{Operation, CAMS_API_VERSION};
 use super::redact::Redactor;
-use super::retry::{self, GiveUp, RetryFailure, RetryPolicy, Verdict};
+use super::retry::{self, GiveUp, InFlight, RetryFailure, RetryPolicy, Verdict};
 use super::rpc_query::{self, Freshness, RpcAction};
 use super::signature;
 use super::upload_authorization::AuthorizationCache;
@@ -36,6 +36,12 @@ const API_BODY_LIMIT: u64 = 1024 * 1024;
 /// `x-acs-retry-after` values beyond this are treated as this (the time
 /// budget then decides whether to wait at all).
 const MAX_SERVER_DELAY: Duration = Duration::from_secs(600);
+/// How long the answer of a request that must not be abandoned
+/// (`CreateFlow`: only its answer names the flow it made) is still awaited
+/// after a stop request (Ctrl-C), when its own deadline
+/// (`request_timeout`) is later. Long enough for a slow answer, short
+/// enough that an interrupted run still ends promptly.
+pub const ANSWER_WAIT_AFTER_STOP: Duration = Duration::from_secs(30);
 /// Why a client could not be created.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ClientError {
@@ -212,6 +218,8 @@ enum AttemptError {
     Transport(TransportFailure),
     TooLarge,
     Credentials(CredentialsError),
+    /// Cancelled before the request was sent.
+    Cancelled,
 }
 
 impl CamsClient {
@@ -289,10 +297,18 @@ impl CamsClient {
         cancel: &CancellationToken,
     ) -> Result<(Envelope, u32), CamsError> {
         let mut nonce_retry_used = false;
-        let outcome = retry::run(
+        // A request that may change something only its answer names is
+        // not abandoned on a stop request (see `answer_despite_stop`).
+        let in_flight = if op.is_idempotent() {
+            InFlight::Abandon
+        } else {
+            InFlight::Finish
+        };
+        let outcome = retry::run_with(
             &self.inner.retry,
             cancel,
             op.action(),
+            in_flight,
             |attempt| async move {
                 self.attempt(op, business, attempt, cancel)
                     .await
@@ -326,12 +342,11 @@ impl CamsClient {
         cancel: &CancellationToken,
     ) -> Result<Envelope, AttemptError> {
         let action = op.action();
-        let credentials = self
-            .inner
-            .credentials
-            .credentials()
-            .await
-            .map_err(AttemptError::Credentials)?;
+        let credentials = tokio::select! {
+            biased;
+            () = cancel.cancelled() => return Err(AttemptError::Cancelled),
+            got = self.inner.credentials.credentials() => got.map_err(AttemptError::Credentials)?,
+        };
         let limiter = limiters::limiter_for(
             &credentials.access_key_id,
             op,
@@ -339,9 +354,7 @@ impl CamsClient {
             self.inner.shared_budget_dir.as_deref(),
         );
         let Some(sent_at) = limiter.until_ready(cancel).await else {
-            // Cancelled while waiting for a turn: the retry loop, watching
-            // the same token, ends the call.
-            return std::future::pending().await;
+            return Err(AttemptError::Cancelled);
         };
         // Timestamp and nonce are taken after the wait, so they are fresh.
         let url = signed_url(
@@ -377,12 +390,17 @@ impl CamsClient {
                 })?;
             Ok((status, server_delay, body))
         };
-        let (status, server_delay, body) =
-            match within_deadline(self.inner.request_timeout, exchange).await {
-                Ok(answer) => answer,
-                Err(Deadline::Failed(error)) => return Err(error),
-                Err(Deadline::Exceeded(failure)) => return Err(AttemptError::Transport(failure)),
-            };
+        let answer = within_deadline(self.inner.request_timeout, exchange);
+        let answered = if op.is_idempotent() {
+            answer.await
+        } else {
+            answer_despite_stop(action, answer, cancel).await
+        };
+        let (status, server_delay, body) = match answered {
+            Ok(answer) => answer,
+            Err(Deadline::Failed(error)) => return Err(error),
+            Err(Deadline::Exceeded(failure)) => return Err(AttemptError::Transport(failure)),
+        };
         // Whatever the server quotes back (a string to sign holds the
         // security token; a message may quote a presigned FilePath) loses
         // the secrets this request carried.
@@ -484,6 +502,7 @@ impl CamsClient {
                 error,
                 attempts,
             },
+            AttemptError::Cancelled => CamsError::Cancelled { action, attempts },
         }
     }
 }
@@ -503,6 +522,43 @@ pub(super) fn answer_error(op: Operation, error: ApiError, attempts: u32) -> Cam
         error: Box::new(error),
         attempts,
         gave_up: GiveUp::NotRetryable,
+    }
+}
+
+/// Awaits the answer of a request that was sent and must not be abandoned,
+/// also after a stop request: then for [`ANSWER_WAIT_AFTER_STOP`] more at
+/// most (its own deadline still applies). Past that, the attempt fails as
+/// a transport failure of a sent request, so the caller knows its outcome
+/// is unknown.
+async fn answer_despite_stop<T>(
+    action: &str,
+    answer: impl std::future::Future<Output = Result<T, Deadline<AttemptError>>>,
+    cancel: &CancellationToken,
+) -> Result<T, Deadline<AttemptError>> {
+    tokio::pin!(answer);
+    tokio::select! {
+        biased;
+        answered = &mut answer => return answered,
+        () = cancel.cancelled() => {}
+    }
+    tracing::info!(
+        action,
+        wait_s = ANSWER_WAIT_AFTER_STOP.as_secs(),
+        "stop requested while the request is in flight; awaiting its answer"
+    );
+    match tokio::time::timeout(ANSWER_WAIT_AFTER_STOP, answer).await {
+        Ok(answered) => answered,
+        Err(_) => Err(Deadline::Failed(AttemptError::Transport(
+            TransportFailure {
+                detail: format!(
+                    "no answer within {} s of the stop request",
+                    ANSWER_WAIT_AFTER_STOP.as_secs()
+                ),
+                retryable: false,
+                deadline: None,
+                not_sent: false,
+            },
+        ))),
     }
 }
 
@@ -547,9 +603,10 @@ fn classify(op: Operation, error: &AttemptError, nonce_retry_used: &mut bool) ->
         AttemptError::Transport(t) if t.retryable && (idempotent || t.not_sent) => {
             Verdict::Retry { server_delay: None }
         }
-        AttemptError::Transport(_) | AttemptError::TooLarge | AttemptError::Credentials(_) => {
-            Verdict::Stop
-        }
+        AttemptError::Transport(_)
+        | AttemptError::TooLarge
+        | AttemptError::Credentials(_)
+        | AttemptError::Cancelled => Verdict::Stop,
     }
 }
 

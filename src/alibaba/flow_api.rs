@@ -14,10 +14,11 @@ use super::flows::{self, CreatedFlow, Done, Flow, FlowPreview, FlowSummary, Modi
 use super::operations::Operation;
 
 /// Flows asked for per `ListFlow` page: the size of the documentation's
-/// example, so no server-side cap can make a full page look like the last.
+/// example.
 pub const LIST_PAGE_SIZE: usize = 20;
-/// `ListFlow` stops with an error after this many pages (10 000 flows):
-/// a server that never answers a short page must not loop for ever.
+/// `ListFlow` stops with an error after this many pages (10 000 flows at
+/// the size asked): a server that never answers an empty page must not
+/// loop for ever.
 pub const LIST_MAX_PAGES: usize = 500;
 
 /// The Flow JSON asset and the downloaded file, from
@@ -145,9 +146,21 @@ impl CamsClient {
         flows::flow(envelope, flow_id).map_err(|e| answer_error(op, e, attempts))
     }
 
-    /// `ListFlow`, every page (Index 1, 2, ... of [`LIST_PAGE_SIZE`] until a
-    /// short page). A flow seen on two pages (the list shifted while it was
-    /// read) is listed once. `flow_name` is CAMS's own filter, sent as is.
+    /// `ListFlow`, every page: Index 1, 2, ... until a page that is empty
+    /// or holds only flows already seen (a service may answer the last
+    /// page again past the end), at most [`LIST_MAX_PAGES`] pages.
+    ///
+    /// A short first page is not taken for the last: CAMS documents no
+    /// largest page size, and a service that caps pages below
+    /// [`LIST_PAGE_SIZE`] would otherwise lose every flow after the first
+    /// page. The next pages then ask for as many flows as the first one
+    /// gave, so the offset (Index - 1) × Size is the same whether the
+    /// service counts it with the size asked or the size it gave. Once a
+    /// page has been full at the size asked, the service is known to give
+    /// that many, and a shorter page is the last.
+    ///
+    /// A flow seen on two pages (the list shifted while it was read) is
+    /// listed once. `flow_name` is CAMS's own filter, sent as is.
     pub async fn list_flows(
         &self,
         cust_space_id: Option<&str>,
@@ -157,25 +170,24 @@ impl CamsClient {
         let op = Operation::ListFlow;
         let mut all: Vec<FlowSummary> = Vec::new();
         let mut seen: HashSet<String> = HashSet::new();
-        let mut previous: Option<Vec<String>> = None;
+        let mut size = LIST_PAGE_SIZE;
         for index in 1..=LIST_MAX_PAGES {
-            let page_param = format!(r#"{{"Index":{index},"Size":{LIST_PAGE_SIZE}}}"#);
+            let page_param = format!(r#"{{"Index":{index},"Size":{size}}}"#);
             let mut params: Params = Vec::new();
             push_opt(&mut params, "CustSpaceId", non_empty(cust_space_id));
             push_opt(&mut params, "FlowName", non_empty(flow_name));
             params.push(("Page", &page_param));
             let (envelope, attempts) = self.call(op, &params, None, cancel).await?;
             let page = flows::flow_page(&envelope).map_err(|e| answer_error(op, e, attempts))?;
-            let ids: Vec<String> = page.iter().map(|f| f.flow_id.clone()).collect();
-            if !ids.is_empty() && previous.as_ref() == Some(&ids) {
-                return Err(CamsError::Paging {
-                    detail: format!(
-                        "page {index} holds the same flows as page {}, so CAMS does not seem to read the Page parameter",
-                        index - 1
-                    ),
-                });
+            if page.iter().all(|f| seen.contains(&f.flow_id)) {
+                return Ok(all);
             }
-            let last = page.len() < LIST_PAGE_SIZE;
+            // Page 1 sets the size (it gave that many); a later page
+            // shorter than it is the last.
+            let last = index > 1 && page.len() < size;
+            if index == 1 {
+                size = page.len().min(LIST_PAGE_SIZE);
+            }
             for flow in page {
                 if seen.insert(flow.flow_id.clone()) {
                     all.push(flow);
@@ -184,12 +196,9 @@ impl CamsClient {
             if last {
                 return Ok(all);
             }
-            previous = Some(ids);
         }
         Err(CamsError::Paging {
-            detail: format!(
-                "more than {LIST_MAX_PAGES} pages of {LIST_PAGE_SIZE} flows, and none was the last"
-            ),
+            detail: format!("more than {LIST_MAX_PAGES} pages of {size} flows, and none was empty"),
         })
     }
 

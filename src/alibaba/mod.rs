@@ -3,6 +3,8 @@
 //! * [`client`]: [`CamsClient`] — one signed, paced, retried call for any
 //!   Flow operation; [`flow_api`] the typed operations and the download of
 //!   the Flow JSON file.
+//! * [`lost_create`]: a `CreateFlow` whose answer is lost, and the search
+//!   for the flow it may have created.
 //! * [`upload`]: the upload of a Flow JSON document to OSS
 //!   (`upload_flow_json`, `set_flow_json`); [`upload_authorization`] the
 //!   STS credentials CAMS hands out for it and their cache;
@@ -38,6 +40,7 @@ pub mod host_budget;
 pub mod http;
 pub mod limiter;
 pub mod limiters;
+pub mod lost_create;
 pub mod operations;
 pub mod oss_endpoint;
 pub mod oss_signature;
@@ -60,6 +63,7 @@ pub use download::{parse_oss_error, DownloadError, Downloaded, OssError};
 pub use endpoint::{parse_endpoint, EndpointError};
 pub use flow_api::{FetchError, FlowChanges, FlowJsonFile, NewFlow};
 pub use flows::{CreatedFlow, Done, Flow, FlowPreview, FlowStatus, FlowSummary, ModifiedFlow};
+pub use lost_create::{CreateFlowError, LostAnswer};
 pub use operations::Operation;
 pub use retry::GiveUp;
 pub use template_api::{NewTemplate, TemplateChanges, TemplateFilter, TemplateKey, TemplateRef};

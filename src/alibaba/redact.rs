@@ -8,15 +8,17 @@
 //! that, so neither alone has to be perfect:
 //!
 //! 1. known secrets (the secret key, the security token, the signature we
-//!    sent, a presigned URL's query values) are removed in every spelling a
-//!    server uses: raw, percent-encoded once, and twice (a string to sign
-//!    encodes the query again). A server that cuts its message short leaves
-//!    only the start of a token, so a long enough *prefix* is removed too.
+//!    sent, a presigned URL's query values) are removed however deeply they
+//!    are percent-encoded: each byte may appear as itself or as `%XX`,
+//!    `%25XX`, `%2525XX`, ... (a string to sign encodes the query again, and
+//!    a presigned URL sent as a parameter is one more level down, so a
+//!    FilePath's `security-token` is encoded three times there). A server
+//!    that cuts its message short leaves only the start of a token, so a
+//!    long enough *prefix* is removed too.
 //! 2. the value after a sensitive name (`SecurityToken=`, `Signature%3D`,
 //!    `<SignatureProvided>`, `"AccessKeySecret":"`) is removed whatever it
-//!    is, which also covers values this process never knew.
-
-use super::signature::percent_encode;
+//!    is, which also covers values this process never knew; `=` and `&`
+//!    are recognised at any depth of encoding there too.
 
 /// What replaces a removed value.
 pub const REDACTED: &str = "<redacted>";
@@ -46,19 +48,17 @@ const SENSITIVE_NAMES: &[&str] = &[
     "Authorization",
 ];
 
-/// Separators between a sensitive name and its value, as servers quote them:
-/// a query (`=`, encoded once or twice), JSON (`":"`), XML (`>`), a header
-/// or prose (`: `).
-const SEPARATORS: &[&str] = &[
-    "%253D", "%3D", "=", "\":\"", "\": \"", "\":", ">", ": ", ":",
-];
+/// Separators between a sensitive name and its value, as servers quote them
+/// (besides `=` encoded at any depth): a query (`=`), JSON (`":"`), XML
+/// (`>`), a header or prose (`: `).
+const SEPARATORS: &[&str] = &["=", "\":\"", "\": \"", "\":", ">", ": ", ":"];
 
 /// Removes secrets from server-provided text. Build one per request from
 /// what that request carried; [`Redactor::default`] still applies the
 /// name-based net.
 #[derive(Clone, Default)]
 pub struct Redactor {
-    /// Every spelling of every known secret, longest first.
+    /// Every known secret, longest first.
     needles: Vec<String>,
 }
 
@@ -83,16 +83,10 @@ impl Redactor {
 
     /// Adds a secret in place; empty strings are ignored.
     pub fn add(&mut self, secret: &str) {
-        if secret.is_empty() {
+        if secret.is_empty() || self.needles.iter().any(|n| n == secret) {
             return;
         }
-        let once = percent_encode(secret);
-        let twice = percent_encode(&once);
-        for spelling in [twice, once, secret.to_owned()] {
-            if !self.needles.contains(&spelling) {
-                self.needles.push(spelling);
-            }
-        }
+        self.needles.push(secret.to_owned());
         self.needles.sort_by_key(|n| std::cmp::Reverse(n.len()));
     }
 
@@ -111,14 +105,8 @@ impl Redactor {
     /// The text with every known secret and every sensitive value removed.
     pub fn scrub(&self, text: &str) -> String {
         let mut out = text.to_owned();
-        // Whole spellings first: a cut-short match of one spelling (the
-        // twice-encoded token shares `TOKEN-%2` with the once-encoded one)
-        // must not eat the start of another spelling and leave its tail.
         for needle in &self.needles {
-            out = out.replace(needle.as_str(), REDACTED);
-        }
-        for needle in &self.needles {
-            out = remove_known(&out, needle);
+            out = remove_known(&out, needle.as_bytes());
         }
         remove_named_values(&out)
     }
@@ -129,33 +117,89 @@ impl Redactor {
     }
 }
 
-/// Removes `needle` and any run of at least [`MIN_PREFIX_CHARS`] of its
-/// leading characters (what is left of it in a message cut short).
-fn remove_known(text: &str, needle: &str) -> String {
-    let prefix_len = needle
-        .char_indices()
-        .nth(MIN_PREFIX_CHARS)
-        .map_or(needle.len(), |(i, _)| i);
-    let prefix = &needle[..prefix_len];
+/// Removes every occurrence of `secret`, each of its bytes spelt as itself
+/// or percent-encoded at any depth, and every run of at least
+/// [`MIN_PREFIX_CHARS`] of its leading bytes so spelt (what is left of it in
+/// a message cut short). A match always ends on a whole spelling of a byte,
+/// so no encoded tail is left behind.
+fn remove_known(text: &str, secret: &[u8]) -> String {
+    let needed = secret.len().min(MIN_PREFIX_CHARS);
+    let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find(prefix) {
-        out.push_str(&rest[..at]);
-        out.push_str(REDACTED);
-        let tail = &rest[at..];
-        let matched = common_prefix_len(tail, needle);
-        rest = &tail[matched..];
+    let (mut copied, mut at) = (0, 0);
+    while at < bytes.len() {
+        if !text.is_char_boundary(at) {
+            at += 1;
+            continue;
+        }
+        let (mut matched, mut end) = match_spelt(&bytes[at..], secret);
+        // A raw multi-byte character may match only in part: end the match
+        // before it.
+        while !text.is_char_boundary(at + end) {
+            end -= 1;
+            matched = match_spelt(&bytes[at..at + end], secret).0;
+        }
+        if matched >= needed {
+            out.push_str(&text[copied..at]);
+            out.push_str(REDACTED);
+            at += end;
+            copied = at;
+        } else {
+            at += 1;
+        }
     }
-    out.push_str(rest);
+    out.push_str(&text[copied..]);
     out
 }
 
-fn common_prefix_len(a: &str, b: &str) -> usize {
-    a.char_indices()
-        .zip(b.chars())
-        .take_while(|((_, x), y)| x == y)
-        .last()
-        .map_or(0, |((i, c), _)| i + c.len_utf8())
+/// How many leading bytes of `secret` the start of `text` spells, and how
+/// many bytes of `text` that takes.
+fn match_spelt(text: &[u8], secret: &[u8]) -> (usize, usize) {
+    let mut used = 0;
+    for (matched, &b) in secret.iter().enumerate() {
+        match spelling_len(&text[used..], b) {
+            Some(len) => used += len,
+            None => return (matched, used),
+        }
+    }
+    (secret.len(), used)
+}
+
+/// The length of the spelling of byte `b` at the start of `text`: `b`
+/// itself, or `%` followed by any number of `25` and the hex of `b` (any
+/// case).
+fn spelling_len(text: &[u8], b: u8) -> Option<usize> {
+    if text.first() == Some(&b) {
+        return Some(1);
+    }
+    if text.first() != Some(&b'%') {
+        return None;
+    }
+    let mut at = 1;
+    loop {
+        if hex_pair(&text[at..]) == Some(b) {
+            return Some(at + 2);
+        }
+        if hex_pair(&text[at..]) == Some(b'%') {
+            at += 2;
+        } else {
+            return None;
+        }
+    }
+}
+
+fn hex_pair(text: &[u8]) -> Option<u8> {
+    let digit = |c: u8| (c as char).to_digit(16);
+    match text {
+        [hi, lo, ..] => Some((digit(*hi)? * 16 + digit(*lo)?) as u8),
+        _ => None,
+    }
+}
+
+/// The length of `b` percent-encoded at some depth (`%3D`, `%253D`, ...)
+/// at the start of `text`.
+fn encoded_len(text: &[u8], b: u8) -> Option<usize> {
+    spelling_len(text, b).filter(|_| text.first() == Some(&b'%'))
 }
 
 /// Removes the value after each sensitive name, up to the next delimiter.
@@ -177,13 +221,16 @@ fn remove_named_values(text: &str) -> String {
             {
                 continue;
             }
-            let Some(sep) = SEPARATORS
-                .iter()
-                .find(|s| lower[after_name..].starts_with(&s.to_ascii_lowercase()))
-            else {
+            let sep_len = encoded_len(&lower.as_bytes()[after_name..], b'=').or_else(|| {
+                SEPARATORS
+                    .iter()
+                    .find(|s| lower[after_name..].starts_with(&s.to_ascii_lowercase()))
+                    .map(|s| s.len())
+            });
+            let Some(sep_len) = sep_len else {
                 continue;
             };
-            let start = after_name + sep.len();
+            let start = after_name + sep_len;
             let end = value_end(text, start);
             if end > start {
                 ranges.push((start, end));
@@ -209,19 +256,24 @@ fn remove_named_values(text: &str) -> String {
 }
 
 /// Where a value that starts at `start` ends: at whitespace, a quote, `<`,
-/// `&` (also encoded once or twice), `,` or `;`. An `Authorization` header
+/// `&` (also percent-encoded, at any depth), `,` or `;`. An `Authorization` header
 /// value (`OSS id:sig`) is cut at the first space, which still removes the
 /// signature part only when it follows; that is why the header's
 /// signature is also a known secret where the client knows it.
 fn value_end(text: &str, start: usize) -> usize {
     let rest = &text[start..];
     let mut end = rest.len();
-    for stop in [
-        "%2526", "%26", "&", "\"", "<", ",", ";", "\\", " ", "\t", "\n", "\r",
-    ] {
+    for stop in ["&", "\"", "<", ",", ";", "\\", " ", "\t", "\n", "\r"] {
         if let Some(at) = rest.find(stop) {
             end = end.min(at);
         }
+    }
+    let encoded_amp = rest
+        .match_indices('%')
+        .map(|(at, _)| at)
+        .find(|&at| encoded_len(&rest.as_bytes()[at..], b'&').is_some());
+    if let Some(at) = encoded_amp {
+        end = end.min(at);
     }
     if let Some(at) = rest.find(|c: char| c.is_whitespace()) {
         end = end.min(at);
@@ -231,6 +283,7 @@ fn value_end(text: &str, start: usize) -> usize {
 
 #[cfg(test)]
 mod tests {
+    use super::super::signature::percent_encode;
     use super::*;
 
     const TOKEN: &str = "CAIS+VeryLongSecurityToken/with=chars0123456789abcdefghij";
@@ -286,6 +339,45 @@ mod tests {
             let out = r.scrub(text);
             assert!(!out.contains("UNKNOWNTOKEN"), "{text} -> {out}");
             assert!(out.contains(REDACTED), "{out}");
+        }
+    }
+
+    /// Issue 16 item 13: a presigned FilePath's `security-token` quoted in a
+    /// string to sign is encoded three times; the match of a shallower
+    /// spelling used to replace only the shared start and leave the rest.
+    #[test]
+    fn a_known_secret_is_removed_at_every_depth_whole_and_cut_short() {
+        let r = Redactor::new().secret(TOKEN);
+        let mut spelt = TOKEN.to_owned();
+        for depth in 1..=4 {
+            spelt = percent_encode(&spelt);
+            for cut in [spelt.len(), spelt.len() * 2 / 3, spelt.len() / 2] {
+                let shown = &spelt[..cut];
+                let text = format!("\"GET&%2F&FilePath%3Dx%253Fsecurity-token{shown}\" end");
+                let out = r.scrub(&text);
+                assert!(!out.contains("VeryLong"), "depth {depth}, cut {cut}: {out}");
+                assert!(!out.contains("Token"), "depth {depth}, cut {cut}: {out}");
+                assert!(
+                    !out.contains("chars0123"),
+                    "depth {depth}, cut {cut}: {out}"
+                );
+                assert!(out.ends_with("\" end"), "depth {depth}, cut {cut}: {out}");
+            }
+        }
+    }
+
+    #[test]
+    fn an_unknown_value_after_a_name_is_removed_at_every_depth() {
+        let r = Redactor::default();
+        let mut query = "security-token=UNKNOWN+TOKEN/x&Expires=1".to_owned();
+        for depth in 1..=4 {
+            query = percent_encode(&query);
+            let out = r.scrub(&format!("StringToSign is {query} end"));
+            assert!(!out.contains("UNKNOWN"), "depth {depth}: {out}");
+            assert!(
+                out.contains("Expires"),
+                "depth {depth}: the value ends at &: {out}"
+            );
         }
     }
 

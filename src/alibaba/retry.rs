@@ -104,6 +104,20 @@ pub(crate) enum RetryFailure<E> {
     Cancelled { attempts: u32 },
 }
 
+/// What cancellation does to the attempt in flight.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum InFlight {
+    /// Drop it: the request did nothing that asking again would not undo
+    /// (reads, idempotent changes).
+    Abandon,
+    /// Let it finish: its request may change something that only its
+    /// answer names (`CreateFlow` returns the id of the flow it made). The
+    /// attempt itself then ends on cancellation before its request is
+    /// sent, and bounds its wait for the answer; the loop only stops
+    /// sleeping and starting new attempts.
+    Finish,
+}
+
 /// Runs `attempt(n)` (n = 1, 2, ...) until it succeeds, `classify` says
 /// stop, or a limit is hit. `attempt` receives the attempt number. The
 /// attempt future and every backoff sleep are raced against `cancel`;
@@ -113,6 +127,32 @@ pub(crate) async fn run<T, E, F, Fut, C>(
     policy: &RetryPolicy,
     cancel: &CancellationToken,
     operation: &str,
+    attempt: F,
+    classify: C,
+) -> Result<T, RetryFailure<E>>
+where
+    F: FnMut(u32) -> Fut,
+    Fut: Future<Output = Result<T, E>>,
+    C: FnMut(&E) -> Verdict,
+{
+    run_with(
+        policy,
+        cancel,
+        operation,
+        InFlight::Abandon,
+        attempt,
+        classify,
+    )
+    .await
+}
+
+/// [`run`], with the attempt in flight at cancellation handled as
+/// `in_flight` says.
+pub(crate) async fn run_with<T, E, F, Fut, C>(
+    policy: &RetryPolicy,
+    cancel: &CancellationToken,
+    operation: &str,
+    in_flight: InFlight,
     mut attempt: F,
     mut classify: C,
 ) -> Result<T, RetryFailure<E>>
@@ -145,10 +185,13 @@ where
             });
         }
         let attempt_started = Instant::now();
-        let outcome = tokio::select! {
-            biased;
-            () = cancel.cancelled() => return Err(RetryFailure::Cancelled { attempts }),
-            outcome = attempt(attempts) => outcome,
+        let outcome = match in_flight {
+            InFlight::Abandon => tokio::select! {
+                biased;
+                () = cancel.cancelled() => return Err(RetryFailure::Cancelled { attempts }),
+                outcome = attempt(attempts) => outcome,
+            },
+            InFlight::Finish => attempt(attempts).await,
         };
         let error = match outcome {
             Ok(value) => return Ok(value),
@@ -434,5 +477,53 @@ mod tests {
         // of that fault: retried.
         let (result, _) = scripted(&p, &[throttled, throttled, fault]).await;
         assert_eq!(result.unwrap(), 4);
+    }
+
+    /// An attempt during which the token is cancelled, answering
+    /// `answer`: abandoned, or awaited to its answer.
+    async fn cancelled_mid_attempt(
+        in_flight: InFlight,
+        answer: Result<u32, &'static str>,
+    ) -> (Result<u32, RetryFailure<&'static str>>, u32) {
+        let cancel = CancellationToken::new();
+        let calls = AtomicU32::new(0);
+        let result = run_with(
+            &policy(5),
+            &cancel,
+            "test",
+            in_flight,
+            |_| {
+                calls.fetch_add(1, Ordering::SeqCst);
+                let cancel = cancel.clone();
+                async move {
+                    cancel.cancel();
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                    answer
+                }
+            },
+            |_| Verdict::Throttled { server_delay: None },
+        )
+        .await;
+        (result, calls.load(Ordering::SeqCst))
+    }
+
+    #[tokio::test]
+    async fn a_finishing_attempt_is_awaited_after_cancellation() {
+        let (abandoned, calls) = cancelled_mid_attempt(InFlight::Abandon, Ok(7)).await;
+        assert!(
+            matches!(abandoned, Err(RetryFailure::Cancelled { attempts: 1 })),
+            "{abandoned:?}"
+        );
+        assert_eq!(calls, 1);
+        let (finished, calls) = cancelled_mid_attempt(InFlight::Finish, Ok(7)).await;
+        assert_eq!(finished.unwrap(), 7);
+        assert_eq!(calls, 1);
+        // A retryable answer after cancellation starts no other attempt.
+        let (finished, calls) = cancelled_mid_attempt(InFlight::Finish, Err("throttled")).await;
+        assert!(
+            matches!(finished, Err(RetryFailure::Cancelled { attempts: 1 })),
+            "{finished:?}"
+        );
+        assert_eq!(calls, 1);
     }
 }

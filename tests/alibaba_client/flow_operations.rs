@@ -416,15 +416,34 @@ async fn other_account_and_other_entity_codes_are_errors_not_not_found() {
 // ListFlow paging
 // ---------------------------------------------------------------------------
 
-/// A ListFlow server holding `total` flows, paging as CAMS documents it.
-fn list_server(total: usize) -> impl Fn(&Received, usize) -> Reply + Send + Sync + 'static {
+/// How a test ListFlow server pages.
+#[derive(Clone, Copy, Debug)]
+enum Paging {
+    /// As CAMS documents it: `Size` flows from offset (Index - 1) × Size.
+    AsAsked,
+    /// At most `cap` flows a page, the offset counted with the capped size.
+    CappedOffsetByCap(usize),
+    /// At most `cap` flows a page, the offset counted with the size asked.
+    CappedOffsetByAsked(usize),
+}
+
+/// A ListFlow server holding `total` flows.
+fn list_server(
+    total: usize,
+    paging: Paging,
+) -> impl Fn(&Received, usize) -> Reply + Send + Sync + 'static {
     move |request, _| {
         let page: Value = serde_json::from_str(&request.param("Page").unwrap_or_default()).unwrap();
-        let (index, size) = (
+        let (index, asked) = (
             page["Index"].as_u64().unwrap() as usize,
             page["Size"].as_u64().unwrap() as usize,
         );
-        let items: Vec<Value> = ((index - 1) * size..(index * size).min(total))
+        let (offset, size) = match paging {
+            Paging::AsAsked => ((index - 1) * asked, asked),
+            Paging::CappedOffsetByCap(cap) => ((index - 1) * asked.min(cap), asked.min(cap)),
+            Paging::CappedOffsetByAsked(cap) => ((index - 1) * asked, asked.min(cap)),
+        };
+        let items: Vec<Value> = (offset..(offset + size).min(total))
             .map(|i| json!({"FlowId": format!("flow_{i:03}"), "FlowName": format!("name {i}"), "Categories": ["OTHER"]}))
             .collect();
         cams_data(Value::Array(items))
@@ -432,9 +451,11 @@ fn list_server(total: usize) -> impl Fn(&Received, usize) -> Reply + Send + Sync
 }
 
 #[tokio::test]
-async fn list_flows_reads_every_page_until_a_short_one() {
-    for (total, calls) in [(0, 1), (5, 1), (20, 2), (45, 3), (60, 4)] {
-        let server = cams_server(list_server(total)).await;
+async fn list_flows_reads_every_page_until_an_empty_or_short_one() {
+    // A short first page (5) may be a cap: page 2 is asked for, of that
+    // size. After a full page, a short one is the last (45: 20, 20, 5).
+    for (total, calls) in [(0, 1), (5, 2), (20, 2), (45, 3), (60, 4)] {
+        let server = cams_server(list_server(total, Paging::AsAsked)).await;
         let client = client(config(&server.url()), "ak-list");
         let flows = client
             .list_flows(Some("space-1"), Some("name"), &CancellationToken::new())
@@ -447,9 +468,10 @@ async fn list_flows_reads_every_page_until_a_short_one() {
         assert_eq!(requests.len(), calls, "{total} flows");
         for (i, r) in requests.iter().enumerate() {
             assert_eq!(r.param("Action").as_deref(), Some("ListFlow"));
+            let size = if total < 20 && i > 0 { total } else { 20 };
             assert_eq!(
                 r.param("Page"),
-                Some(format!(r#"{{"Index":{},"Size":20}}"#, i + 1))
+                Some(format!(r#"{{"Index":{},"Size":{size}}}"#, i + 1))
             );
             assert_eq!(r.param("CustSpaceId").as_deref(), Some("space-1"));
             assert_eq!(r.param("FlowName").as_deref(), Some("name"));
@@ -457,10 +479,38 @@ async fn list_flows_reads_every_page_until_a_short_one() {
     }
 }
 
+/// Issue 16 item 12: a service that caps pages below the size asked (CAMS
+/// documents no cap) made a short first page look like the last: 10 of 12
+/// flows were found. Every flow is found, whichever size the service
+/// counts its offset with.
 #[tokio::test]
-async fn list_flows_stops_when_the_server_ignores_the_page() {
+async fn list_flows_finds_every_flow_when_the_service_caps_pages_at_ten() {
+    for paging in [
+        Paging::CappedOffsetByCap(10),
+        Paging::CappedOffsetByAsked(10),
+    ] {
+        for total in [12, 25, 40] {
+            let server = cams_server(list_server(total, paging)).await;
+            let client = client(config(&server.url()), "ak-list-capped");
+            let flows = client
+                .list_flows(None, None, &CancellationToken::new())
+                .await
+                .unwrap();
+            let ids: HashSet<&str> = flows.iter().map(|f| f.flow_id.as_str()).collect();
+            assert_eq!(
+                (flows.len(), ids.len()),
+                (total, total),
+                "{paging:?}, {total} flows"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn list_flows_ends_at_a_page_of_flows_already_seen() {
+    // Page 1 again, whatever was asked (a service answering its last page
+    // past the end, or ignoring Page): the second page adds nothing.
     let server = cams_server(|request, index| {
-        // Page 1 forever, whatever was asked.
         let _ = (request, index);
         let items: Vec<Value> = (0..20)
             .map(|i| json!({"FlowId": format!("f{i}")}))
@@ -469,13 +519,33 @@ async fn list_flows_stops_when_the_server_ignores_the_page() {
     })
     .await;
     let client = client(config(&server.url()), "ak-list-stuck");
+    let flows = client
+        .list_flows(None, None, &CancellationToken::new())
+        .await
+        .unwrap();
+    assert_eq!(flows.len(), 20);
+    assert_eq!(server.count(), 2);
+}
+
+#[tokio::test]
+async fn list_flows_stops_after_the_page_limit() {
+    use cams_provider::alibaba::flow_api::LIST_MAX_PAGES;
+    // Every page new flows, never an empty one.
+    let server = cams_server(|request, _| {
+        let page: Value = serde_json::from_str(&request.param("Page").unwrap_or_default()).unwrap();
+        let index = page["Index"].as_u64().unwrap();
+        cams_data(json!([{"FlowId": format!("f{index}")}]))
+    })
+    .await;
+    let mut cfg = config(&server.url());
+    cfg.rate_limit_per_second = std::num::NonZeroU32::new(1000);
+    let client = client(cfg, "ak-list-endless");
     let err = client
         .list_flows(None, None, &CancellationToken::new())
         .await
         .unwrap_err();
     assert!(matches!(err, CamsError::Paging { .. }), "{err}");
-    assert!(err.to_string().contains("Page"), "{err}");
-    assert_eq!(server.count(), 2);
+    assert_eq!(server.count(), LIST_MAX_PAGES);
 }
 
 #[tokio::test]

@@ -119,7 +119,10 @@ impl Ledger {
     ///
     /// Sends recorded "in the future" (the wall clock was set back, or the
     /// machine rebooted) count as sent now: that may hold a call back for
-    /// one window, never let an extra one through.
+    /// one window, never let an extra one through. The caller writes the
+    /// ledger back when [`Ledger::repair_future`] changed it, so the next
+    /// look sees them at that time and a step back of the clock costs one
+    /// window, not its own length.
     pub fn admit(
         &mut self,
         operation: &str,
@@ -146,6 +149,19 @@ impl Ledger {
         }
         times.push(now_us);
         Decision::Admitted(now_us)
+    }
+
+    /// Moves every send recorded later than `now_us` to `now_us` (see
+    /// [`Ledger::admit`]); true when there was one.
+    pub fn repair_future(&mut self, now_us: u64) -> bool {
+        let mut repaired = false;
+        for times in self.sends.values_mut() {
+            for t in times.iter_mut().filter(|t| **t > now_us) {
+                *t = now_us;
+                repaired = true;
+            }
+        }
+        repaired
     }
 
     /// Drops sends older than [`MAX_WINDOW`], operations left with none, and
@@ -243,6 +259,16 @@ mod tests {
         ));
         // The clock went back by 20 s: the send still blocks a full window.
         assert_eq!(ledger.admit(OP, 30_000_000, 1, W), Decision::Wait(W));
+    }
+
+    #[test]
+    fn future_sends_of_every_operation_are_repaired_to_now() {
+        let mut ledger =
+            Ledger::parse(b"cams-host-budget 1\nGetFlow 5000000 90000000\nListFlow 80000000\n");
+        assert!(ledger.repair_future(30_000_000));
+        assert_eq!(ledger.sends("GetFlow"), &[5_000_000, 30_000_000]);
+        assert_eq!(ledger.sends("ListFlow"), &[30_000_000]);
+        assert!(!ledger.repair_future(30_000_000), "nothing left to repair");
     }
 
     #[test]

@@ -186,6 +186,21 @@ impl HostBudget {
         limit: u32,
         window: Duration,
     ) -> Result<Step, HostBudgetError> {
+        self.try_admit_at(operation, limit, window, SystemTime::now())
+    }
+
+    /// [`HostBudget::try_admit`] at the wall-clock time `now`. Sends the
+    /// file records later than `now` (the clock was stepped back) are
+    /// moved to `now` and written back even when the call must wait: left
+    /// in the file, they would hold every later call of their operation
+    /// until the clock caught up (25 s, or an hour, for a step that long).
+    fn try_admit_at(
+        &self,
+        operation: &str,
+        limit: u32,
+        window: Duration,
+        now: SystemTime,
+    ) -> Result<Step, HostBudgetError> {
         // A poisoned mutex means a thread panicked inside this step; the
         // `FileLock` guard released the file lock while unwinding, so the
         // file is still usable.
@@ -196,10 +211,22 @@ impl HostBudget {
             Err(TryLockError::Error(source)) => return Err(self.io_error(source)),
         }
         let locked = FileLock(&file);
-        let now_us = micros_since_epoch(SystemTime::now());
+        let now_us = micros_since_epoch(now);
         let mut ledger = self.read(locked.0)?;
+        let repaired = ledger.repair_future(now_us);
         match ledger.admit(operation, now_us, limit, window) {
-            Decision::Wait(wait) => Ok(Step::Wait(wait)),
+            Decision::Wait(wait) => {
+                if repaired {
+                    tracing::debug!(
+                        operation,
+                        "the budget file recorded sends later than now (the clock went back); moved them to now"
+                    );
+                    self.write(locked.0, &ledger.to_bytes())?;
+                }
+                // Never longer than one window: every send that counts is
+                // at or before now.
+                Ok(Step::Wait(wait.min(window)))
+            }
             Decision::Admitted(at) => {
                 self.write(locked.0, &ledger.to_bytes())?;
                 Ok(Step::Admitted(UNIX_EPOCH + Duration::from_micros(at)))

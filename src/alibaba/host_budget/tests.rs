@@ -310,3 +310,46 @@ fn processes_sharing_a_budget_file_stay_within_the_limit() {
     let needed = window * (PROCESSES * SENDS / LIMIT as usize - 1) as u32;
     assert!(span >= needed, "span {span:?} < {needed:?}");
 }
+
+/// Issue 16 item 7: the wall clock stepped back 25 s (or an hour) after
+/// sends were recorded. The call waits one window at most, and the next
+/// look, one window later, is admitted; before, every look found the same
+/// future sends and waited again until the clock caught up.
+#[test]
+fn sends_recorded_in_the_future_hold_a_call_back_one_window_at_most() {
+    for step_back in [Duration::from_secs(25), Duration::from_secs(3600)] {
+        let dir = tempfile::tempdir().unwrap();
+        let budget = HostBudget::open_in(dir.path(), "AK-clock-step").unwrap();
+        let window = Duration::from_millis(1100);
+        let before_step = SystemTime::now();
+        for _ in 0..5 {
+            assert!(matches!(
+                budget.try_admit_at(OP, 5, window, before_step).unwrap(),
+                Step::Admitted(_)
+            ));
+        }
+        let after_step = before_step - step_back;
+        match budget.try_admit_at(OP, 5, window, after_step).unwrap() {
+            Step::Wait(wait) => assert!(wait <= window, "{step_back:?}: waits {wait:?}"),
+            _ => panic!("{step_back:?}: five sends count as sent now"),
+        }
+        assert!(
+            matches!(
+                budget
+                    .try_admit_at(OP, 5, window, after_step + window)
+                    .unwrap(),
+                Step::Admitted(_)
+            ),
+            "{step_back:?}: one window later the call goes out"
+        );
+        let file = std::fs::read_to_string(budget.path()).unwrap();
+        let latest = micros_since_epoch(after_step + window);
+        assert!(
+            file.lines()
+                .skip(1)
+                .flat_map(|l| l.split(' ').skip(1))
+                .all(|t| t.parse::<u64>().unwrap() <= latest),
+            "no send left in the future: {file}"
+        );
+    }
+}

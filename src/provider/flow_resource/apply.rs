@@ -1,14 +1,18 @@
 //! Applying a `cams_flow` plan as CAMS calls. Each step that fails is
 //! named, with the flow id; whatever exists by then is returned as the
 //! state, so Terraform keeps it (a create that fails half-way leaves a
-//! tainted flow in the state, replaced by the next apply; only a CreateFlow
-//! whose answer is lost can leave a flow the state does not know).
+//! tainted flow in the state, replaced by the next apply, never an orphan;
+//! so does a `CreateFlow` whose answer is lost, when CAMS shows the flow it
+//! made, see [`crate::alibaba::lost_create`]).
 
 use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use crate::alibaba::{CamsClient, CamsError, FlowChanges, NewFlow, SetFlowJsonError, UploadError};
+use crate::alibaba::{
+    CamsClient, CamsError, CreateFlowError, FlowChanges, LostAnswer, NewFlow, SetFlowJsonError,
+    UploadError,
+};
 use crate::plugin::{
     ApplyResponse, Config, Context, CreateRequest, DeleteRequest, DeleteResponse, Diagnostic,
     Diagnostics, UpdateRequest,
@@ -124,6 +128,39 @@ fn upload_failed(id: &str, e: &SetFlowJsonError, after_create: bool) -> Diagnost
     Diagnostic::error("Cannot Set the Flow JSON", detail)
 }
 
+/// A `CreateFlow` whose answer was lost: the flow found, kept as tainted
+/// state; or the flows that may be it and how to import one.
+fn answer_lost(lost: &LostAnswer, name: &str, space: &str) -> Diagnostic {
+    let mut detail = format!(
+        "CreateFlow for flow {name:?} in space {space} may have created the flow, but its answer was lost: {}",
+        lost.error
+    );
+    if let Some(id) = lost.created_flow() {
+        detail.push_str(&format!("\n\nFlow {id} is a DRAFT of that name in that space that was not there before the request, so it is taken for the one created. It is kept in the state, marked tainted, without its Flow JSON: the next apply replaces it (it is a draft, so it is deleted)."));
+        return Diagnostic::error("CreateFlow Answer Lost, Flow Kept", detail);
+    }
+    match lost.candidates.as_slice() {
+        [] => detail.push_str(&format!("\n\nNo new DRAFT named {name:?} was found in the space afterwards, so CAMS most likely did not create it; nothing was added to the state.")),
+        ids => {
+            let why = if lost.baseline {
+                "They are DRAFTs of that name that were not there before the request; more than one, so none is chosen."
+            } else {
+                "The flows of that name could not be listed before the request, so none can be told to be new."
+            };
+            detail.push_str(&format!(
+                "\n\nIt may be any of these flows: {}. {why} If one is the flow this resource created, import it (`terraform import ADDRESS {space}:FLOW_ID`, ADDRESS being this cams_flow's address) before applying again, or delete it in CAMS; otherwise the next apply creates another.",
+                ids.join(", ")
+            ));
+        }
+    }
+    if let Some(e) = &lost.lookup_error {
+        detail.push_str(&format!(
+            "\n\nLooking for the flow failed: {e}. Check the flows named {name:?} in the space (the cams_flows data source lists them) and import the one created, if any."
+        ));
+    }
+    Diagnostic::error("CreateFlow Answer Lost", detail)
+}
+
 fn client(ctx: &Context) -> Result<Arc<Configured>, Diagnostics> {
     ctx.provider_data::<Configured>().map_err(Diagnostics::from)
 }
@@ -157,7 +194,7 @@ pub async fn create(ctx: &Context, req: CreateRequest) -> ApplyResponse {
     let wanted = model.status.clone();
 
     let created = cams
-        .create_flow(
+        .create_flow_or_find(
             &NewFlow {
                 name: &model.name,
                 categories: &model.categories,
@@ -167,20 +204,42 @@ pub async fn create(ctx: &Context, req: CreateRequest) -> ApplyResponse {
             &ctx.cancel,
         )
         .await;
-    let id = match created {
-        Ok(created) => created.flow_id,
-        Err(e) => {
-            return ApplyResponse::failed(step_failed("Cannot Create Flow", "CreateFlow", None, &e))
-        }
-    };
-    model.id = Some(id.clone());
-    model.status = "DRAFT".to_owned();
     let private = created_marker();
     let partial = |model: &FlowModel, d: Diagnostic| {
         let mut resp = ApplyResponse::partial(model.to_state(), d);
         resp.private = Some(private.clone());
         resp
     };
+    let id = match created {
+        Ok(created) => created.flow_id,
+        Err(CreateFlowError::NotCreated(e)) => {
+            return ApplyResponse::failed(step_failed("Cannot Create Flow", "CreateFlow", None, &e))
+        }
+        Err(CreateFlowError::AnswerLost(lost)) => {
+            let diagnostic = answer_lost(&lost, &model.name, &space);
+            return match lost.created_flow() {
+                Some(found) => {
+                    model.id = Some(found.to_owned());
+                    model.status = "DRAFT".to_owned();
+                    partial(&model, diagnostic)
+                }
+                None => ApplyResponse::failed(diagnostic),
+            };
+        }
+    };
+    model.id = Some(id.clone());
+    model.status = "DRAFT".to_owned();
+    if ctx.cancel.is_cancelled() {
+        // Stopped while CreateFlow was under way: its answer was awaited,
+        // so the flow is known and kept; nothing more is done.
+        return partial(
+            &model,
+            Diagnostic::error(
+                "Flow Created, Then Interrupted",
+                format!("Terraform was interrupted while CreateFlow was under way. Its answer was awaited: flow {id} was created, and is kept in the state, marked tainted, without its Flow JSON. The next apply replaces it (it is a draft, so it is deleted)."),
+            ),
+        );
+    }
 
     let set = while_not_visible(ctx, || {
         cams.set_flow_json(&id, &space, model.content.as_bytes(), &ctx.cancel)
