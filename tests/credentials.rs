@@ -17,6 +17,7 @@ use cams_provider::alibaba::credentials::{
     conflicting_env_families, resolve, AssumeRoleConfig, Credentials, CredentialsConfig,
     CredentialsError, MapEnv, Secret,
 };
+use cams_provider::alibaba::rpc_query::SignatureVersion;
 use cams_provider::alibaba::signature;
 
 // ---------------------------------------------------------------------------
@@ -397,10 +398,11 @@ fn missing_credentials_list_every_place_looked_at() {
         "ECS RAM role (not configured",
         "ALIBABA_CLOUD_ECS_METADATA",
         "ALICLOUD_ECS_ROLE_NAME",
+        "ALIBABA_CLOUD_OIDC_PROVIDER_ARN/ALIBABA_CLOUD_OIDC_TOKEN_FILE/ALIBABA_CLOUD_ROLE_ARN (not set)",
     ] {
         assert!(text.contains(expected), "missing {expected:?} in {text}");
     }
-    assert_eq!(looked_in.len(), 5, "{looked_in:?}");
+    assert_eq!(looked_in.len(), 6, "{looked_in:?}");
     assert!(text.starts_with("no Alibaba Cloud credentials found"));
 }
 
@@ -891,6 +893,8 @@ fn with_role(
 ) -> CredentialsConfig {
     config.assume_role = Some(role);
     config.sts_endpoint = Some(sts.endpoint());
+    // The fake STS verifies V1; V3 is proven against the emulator.
+    config.signature_version = SignatureVersion::V1;
     config
 }
 
@@ -1067,6 +1071,7 @@ async fn sts_error_is_surfaced_with_code_and_request_id() {
             code,
             request_id,
             message,
+            ..
         } => {
             assert_eq!(*status, 403);
             assert_eq!(code, "NoPermission");
@@ -1135,6 +1140,8 @@ async fn role_settings_from_environment() {
         .with_var("ALICLOUD_ASSUME_ROLE_SESSION_EXPIRATION", "1200");
     let mut config = explicit("BASE_ID", "base-secret");
     config.sts_endpoint = Some(sts.endpoint());
+    // The fake STS verifies V1; V3 is proven against the emulator.
+    config.signature_version = SignatureVersion::V1;
     creds_of(&config, &env).await;
     assert_eq!(sts.param("RoleArn").as_deref(), Some("acs:ram::1:role/new"));
     assert_eq!(sts.param("RoleSessionName").as_deref(), Some("old-session"));
@@ -1242,6 +1249,7 @@ async fn ram_role_arn_profile_assumes_its_role() {
     );
     let config = CredentialsConfig {
         sts_endpoint: Some(sts.endpoint()),
+        signature_version: SignatureVersion::V1,
         ..Default::default()
     };
     let provider = resolve(&config, &sandbox.env(), http()).unwrap();

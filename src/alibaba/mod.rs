@@ -18,9 +18,11 @@
 //!   with the user's other provider processes and the [`adaptive_rate`].
 //! * [`retry`]: the backoff loop shared by API calls and downloads.
 //! * [`http`]: the shared HTTP client and body/transport helpers.
-//! * [`credentials`], [`signature`], [`rpc_query`]: credentials, the RPC V1
-//!   signer and the signed query shared by CAMS and STS.
+//! * [`credentials`], [`signature`], [`acs3_signature`], [`rpc_query`]:
+//!   credentials, the RPC V1 and V3 signers and the signed request shared by
+//!   CAMS and STS.
 
+pub mod acs3_signature;
 pub mod adaptive_rate;
 pub mod api_response;
 pub mod client;

@@ -1,4 +1,5 @@
 pub mod local_emulator;
+pub mod oidc;
 pub mod plugin_client;
 pub mod terraform;
 pub mod test_provider;
