@@ -217,6 +217,12 @@ impl Resolver<'_> {
         let secret = non_empty_secret(config.secret_key.as_ref());
         let token = non_empty_secret(config.security_token.as_ref());
         match (id, secret) {
+            (Some(_), Some(_)) if config.assume_role_with_oidc.is_some() => {
+                return Err(CredentialsError::Conflict {
+                    first: "access_key and secret_key".into(),
+                    second: "assume_role_with_oidc".into(),
+                })
+            }
             (Some(_), Some(_)) if self.explicit_profile_setting().is_some() => {
                 return Err(CredentialsError::Conflict {
                     first: "access_key and secret_key".into(),
