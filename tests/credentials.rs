@@ -14,9 +14,10 @@ use axum::http::{HeaderMap, Method, StatusCode};
 use axum::routing::{get, put};
 use axum::Router;
 use cams_provider::alibaba::credentials::{
-    conflicting_env_families, resolve, AssumeRoleConfig, Credentials, CredentialsConfig,
-    CredentialsError, MapEnv, Secret,
+    conflicting_env_families, resolve, AssumeRoleConfig, AssumeRoleWithOidcConfig, Credentials,
+    CredentialsConfig, CredentialsError, MapEnv, Secret,
 };
+use cams_provider::alibaba::rpc_query::SignatureVersion;
 use cams_provider::alibaba::signature;
 
 // ---------------------------------------------------------------------------
@@ -397,10 +398,11 @@ fn missing_credentials_list_every_place_looked_at() {
         "ECS RAM role (not configured",
         "ALIBABA_CLOUD_ECS_METADATA",
         "ALICLOUD_ECS_ROLE_NAME",
+        "ALIBABA_CLOUD_OIDC_PROVIDER_ARN/ALIBABA_CLOUD_OIDC_TOKEN_FILE/ALIBABA_CLOUD_ROLE_ARN (not set)",
     ] {
         assert!(text.contains(expected), "missing {expected:?} in {text}");
     }
-    assert_eq!(looked_in.len(), 5, "{looked_in:?}");
+    assert_eq!(looked_in.len(), 6, "{looked_in:?}");
     assert!(text.starts_with("no Alibaba Cloud credentials found"));
 }
 
@@ -891,6 +893,8 @@ fn with_role(
 ) -> CredentialsConfig {
     config.assume_role = Some(role);
     config.sts_endpoint = Some(sts.endpoint());
+    // The fake STS verifies V1; V3 is proven against the emulator.
+    config.signature_version = SignatureVersion::V1;
     config
 }
 
@@ -1067,6 +1071,7 @@ async fn sts_error_is_surfaced_with_code_and_request_id() {
             code,
             request_id,
             message,
+            ..
         } => {
             assert_eq!(*status, 403);
             assert_eq!(code, "NoPermission");
@@ -1135,6 +1140,8 @@ async fn role_settings_from_environment() {
         .with_var("ALICLOUD_ASSUME_ROLE_SESSION_EXPIRATION", "1200");
     let mut config = explicit("BASE_ID", "base-secret");
     config.sts_endpoint = Some(sts.endpoint());
+    // The fake STS verifies V1; V3 is proven against the emulator.
+    config.signature_version = SignatureVersion::V1;
     creds_of(&config, &env).await;
     assert_eq!(sts.param("RoleArn").as_deref(), Some("acs:ram::1:role/new"));
     assert_eq!(sts.param("RoleSessionName").as_deref(), Some("old-session"));
@@ -1242,6 +1249,7 @@ async fn ram_role_arn_profile_assumes_its_role() {
     );
     let config = CredentialsConfig {
         sts_endpoint: Some(sts.endpoint()),
+        signature_version: SignatureVersion::V1,
         ..Default::default()
     };
     let provider = resolve(&config, &sandbox.env(), http()).unwrap();
@@ -1738,4 +1746,115 @@ async fn no_debug_or_display_output_contains_a_secret() {
     };
     let err = resolve_err(&half, &sandbox.env());
     assert_no_secret("IncompletePair", &format!("{err} {err:?}"));
+}
+
+// ---------------------------------------------------------------------------
+// STS endpoints and the OIDC role's place in the chain
+
+#[test]
+fn sts_region_and_vpc_variables_choose_the_sts_endpoint() {
+    let sandbox = Sandbox::new();
+    let mut config = explicit("BASE_ID", "base-secret");
+    config.assume_role = Some(role("acs:ram::1:role/r"));
+    config.region = Some("ap-southeast-1".into());
+    // The provider's Debug names its endpoint (never a secret).
+    let shown = |env: MapEnv| format!("{:?}", resolve(&config, &env, http()).unwrap());
+    assert!(shown(sandbox.env()).contains("\"https://sts.ap-southeast-1.aliyuncs.com/\""));
+    let regional = || {
+        sandbox
+            .env()
+            .with_var("ALIBABA_CLOUD_STS_REGION", "cn-hangzhou")
+    };
+    assert!(shown(regional()).contains("\"https://sts.cn-hangzhou.aliyuncs.com/\""));
+    assert!(
+        shown(regional().with_var("ALIBABA_CLOUD_VPC_ENDPOINT_ENABLED", "true"))
+            .contains("\"https://sts-vpc.cn-hangzhou.aliyuncs.com/\"")
+    );
+    let err = resolve_err(
+        &config,
+        &regional().with_var("ALIBABA_CLOUD_VPC_ENDPOINT_ENABLED", "yes"),
+    );
+    assert!(
+        err.to_string()
+            .contains("ALIBABA_CLOUD_VPC_ENDPOINT_ENABLED"),
+        "{err}"
+    );
+}
+
+fn oidc_env(sandbox: &Sandbox) -> MapEnv {
+    sandbox
+        .env()
+        .with_var(
+            "ALIBABA_CLOUD_OIDC_PROVIDER_ARN",
+            "acs:ram::1:oidc-provider/gh",
+        )
+        .with_var("ALIBABA_CLOUD_ROLE_ARN", "acs:ram::1:role/ci")
+        .with_var("ALIBABA_CLOUD_OIDC_TOKEN_FILE", "/run/token")
+}
+
+#[test]
+fn the_oidc_role_comes_after_environment_keys_and_is_not_assumed_twice() {
+    let sandbox = Sandbox::new();
+    let none = CredentialsConfig::default();
+    let source = |env: &MapEnv| resolve(&none, env, http()).unwrap().source();
+    let oidc = source(&oidc_env(&sandbox));
+    assert!(
+        oidc.starts_with("STS AssumeRoleWithOIDC acs:ram::1:role/ci"),
+        "{oidc}"
+    );
+    assert!(!oidc.contains("STS AssumeRole acs"), "{oidc}");
+    let keys = source(
+        &oidc_env(&sandbox)
+            .with_var("ALIBABA_CLOUD_ACCESS_KEY_ID", "ENV_ID")
+            .with_var("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "env-secret"),
+    );
+    assert!(keys.contains("ALIBABA_CLOUD_ACCESS_KEY_ID"), "{keys}");
+    // An explicit assume_role block chains on the OIDC role.
+    let chained = CredentialsConfig {
+        assume_role: Some(role("acs:ram::1:role/second")),
+        ..Default::default()
+    };
+    let both = resolve(&chained, &oidc_env(&sandbox), http())
+        .unwrap()
+        .source();
+    assert!(
+        both.starts_with("STS AssumeRole acs:ram::1:role/second")
+            && both.contains("using STS AssumeRoleWithOIDC acs:ram::1:role/ci"),
+        "{both}"
+    );
+}
+
+#[test]
+fn a_partial_oidc_setting_names_what_is_missing() {
+    let sandbox = Sandbox::new();
+    let env = sandbox
+        .env()
+        .with_var("ALIBABA_CLOUD_OIDC_TOKEN_FILE", "/run/token");
+    let err = resolve_err(&CredentialsConfig::default(), &env);
+    let text = err.to_string();
+    assert!(
+        text.contains("ALIBABA_CLOUD_OIDC_PROVIDER_ARN") && text.contains("ALIBABA_CLOUD_ROLE_ARN"),
+        "{text}"
+    );
+    let block = CredentialsConfig {
+        assume_role_with_oidc: Some(AssumeRoleWithOidcConfig {
+            role_arn: Some("acs:ram::1:role/ci".into()),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    let text = resolve_err(&block, &sandbox.env()).to_string();
+    assert!(
+        text.contains("assume_role_with_oidc.oidc_provider_arn")
+            && text.contains("assume_role_with_oidc.oidc_token_file"),
+        "{text}"
+    );
+    let with_keys = CredentialsConfig {
+        assume_role_with_oidc: block.assume_role_with_oidc.clone(),
+        ..explicit("ID", "secret")
+    };
+    assert!(matches!(
+        resolve_err(&with_keys, &sandbox.env()),
+        CredentialsError::Conflict { .. }
+    ));
 }

@@ -18,6 +18,7 @@ use super::auth::{authenticate, authenticate_acs3, Acs3Request};
 use super::fault::{Fault, Target};
 use super::flow_api::{self, Call};
 use super::flow_doc::GARBAGE_HTML;
+use super::oidc;
 use super::operations;
 use super::oss::object_path;
 use super::params::RpcParams;
@@ -198,6 +199,29 @@ fn decide(
     let now = OffsetDateTime::now_utc();
     let now_instant = Instant::now();
     let inner = &mut *inner;
+    if action == Some(oidc::ACTION) {
+        // Anonymous: the token is the proof, checked instead of a signature.
+        let checked = oidc::check_request(
+            params,
+            &emulator.config.oidc_providers,
+            &emulator.roles,
+            now,
+        );
+        return Decision::Answer(match checked {
+            Ok(request) => {
+                let issued = sts::issue(&request, now, emulator.config.sts_ttl);
+                let body = sts::response_body(request_id, &request, &issued);
+                inner.credentials.add_sts(issued.key, Some(issued.expires));
+                *inner
+                    .stats
+                    .sts_credentials_issued
+                    .entry(oidc::ACTION.to_owned())
+                    .or_insert(0) += 1;
+                Answer::Success(body)
+            }
+            Err(error) => Answer::Error(error),
+        });
+    }
     let authenticated = match signed {
         Signed::Rpc(method) => authenticate(
             method,
@@ -250,9 +274,14 @@ fn decide(
     if action == sts::ACTION {
         return Decision::Answer(match AssumeRole::from_params(params, &emulator.roles) {
             Ok(request) => {
-                let issued = sts::issue(&request, now);
+                let issued = sts::issue(&request, now, emulator.config.sts_ttl);
                 let body = sts::response_body(request_id, &request, &issued);
                 inner.credentials.add_sts(issued.key, Some(issued.expires));
+                *inner
+                    .stats
+                    .sts_credentials_issued
+                    .entry(sts::ACTION.to_owned())
+                    .or_insert(0) += 1;
                 Answer::Success(body)
             }
             Err(error) => Answer::Error(error),

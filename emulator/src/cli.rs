@@ -36,6 +36,13 @@ OPTIONS:
                              SecurityToken=TOKEN (repeatable)
     --role ARN               Role ARN accepted by AssumeRole (repeatable)
                              [default: any acs:ram::<digits>:role/<name>]
+    --oidc-provider ARN,issuer=URL,audience=AUD,key=FILE[,role=ARN]
+                             An OIDC provider AssumeRoleWithOIDC trusts: tokens must be
+                             RS256 JWTs signed by the RSA public key in FILE (DER), from
+                             URL, for AUD (repeatable parts: audience, role; no role =
+                             every role trusts it) (repeatable)
+    --sts-ttl SECS           Lifetime of the STS credentials AssumeRole and
+                             AssumeRoleWithOIDC issue [default: the DurationSeconds asked]
     --qps N                  Every operation: at most N requests per AccessKeyId in any
                              sliding second; more answer 400 System.LimitControl with
                              x-acs-retry-after (ms) [default: each operation's documented
@@ -74,9 +81,10 @@ OPTIONS:
     -V, --version            Print the version
 
 ENDPOINTS:
-    GET|POST /                       the RPC API (HMAC-SHA1 signature version 1.0), CAMS
-                                     2020-06-06 Flow and message template operations
-                                     and STS AssumeRole
+    GET|POST /                       the RPC API (signature V1 HMAC-SHA1 or V3
+                                     ACS3-HMAC-SHA256), CAMS 2020-06-06 Flow and
+                                     message template operations, STS AssumeRole
+                                     and (anonymous) AssumeRoleWithOIDC
     GET      /oss/flows/<id>.json    the presigned FilePath URLs of GetFlowJSONAssest
     PUT|GET  /cams-flow-upload/<key> the upload bucket (OSS V1/V4 signatures, STS token)
     GET      /_emulator/stats        counters as JSON (also /_stats)
@@ -189,6 +197,19 @@ pub fn parse_args<I: IntoIterator<Item = String>>(args: I) -> Result<Command, St
                     .parse()
                     .map_err(|_| format!("--file-url-ttl: {text:?} is not a number of seconds"))?;
                 config.file_url_ttl = Duration::from_secs(secs);
+            }
+            "--oidc-provider" => {
+                let provider = value()?
+                    .parse()
+                    .map_err(|e| format!("--oidc-provider: {e}"))?;
+                config.oidc_providers.push(provider);
+            }
+            "--sts-ttl" => {
+                let text = value()?;
+                let secs: u64 = text.parse().ok().filter(|s| *s > 0).ok_or_else(|| {
+                    format!("--sts-ttl: {text:?} is not a positive number of seconds")
+                })?;
+                config.sts_ttl = Some(Duration::from_secs(secs));
             }
             "--public-url" => {
                 let text = value()?;

@@ -9,6 +9,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use super::fault::FaultRule;
+use super::oidc::OidcProvider;
 use super::templates::Review;
 
 /// The AccessKey pair accepted when none is configured.
@@ -146,6 +147,12 @@ pub struct EmulatorConfig {
     pub sts_keys: Vec<StsKey>,
     /// Role ARNs AssumeRole accepts (`--role`); empty = any `acs:ram::<digits>:role/<name>`.
     pub roles: Vec<String>,
+    /// OIDC identity providers AssumeRoleWithOIDC trusts (`--oidc-provider`).
+    pub oidc_providers: Vec<OidcProvider>,
+    /// Lifetime of the STS credentials AssumeRole and AssumeRoleWithOIDC
+    /// issue (`--sts-ttl`), shorter than STS's 900 s minimum so tests see
+    /// refreshes; `None`: the requested `DurationSeconds`.
+    pub sts_ttl: Option<Duration>,
     /// Per AccessKeyId and operation, at most this many requests in any
     /// sliding second for every operation (`--qps N`); `None` takes each
     /// operation's figure from the table in `operations`. 0 = unlimited.
@@ -176,6 +183,8 @@ impl Default for EmulatorConfig {
             access_keys: vec![AccessKey::demo()],
             sts_keys: Vec::new(),
             roles: Vec::new(),
+            oidc_providers: Vec::new(),
+            sts_ttl: None,
             qps: None,
             qps_per_action: BTreeMap::new(),
             faults: Vec::new(),

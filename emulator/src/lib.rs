@@ -34,6 +34,7 @@ mod flow_api;
 mod flow_doc;
 pub mod flows;
 mod limiter;
+pub mod oidc;
 mod operations;
 mod oss;
 pub mod oss_auth;

@@ -48,6 +48,8 @@ pub const OPERATIONS: &[(&str, &str, u32)] = &[
     ("DeleteChatappTemplate", CAMS_VERSION, 5),
     // STS AssumeRole: not a CAMS operation; STS's own limit is undocumented here.
     ("AssumeRole", STS_VERSION, UNDOCUMENTED_QPS),
+    // STS AssumeRoleWithOIDC: anonymous, paced per client address instead.
+    ("AssumeRoleWithOIDC", STS_VERSION, UNDOCUMENTED_QPS),
 ];
 
 /// The version an action belongs to, if the emulator knows the action.

@@ -51,6 +51,10 @@ pub struct Stats {
     /// `GetObject`, `HeadObject`.
     #[serde(default)]
     pub requests_by_operation: BTreeMap<String, u64>,
+    /// STS credentials issued, by action (`AssumeRole`,
+    /// `AssumeRoleWithOIDC`): every refresh of a client counts one.
+    #[serde(default)]
+    pub sts_credentials_issued: BTreeMap<String, u64>,
 }
 
 impl Stats {

@@ -86,10 +86,17 @@ pub struct Issued {
     pub expires: OffsetDateTime,
 }
 
-/// Makes fresh random STS credentials valid for the requested duration.
-pub fn issue(request: &AssumeRole, now: OffsetDateTime) -> Issued {
-    let expires =
-        now.replace_nanosecond(0).unwrap_or(now) + time::Duration::seconds(request.duration_secs);
+/// Makes fresh random STS credentials valid for the requested duration, or
+/// for `ttl` when the emulator is told to issue shorter-lived ones.
+pub fn issue(
+    request: &AssumeRole,
+    now: OffsetDateTime,
+    ttl: Option<std::time::Duration>,
+) -> Issued {
+    let lifetime = ttl
+        .and_then(|t| time::Duration::try_from(t).ok())
+        .unwrap_or_else(|| time::Duration::seconds(request.duration_secs));
+    let expires = now.replace_nanosecond(0).unwrap_or(now) + lifetime;
     Issued {
         key: fresh_key(),
         expires,
@@ -236,7 +243,9 @@ mod tests {
             duration_secs: 900,
         };
         let now = OffsetDateTime::now_utc();
-        let (a, b) = (issue(&request, now), issue(&request, now));
+        let (a, b) = (issue(&request, now, None), issue(&request, now, None));
+        let short = issue(&request, now, Some(std::time::Duration::from_secs(8)));
+        assert!((short.expires - now).whole_seconds() <= 8);
         assert!(a.key.id.starts_with("STS.") && a.key.id.len() == 28);
         assert_ne!(a.key.secret, b.key.secret);
         assert_ne!(a.key.token, b.key.token);

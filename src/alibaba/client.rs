@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use reqwest::header::{HeaderMap, ACCEPT};
+use reqwest::header::HeaderMap;
 use tokio_util::sync::CancellationToken;
 use url::Url;
 
@@ -18,6 +18,7 @@ use super::config::ClientConfig;
 use super::credentials::{Credentials, CredentialsError, CredentialsProvider};
 use super::endpoint::{parse_endpoint, redact_url, region_endpoint, EndpointError};
 use super::error_codes::{is_flow_not_found, RetryClass};
+use super::http::USER_AGENT;
 use super::http::{
     build_client, read_body_capped, within_deadline, Deadline, ReadFailure, TransportFailure,
 };
@@ -25,7 +26,7 @@ use super::limiters;
 use super::operations::{Operation, CAMS_API_VERSION};
 use super::redact::Redactor;
 use super::retry::{self, GiveUp, InFlight, RetryFailure, RetryPolicy, Verdict};
-use super::rpc_query::{self, Freshness, RpcAction};
+use super::rpc_query::{self, Freshness, RpcAction, Sender, SignatureVersion, SignedRpc};
 use super::signature;
 use super::upload_authorization::AuthorizationCache;
 
@@ -188,6 +189,7 @@ pub(super) struct Inner {
     credentials: Arc<dyn CredentialsProvider>,
     rate_override: Option<NonZeroU32>,
     shared_budget_dir: Option<PathBuf>,
+    signature_version: SignatureVersion,
     pub(super) retry: RetryPolicy,
     pub(super) max_content_bytes: u64,
     pub(super) request_timeout: Duration,
@@ -251,6 +253,7 @@ impl CamsClient {
                 credentials,
                 rate_override: config.rate_limit_per_second,
                 shared_budget_dir: config.shared_budget_dir,
+                signature_version: config.signature_version,
                 retry: RetryPolicy {
                     max_attempts: config.max_attempts,
                     max_duration: config.max_retry_duration,
@@ -357,7 +360,8 @@ impl CamsClient {
             return Err(AttemptError::Cancelled);
         };
         // Timestamp and nonce are taken after the wait, so they are fresh.
-        let url = signed_url(
+        let (url, signed) = signed_url(
+            self.inner.signature_version,
             &self.inner.endpoint,
             action,
             business,
@@ -369,11 +373,11 @@ impl CamsClient {
         );
         let started = Instant::now();
         let exchange = async {
-            let response = self
-                .inner
-                .http
-                .post(url.clone())
-                .header(ACCEPT, "application/json")
+            let mut request = self.inner.http.post(url.clone());
+            for (name, value) in &signed.headers {
+                request = request.header(*name, value);
+            }
+            let response = request
                 .body(Vec::new())
                 .send()
                 .await
@@ -404,7 +408,7 @@ impl CamsClient {
         // Whatever the server quotes back (a string to sign holds the
         // security token; a message may quote a presigned FilePath) loses
         // the secrets this request carried.
-        let redactor = request_redactor(&credentials, &url, business);
+        let redactor = request_redactor(&credentials, &signed.signature, business);
         let parsed = parse_envelope(status, &body)
             .map(|mut envelope| {
                 envelope.request_id = redactor.scrub_opt(envelope.request_id);
@@ -619,13 +623,17 @@ fn is_throttling(error: &ApiError, server_delay: Option<Duration>) -> bool {
 /// The secrets a signed request carries: the secret key, the security
 /// token, the signature, and the query values of any URL sent as a
 /// parameter (a presigned `FilePath`).
-fn request_redactor(credentials: &Credentials, url: &Url, business: &[(&str, &str)]) -> Redactor {
+fn request_redactor(
+    credentials: &Credentials,
+    signature: &str,
+    business: &[(&str, &str)],
+) -> Redactor {
     let mut redactor = Redactor::new().secret(credentials.access_key_secret.expose());
     if let Some(token) = &credentials.security_token {
         redactor.add(token.expose());
     }
-    if let Some(sig) = url.query().and_then(rpc_query::signature_of) {
-        redactor.add(&sig);
+    if !signature.is_empty() {
+        redactor.add(signature);
     }
     for (_, value) in business {
         if let Ok(sent) = Url::parse(value) {
@@ -649,21 +657,28 @@ fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     (millis > 0).then(|| Duration::from_millis(millis).min(MAX_SERVER_DELAY))
 }
 
-/// The full request URL: the endpoint with every parameter, common and
-/// business, in the query (see [`rpc_query::signed_query`]).
+/// The full request URL (the endpoint with the signed query, see
+/// [`rpc_query::sign_rpc`]) and the signed request's headers.
 fn signed_url(
+    version: SignatureVersion,
     endpoint: &Url,
     action: &str,
     business: &[(&str, &str)],
     credentials: &Credentials,
     fresh: Freshness<'_>,
-) -> Url {
-    let query = rpc_query::signed_query(
+) -> (Url, SignedRpc) {
+    let host = rpc_query::host_header(endpoint);
+    let signed = rpc_query::sign_rpc(
+        version,
         RpcAction {
             method: "POST",
             action,
             version: CAMS_API_VERSION,
             format: "json",
+        },
+        Sender {
+            host: &host,
+            user_agent: USER_AGENT,
         },
         business,
         credentials,
@@ -672,8 +687,12 @@ fn signed_url(
     let mut url = endpoint.clone();
     // Only unreserved characters, `%XX`, `&` and `=` here: `set_query`
     // keeps them as they are.
-    url.set_query(Some(&query));
-    url
+    url.set_query(
+        Some(&signed.query)
+            .filter(|q| !q.is_empty())
+            .map(|q| q.as_str()),
+    );
+    (url, signed)
 }
 
 #[cfg(test)]
@@ -694,7 +713,8 @@ mod tests {
     fn signed_url_matches_the_official_vector() {
         // Vector V1-1 of the reference: same params, secret and signature.
         let endpoint = region_endpoint("ap-southeast-1").unwrap();
-        let url = signed_url(
+        let (url, _) = signed_url(
+            SignatureVersion::V1,
             &endpoint,
             GET_FLOW_JSON_ACTION,
             &[("CustSpaceId", "cams-abc123"), ("FlowId", "flow_123")],
@@ -713,7 +733,8 @@ mod tests {
     #[test]
     fn signed_url_encodes_strictly_and_signs_the_security_token() {
         let endpoint = parse_endpoint("http://127.0.0.1:1").unwrap();
-        let url = signed_url(
+        let (url, _) = signed_url(
+            SignatureVersion::V1,
             &endpoint,
             GET_FLOW_JSON_ACTION,
             &[("FlowId", "a b*c~d+e/f=g&h%i")],
@@ -889,10 +910,9 @@ mod tests {
     #[test]
     fn a_presigned_file_path_sent_as_a_parameter_is_redacted_from_answers() {
         let file_path = "https://b.example.com/k.json?OSSAccessKeyId=STS.id&Expires=1&Signature=SIGNATUREVALUE%2B123456&security-token=TOKENTOKENTOKENTOKEN";
-        let url = Url::parse("https://cams.example.com/?Signature=abc").unwrap();
         let redactor = request_redactor(
             &creds(None),
-            &url,
+            "abc",
             &[("FilePath", file_path), ("FlowId", "f")],
         );
         let out =

@@ -7,6 +7,7 @@ use std::time::Duration;
 use super::endpoint::DEFAULT_REGION;
 use super::http::Timeouts;
 pub use super::retry::DEFAULT_THROTTLE_BUDGET;
+use super::rpc_query::SignatureVersion;
 
 /// Everything [`CamsClient::new`](super::client::CamsClient::new) needs
 /// besides credentials. `Default` gives the documented production values.
@@ -54,6 +55,8 @@ pub struct ClientConfig {
     /// Longest time one request may take in all, from sending it to the
     /// last byte of the answer (API calls, STS, downloads, uploads).
     pub request_timeout: Duration,
+    /// How CAMS calls are signed (default V3, `ACS3-HMAC-SHA256`).
+    pub signature_version: SignatureVersion,
 }
 
 /// The overall deadline of one request when none is configured.
@@ -78,6 +81,7 @@ impl Default for ClientConfig {
             connect_timeout: Duration::from_secs(10),
             read_timeout: Duration::from_secs(30),
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
+            signature_version: SignatureVersion::default(),
         }
     }
 }

@@ -23,9 +23,11 @@
 //! * [`template_api`]: the typed message template operations (create,
 //!   modify, get, list, delete); [`templates`] the components and the
 //!   typed results.
-//! * [`credentials`], [`signature`], [`rpc_query`]: credentials, the RPC V1
-//!   signer and the signed query shared by CAMS and STS.
+//! * [`credentials`], [`signature`], [`acs3_signature`], [`rpc_query`]:
+//!   credentials, the RPC V1 and V3 signers and the signed request shared by
+//!   CAMS and STS.
 
+pub mod acs3_signature;
 pub mod adaptive_rate;
 pub mod api_response;
 pub mod client;

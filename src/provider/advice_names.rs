@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::alibaba::credentials::{CliConfigError, CredentialsError};
+use crate::alibaba::credentials::{CliConfigError, CredentialsError, StsAction};
 use crate::alibaba::error_codes::hint_for_code;
 use crate::alibaba::{parse_get_flow_json_response, CamsError, DownloadError, FetchError, GiveUp};
 use crate::plugin::{Block, Config, Diagnostic};
@@ -20,7 +20,14 @@ use super::test_support::{full_block, object, text};
 use super::{config, credential_errors, errors, schema};
 
 /// Variables of the environment that are not ours but are fine to name.
-const FOREIGN_VARIABLES: &[&str] = &["HTTPS_PROXY", "HTTP_PROXY", "NO_PROXY", "ALL_PROXY"];
+const FOREIGN_VARIABLES: &[&str] = &[
+    "HTTPS_PROXY",
+    "HTTP_PROXY",
+    "NO_PROXY",
+    "ALL_PROXY",
+    // GitHub Actions' OIDC token endpoint, named by the OIDC advice.
+    "ACTIONS_ID_TOKEN_REQUEST_URL",
+];
 
 /// Fields of an Alibaba Cloud CLI profile, which messages about a profile
 /// name (they are the user's to fix in that file, not provider arguments).
@@ -138,11 +145,21 @@ fn credential_errors_of_every_kind() -> Vec<CredentialsError> {
             message: "x".into(),
         },
         CredentialsError::Sts {
+            action: StsAction::AssumeRole,
             status: 403,
             code: "NoPermission".into(),
             message: "x".into(),
             request_id: "r".into(),
         },
+        CredentialsError::OidcTokenFile {
+            path: PathBuf::from("/run/token"),
+            message: "x".into(),
+        },
+        oidc_sts("AuthenticationFail.OIDCToken.Expired"),
+        oidc_sts("AuthenticationFail.OIDCToken.AudienceNotMatch"),
+        oidc_sts("AuthenticationFail.NoPermission"),
+        oidc_sts("AuthenticationFail.OIDCToken.InvalidSignature"),
+        oidc_sts("InvalidParameter.RoleSessionName"),
         CredentialsError::EcsRole {
             role: "r".into(),
             code: "Failed".into(),
@@ -395,4 +412,14 @@ fn each_credentials_cause_has_its_own_summary_and_points_at_what_the_user_set() 
         at("Invalid Provider Argument").as_deref(),
         Some("assume_role[0].session_name")
     );
+}
+
+fn oidc_sts(code: &str) -> CredentialsError {
+    CredentialsError::Sts {
+        action: StsAction::AssumeRoleWithOidc,
+        status: 401,
+        code: code.into(),
+        message: "x".into(),
+        request_id: "r".into(),
+    }
 }

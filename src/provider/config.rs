@@ -4,14 +4,18 @@
 use std::path::PathBuf;
 
 use crate::alibaba::credentials::sts::{validate_policy, validate_session_name};
-use crate::alibaba::credentials::{AssumeRoleConfig, CredentialsConfig, Secret};
+use crate::alibaba::credentials::{
+    AssumeRoleConfig, AssumeRoleWithOidcConfig, CredentialsConfig, Secret,
+};
 use crate::alibaba::endpoint::EndpointError;
 use crate::alibaba::parse_endpoint;
+use crate::alibaba::rpc_query::SignatureVersion;
 use crate::plugin::{Attr, Config, Diagnostic, Diagnostics};
 
 use super::schema::{
     DEFAULT_MAX_CONTENT_BYTES, DEFAULT_MAX_RETRIES, DEFAULT_RATE_LIMIT, DEFAULT_REGION,
-    DEFAULT_REQUEST_TIMEOUT_SECONDS, DEFAULT_THROTTLE_TIMEOUT_SECONDS, SHARED_RATE_LIMIT_ENV,
+    DEFAULT_REQUEST_TIMEOUT_SECONDS, DEFAULT_THROTTLE_TIMEOUT_SECONDS, REGION_ENV,
+    SHARED_RATE_LIMIT_ENV, SIGNATURE_VERSION_ENV,
 };
 
 /// Everything the provider block says, after defaults and environment.
@@ -153,6 +157,21 @@ fn check_credential_choice(config: &Config, diags: &mut Diagnostics) {
         }
     }
     let keys_set = !id.is_null() && !secret.is_null();
+    let oidc_set =
+        matches!(config.blocks("assume_role_with_oidc"), Ok(Attr::Known(b)) if !b.is_empty());
+    if oidc_set {
+        for other in ["access_key", "profile", "shared_credentials_file"] {
+            if !state(other).is_null() {
+                diags.push(
+                    Diagnostic::error(
+                        "Conflicting Credential Settings",
+                        format!("assume_role_with_oidc is set, and so is {other}; each chooses the credentials. Keep only one: remove `{other}` to use the OIDC role, or remove the assume_role_with_oidc block."),
+                    )
+                    .at(config.path_of(other)),
+                );
+            }
+        }
+    }
     for other in ["profile", "shared_credentials_file"] {
         if keys_set && !state(other).is_null() {
             diags.push(
@@ -203,6 +222,81 @@ fn check_assume_role(block: &Config, diags: &mut Diagnostics) {
     }
 }
 
+/// What STS would refuse in `assume_role_with_oidc`, refused before any
+/// request, and a token given twice.
+fn check_assume_role_with_oidc(block: &Config, diags: &mut Diagnostics) {
+    let mut ignored = Diagnostics::new();
+    for (name, expected) in [
+        ("role_arn", "acs:ram::<account id>:role/<role name>"),
+        (
+            "oidc_provider_arn",
+            "acs:ram::<account id>:oidc-provider/<provider name>",
+        ),
+    ] {
+        if let Ok(Attr::Known(arn)) = block.string(name) {
+            let kind = expected.split(':').nth(4).unwrap_or_default();
+            let kind = kind.split('/').next().unwrap_or_default();
+            if !arn.starts_with("acs:ram::") || !arn.contains(&format!(":{kind}/")) {
+                diags.push(
+                    Diagnostic::error(
+                        "Invalid ARN",
+                        format!(
+                            "assume_role_with_oidc.{name} = {arn:?} is not of the form {expected}."
+                        ),
+                    )
+                    .at(block.path_of(name)),
+                );
+            }
+        }
+    }
+    let token = string(block, "oidc_token", &mut ignored);
+    let token_file = string(block, "oidc_token_file", &mut ignored);
+    if !token.is_null() && !token_file.is_null() {
+        diags.push(
+            Diagnostic::error(
+                "Conflicting OIDC Token Settings",
+                "assume_role_with_oidc sets both oidc_token and oidc_token_file. Keep oidc_token_file (it is read again at each refresh, so the token may rotate during a run), or keep oidc_token.",
+            )
+            .at(block.path_of("oidc_token")),
+        );
+    }
+    if let Attr::Known(name) = string(block, "role_session_name", &mut ignored) {
+        if let Err(e) = validate_session_name(&name, "assume_role_with_oidc.role_session_name") {
+            diags.push(
+                Diagnostic::error("Invalid Role Session Name", e.to_string())
+                    .at(block.path_of("role_session_name")),
+            );
+        }
+    }
+    if let Attr::Known(policy) = string(block, "policy", &mut ignored) {
+        if let Err(e) = validate_policy(&policy, "assume_role_with_oidc.policy") {
+            diags.push(
+                Diagnostic::error(
+                    "Invalid Role Policy",
+                    format!("{e}. Write it with jsonencode({{...}}) or file(\"policy.json\")."),
+                )
+                .at(block.path_of("policy")),
+            );
+        }
+    }
+    whole_number(block, &SESSION_EXPIRATION, diags);
+}
+
+/// `signature_version` in the block: `v1` or `v3`.
+fn check_signature_version(config: &Config, diags: &mut Diagnostics) {
+    if let Attr::Known(text) = string(config, "signature_version", diags) {
+        if SignatureVersion::parse(&text).is_none() {
+            diags.push(
+                Diagnostic::error(
+                    "Invalid Signature Version",
+                    format!("signature_version = {text:?} is not a signature version this provider speaks; use \"v3\" (ACS3-HMAC-SHA256, the default) or \"v1\" (HMAC-SHA1)."),
+                )
+                .at(config.path_of("signature_version")),
+            );
+        }
+    }
+}
+
 /// ValidateProviderConfig: checks what can be checked without the
 /// environment. Unknown values are accepted (they are known by configure).
 pub fn validate(config: &Config) -> Diagnostics {
@@ -242,6 +336,16 @@ pub fn validate(config: &Config) -> Diagnostics {
         }
     }
     check_credential_choice(config, &mut diags);
+    check_signature_version(config, &mut diags);
+    match config.blocks("assume_role_with_oidc") {
+        Ok(Attr::Known(blocks)) => {
+            for block in &blocks {
+                check_assume_role_with_oidc(block, &mut diags);
+            }
+        }
+        Ok(_) => {}
+        Err(d) => diags.push(d),
+    }
     match config.blocks("assume_role") {
         Ok(Attr::Known(blocks)) => {
             for block in &blocks {
@@ -284,8 +388,10 @@ pub fn settings(
     let access_key = known(string(config, "access_key", &mut diags));
     let secret_key = known(string(config, "secret_key", &mut diags)).map(Secret::new);
     let security_token = known(string(config, "security_token", &mut diags)).map(Secret::new);
-    let region =
-        known(string(config, "region", &mut diags)).unwrap_or_else(|| DEFAULT_REGION.to_owned());
+    let region = known(string(config, "region", &mut diags))
+        .or_else(|| region_from_env(env, &mut diags))
+        .unwrap_or_else(|| DEFAULT_REGION.to_owned());
+    let signature_version = signature_version(config, env, &mut diags);
     let endpoint = known(string(config, "endpoint", &mut diags))
         .or_else(|| env("ALIBABA_CLOUD_CAMS_ENDPOINT").filter(|s| !s.trim().is_empty()));
     if let Some(e) = &endpoint {
@@ -306,6 +412,18 @@ pub fn settings(
         }),
         _ => None,
     };
+    let assume_role_with_oidc = match config.blocks("assume_role_with_oidc") {
+        Ok(Attr::Known(blocks)) => blocks.first().map(|b| AssumeRoleWithOidcConfig {
+            oidc_provider_arn: known(string(b, "oidc_provider_arn", &mut diags)),
+            role_arn: known(string(b, "role_arn", &mut diags)),
+            oidc_token_file: known(string(b, "oidc_token_file", &mut diags)).map(PathBuf::from),
+            oidc_token: known(string(b, "oidc_token", &mut diags)).map(Secret::new),
+            role_session_name: known(string(b, "role_session_name", &mut diags)),
+            policy: known(string(b, "policy", &mut diags)),
+            session_expiration: whole_number(b, &SESSION_EXPIRATION, &mut diags).map(|v| v as u32),
+        }),
+        _ => None,
+    };
     let credentials = CredentialsConfig {
         access_key,
         secret_key,
@@ -314,6 +432,8 @@ pub fn settings(
         shared_credentials_file: known(string(config, "shared_credentials_file", &mut diags))
             .map(PathBuf::from),
         assume_role,
+        assume_role_with_oidc,
+        signature_version,
         sts_endpoint: known(string(config, "sts_endpoint", &mut diags)),
         region: Some(region.clone()),
         ..CredentialsConfig::default()
@@ -340,6 +460,53 @@ pub fn settings(
     } else {
         Ok(settings)
     }
+}
+
+/// `region` from `ALIBABA_CLOUD_REGION`, else `ALICLOUD_REGION` (as the
+/// alicloud provider and Alibaba's SDKs read them); a value that is no
+/// region ID is an error naming the variable.
+fn region_from_env(
+    env: &dyn Fn(&str) -> Option<String>,
+    diags: &mut Diagnostics,
+) -> Option<String> {
+    let (name, value) = REGION_ENV.iter().find_map(|name| {
+        env(name)
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty())
+            .map(|v| (*name, v))
+    })?;
+    if !value
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    {
+        diags.push(Diagnostic::error(
+            "Invalid Environment Variable",
+            format!("{name} (from the environment) is {value:?}, not an Alibaba Cloud region ID such as \"ap-southeast-1\"; correct or unset it, or set `region` in the provider block."),
+        ));
+        return None;
+    }
+    Some(value)
+}
+
+/// `signature_version` from the block, else from the environment, else V3.
+fn signature_version(
+    config: &Config,
+    env: &dyn Fn(&str) -> Option<String>,
+    diags: &mut Diagnostics,
+) -> SignatureVersion {
+    if let Attr::Known(text) = string(config, "signature_version", diags) {
+        return SignatureVersion::parse(&text).unwrap_or_default();
+    }
+    let Some(value) = env(SIGNATURE_VERSION_ENV).filter(|v| !v.trim().is_empty()) else {
+        return SignatureVersion::default();
+    };
+    SignatureVersion::parse(&value).unwrap_or_else(|| {
+        diags.push(Diagnostic::error(
+            "Invalid Environment Variable",
+            format!("{SIGNATURE_VERSION_ENV} (from the environment) is {value:?}; use v3 or v1, unset it, or set `signature_version` in the provider block."),
+        ));
+        SignatureVersion::default()
+    })
 }
 
 /// `shared_rate_limit` from the block, else from the environment, else on.
@@ -475,6 +642,133 @@ mod tests {
             diags[1].detail
         );
     }
+    fn settings_in(
+        set: &[(&str, crate::plugin::value::Value)],
+        vars: &[(&str, &str)],
+    ) -> Result<ProviderSettings, Diagnostics> {
+        settings(&provider_block(set, None), &|name| {
+            vars.iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| (*v).to_owned())
+        })
+    }
+
+    #[test]
+    fn region_comes_from_the_block_then_alibaba_cloud_region_then_alicloud_region() {
+        let region = |set: &[(&str, crate::plugin::value::Value)], vars: &[(&str, &str)]| {
+            settings_in(set, vars).unwrap().region
+        };
+        assert_eq!(region(&[], &[]), DEFAULT_REGION);
+        assert_eq!(
+            region(&[], &[("ALICLOUD_REGION", "cn-beijing")]),
+            "cn-beijing"
+        );
+        assert_eq!(
+            region(
+                &[],
+                &[
+                    ("ALIBABA_CLOUD_REGION", "cn-hangzhou"),
+                    ("ALICLOUD_REGION", "cn-beijing")
+                ]
+            ),
+            "cn-hangzhou"
+        );
+        assert_eq!(
+            region(
+                &[("region", text("eu-central-1"))],
+                &[("ALIBABA_CLOUD_REGION", "cn-hangzhou")]
+            ),
+            "eu-central-1"
+        );
+        let err = settings_in(&[], &[("ALIBABA_CLOUD_REGION", "Frankfurt")]).unwrap_err();
+        assert!(
+            format!("{err:?}").contains("ALIBABA_CLOUD_REGION"),
+            "{err:?}"
+        );
+    }
+
+    #[test]
+    fn signature_version_is_v3_unless_the_block_or_the_environment_says_v1() {
+        let version = |set: &[(&str, crate::plugin::value::Value)], vars: &[(&str, &str)]| {
+            settings_in(set, vars)
+                .unwrap()
+                .credentials
+                .signature_version
+        };
+        assert_eq!(version(&[], &[]), SignatureVersion::V3);
+        assert_eq!(
+            version(&[], &[(SIGNATURE_VERSION_ENV, "v1")]),
+            SignatureVersion::V1
+        );
+        assert_eq!(
+            version(
+                &[("signature_version", text("v3"))],
+                &[(SIGNATURE_VERSION_ENV, "v1")]
+            ),
+            SignatureVersion::V3
+        );
+        let errors = errors_at(&provider_block(&[("signature_version", text("v2"))], None));
+        assert!(
+            errors.iter().any(|(m, p)| m == "Invalid Signature Version"
+                && *p == Some(AttributePath::of("signature_version"))),
+            "{errors:?}"
+        );
+        let err = settings_in(&[], &[(SIGNATURE_VERSION_ENV, "hmac")]).unwrap_err();
+        assert!(
+            format!("{err:?}").contains(SIGNATURE_VERSION_ENV),
+            "{err:?}"
+        );
+    }
+
+    #[test]
+    fn the_oidc_block_is_read_and_checked_at_its_paths() {
+        use crate::provider::test_support::oidc_block;
+        let good = oidc_block(&[
+            ("oidc_provider_arn", text("acs:ram::1:oidc-provider/gh")),
+            ("role_arn", text("acs:ram::1:role/ci")),
+            ("oidc_token_file", text("/run/token")),
+        ]);
+        let settings = settings_in(&[("assume_role_with_oidc", good)], &[]).unwrap();
+        let oidc = settings.credentials.assume_role_with_oidc.unwrap();
+        assert_eq!(oidc.role_arn.as_deref(), Some("acs:ram::1:role/ci"));
+        assert_eq!(oidc.oidc_token_file, Some(PathBuf::from("/run/token")));
+
+        let bad = oidc_block(&[
+            ("oidc_provider_arn", text("acs:ram::1:role/not-a-provider")),
+            ("oidc_token", text("t")),
+            ("oidc_token_file", text("/run/token")),
+            ("role_session_name", text("x")),
+        ]);
+        let errors = errors_at(&provider_block(
+            &[("assume_role_with_oidc", bad), ("access_key", text("id"))],
+            None,
+        ));
+        let at = |field: &str| {
+            Some(
+                AttributePath::of("assume_role_with_oidc")
+                    .index(0)
+                    .attribute(field),
+            )
+        };
+        for path in [
+            at("oidc_provider_arn"),
+            at("oidc_token"),
+            at("role_session_name"),
+        ] {
+            assert!(
+                errors.iter().any(|(_, p)| *p == path),
+                "{path:?} in {errors:?}"
+            );
+        }
+        assert!(
+            errors
+                .iter()
+                .any(|(m, p)| m == "Conflicting Credential Settings"
+                    && *p == Some(AttributePath::of("access_key"))),
+            "{errors:?}"
+        );
+    }
+
     fn settings_with(
         set: &[(&str, crate::plugin::value::Value)],
         env: Option<&str>,

@@ -4,7 +4,7 @@
 //! documented environment variables.
 
 use super::schema::DEFAULT_REQUEST_TIMEOUT_SECONDS;
-use crate::alibaba::credentials::CredentialsError;
+use crate::alibaba::credentials::{CredentialsError, StsAction};
 use crate::plugin::{Attr, AttributePath, Config, Diagnostic};
 
 /// The diagnostic for a credentials failure. `block` is the provider block,
@@ -19,6 +19,18 @@ pub fn diagnostic(e: &CredentialsError, block: Option<&Config>) -> Diagnostic {
     };
     let path_if_set = |name: &str| set_in_block(name).then(|| AttributePath::of(name));
     let profile_path = || path_if_set("profile").or_else(|| path_if_set("shared_credentials_file"));
+    // The OIDC block's attribute, when the block is in the configuration.
+    let oidc_path = |attribute: &str| {
+        block
+            .and_then(|b| b.blocks("assume_role_with_oidc").ok())
+            .and_then(|blocks| blocks.known())
+            .filter(|blocks| !blocks.is_empty())
+            .map(|_| {
+                AttributePath::of("assume_role_with_oidc")
+                    .index(0)
+                    .attribute(attribute)
+            })
+    };
     let file_path = || path_if_set("shared_credentials_file").or_else(|| path_if_set("profile"));
 
     let (summary, path, advice): (&str, Option<AttributePath>, String) = match e {
@@ -97,6 +109,19 @@ pub fn diagnostic(e: &CredentialsError, block: Option<&Config>) -> Diagnostic {
             None,
             "Correct the provider block or the environment as the message says.".into(),
         ),
+        CredentialsError::OidcTokenFile { .. } => (
+            "Cannot Read the OIDC Token File",
+            oidc_path("oidc_token_file"),
+            "The token file is read at the first request and again at each refresh. Point `assume_role_with_oidc.oidc_token_file` (or `ALIBABA_CLOUD_OIDC_TOKEN_FILE`) at the file your CI job or Kubernetes writes the OIDC token to, and check that the job writes it before Terraform runs and may read it.".into(),
+        ),
+        CredentialsError::Sts {
+            action: StsAction::AssumeRoleWithOidc,
+            code,
+            ..
+        } => {
+            let cause = oidc_cause(code);
+            (cause.summary, oidc_path(cause.attribute), cause.advice.into())
+        }
         CredentialsError::Sts { .. } => (
             "Cannot Assume the RAM Role",
             Some(AttributePath::of("assume_role")),
@@ -118,6 +143,73 @@ pub fn diagnostic(e: &CredentialsError, block: Option<&Config>) -> Diagnostic {
         Some(path) => d.at(path),
         None => d,
     }
+}
+
+/// What an STS answer to AssumeRoleWithOIDC means for the user: the
+/// summary, the attribute of `assume_role_with_oidc` to fix, the advice.
+struct OidcCause {
+    /// Codes it covers: an exact code, or a prefix ending in `.`.
+    codes: &'static [&'static str],
+    summary: &'static str,
+    attribute: &'static str,
+    advice: &'static str,
+}
+
+/// STS's documented AssumeRoleWithOIDC error codes
+/// (https://www.alibabacloud.com/help/en/ram/developer-reference/api-sts-2015-04-01-errorcodes),
+/// by cause; the first match wins, the last entry catches the rest.
+const OIDC_CAUSES: &[OidcCause] = &[
+    OidcCause {
+        codes: &["AuthenticationFail.OIDCToken.Expired"],
+        summary: "OIDC Token Expired",
+        attribute: "oidc_token_file",
+        advice: "The OIDC token has expired. CI tokens live minutes: have the job fetch a fresh token into the token file right before Terraform runs, and keep rewriting it during long runs (the provider reads the file again at every refresh). An `oidc_token` written in the configuration cannot be refreshed; prefer `oidc_token_file`.",
+    },
+    OidcCause {
+        codes: &[
+            "AuthenticationFail.OIDCToken.AudienceNotMatch",
+            "AuthenticationFail.OIDCToken.IssuerNotMatch",
+        ],
+        summary: "OIDC Token Not Accepted for This Provider",
+        attribute: "oidc_provider_arn",
+        advice: "The token's audience (`aud`) must be one of the client IDs of the OIDC provider named by `oidc_provider_arn` in RAM, and its issuer (`iss`) the provider's issuer URL. Request the token with that audience (GitHub Actions: the `audience` of `core.getIDToken` or of `ACTIONS_ID_TOKEN_REQUEST_URL`), or add the audience to the provider's client IDs in RAM.",
+    },
+    OidcCause {
+        codes: &[
+            "AuthenticationFail.NoPermission",
+            "EntityNotExist.Role",
+            "NoPermission.",
+        ],
+        summary: "Role Does Not Trust the OIDC Provider",
+        attribute: "role_arn",
+        advice: "Check `role_arn` and `oidc_provider_arn`: the role must exist, the provider must be registered in RAM, and the role's trust policy must allow `sts:AssumeRole` for that OIDC provider (with conditions the token meets, such as its `sub`).",
+    },
+    OidcCause {
+        codes: &["AuthenticationFail.OIDCToken."],
+        summary: "Invalid OIDC Token",
+        attribute: "oidc_token_file",
+        advice: "STS could not verify the token (its format or signature). Make sure the token file holds the raw JWT the identity provider issued, as the CI job received it, and nothing else.",
+    },
+    OidcCause {
+        codes: &[""],
+        summary: "Cannot Assume the RAM Role with OIDC",
+        attribute: "role_arn",
+        advice: "Check `assume_role_with_oidc` (`role_arn`, `oidc_provider_arn`, `role_session_name`, `session_expiration`, `policy`) against the message above. `sts_endpoint` changes where STS is reached.",
+    },
+];
+
+fn oidc_cause(code: &str) -> &'static OidcCause {
+    let matches = |pattern: &str| {
+        if pattern.is_empty() || pattern.ends_with('.') {
+            code.starts_with(pattern)
+        } else {
+            code == pattern
+        }
+    };
+    OIDC_CAUSES
+        .iter()
+        .find(|cause| cause.codes.iter().any(|p| matches(p)))
+        .unwrap_or(&OIDC_CAUSES[OIDC_CAUSES.len() - 1])
 }
 
 /// `a`, or `a` and `b` for a list written "a and b".

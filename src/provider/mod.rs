@@ -133,6 +133,7 @@ impl CamsProvider {
             shared_budget_dir: settings
                 .shared_rate_limit
                 .then(crate::alibaba::host_budget::location::default_dir),
+            signature_version: settings.credentials.signature_version,
             ..ClientConfig::default()
         };
         let http = crate::alibaba::http::build_client(client_config.timeouts()).map_err(|e| {

@@ -12,6 +12,10 @@ pub const DEFAULT_REQUEST_TIMEOUT_SECONDS: u64 = 60;
 pub const DEFAULT_THROTTLE_TIMEOUT_SECONDS: u64 = 300;
 /// Turns the host-wide budget off when `shared_rate_limit` is not set.
 pub const SHARED_RATE_LIMIT_ENV: &str = "ALIBABA_CLOUD_CAMS_SHARED_RATE_LIMIT";
+/// Chooses the signature when `signature_version` is not set.
+pub const SIGNATURE_VERSION_ENV: &str = "ALIBABA_CLOUD_SIGNATURE_VERSION";
+/// The region when `region` is not set, in this order.
+pub const REGION_ENV: [&str; 2] = ["ALIBABA_CLOUD_REGION", "ALICLOUD_REGION"];
 
 pub fn provider_schema() -> Schema {
     Schema::new(
@@ -42,7 +46,7 @@ pub fn provider_schema() -> Schema {
         .attribute(Attribute::optional(
             "region",
             Type::String,
-            "Region of the CAMS endpoint, `cams.<region>.aliyuncs.com`. Defaults to `ap-southeast-1` (Singapore, the only documented CAMS region).",
+            "Region of the CAMS endpoint, `cams.<region>.aliyuncs.com`, and of the default STS endpoint. Falls back to `ALIBABA_CLOUD_REGION`, then `ALICLOUD_REGION`; defaults to `ap-southeast-1` (Singapore, the only documented CAMS region).",
         ))
         .attribute(Attribute::optional(
             "endpoint",
@@ -62,7 +66,12 @@ pub fn provider_schema() -> Schema {
         .attribute(Attribute::optional(
             "sts_endpoint",
             Type::String,
-            "STS endpoint used by `assume_role`, as a host or URL. Defaults to `sts.<region>.aliyuncs.com`.",
+            "STS endpoint used by `assume_role` and `assume_role_with_oidc`, as a host or URL. Defaults to `sts.<region>.aliyuncs.com`, where the region is `ALIBABA_CLOUD_STS_REGION` if set, else `region`; with `ALIBABA_CLOUD_VPC_ENDPOINT_ENABLED=true` the VPC endpoint `sts-vpc.<region>.aliyuncs.com`.",
+        ))
+        .attribute(Attribute::optional(
+            "signature_version",
+            Type::String,
+            "How CAMS and STS `AssumeRole` requests are signed: `v3` (`ACS3-HMAC-SHA256`, what Alibaba Cloud's current SDKs send) or `v1` (`HMAC-SHA1`, the older scheme, for a proxy or gateway that only knows it). Falls back to `ALIBABA_CLOUD_SIGNATURE_VERSION`; defaults to `v3`.",
         ))
         .attribute(Attribute::optional(
             "cust_space_id",
@@ -126,6 +135,50 @@ pub fn provider_schema() -> Schema {
                     "external_id",
                     Type::String,
                     "External ID required by the role's trust policy, if any.",
+                )),
+            0,
+            1,
+        ))
+        .block(NestedBlock::list(
+            "assume_role_with_oidc",
+            Block::new("Exchange an OIDC token (from a CI job such as GitHub Actions or GitLab CI, or a Kubernetes service account) for a RAM role's temporary credentials through STS `AssumeRoleWithOIDC`, with no AccessKey anywhere. The call to STS is not signed. The credentials are refreshed before they expire, reading the token file again each time. An `assume_role` block may assume a further role on top. Conflicts with `access_key`, `profile` and `shared_credentials_file`.")
+                .attribute(Attribute::optional(
+                    "oidc_provider_arn",
+                    Type::String,
+                    "ARN of the OIDC identity provider registered in RAM, e.g. `acs:ram::123456789012:oidc-provider/github`. Falls back to `ALIBABA_CLOUD_OIDC_PROVIDER_ARN`.",
+                ))
+                .attribute(Attribute::optional(
+                    "role_arn",
+                    Type::String,
+                    "ARN of the RAM role to assume, whose trust policy allows the OIDC provider. Falls back to `ALIBABA_CLOUD_ROLE_ARN`.",
+                ))
+                .attribute(Attribute::optional(
+                    "oidc_token_file",
+                    Type::String,
+                    "Path of the file holding the OIDC token (a JWT), read again at each refresh so a runner or the kubelet may rotate it. A leading `~/` is expanded. Falls back to `ALIBABA_CLOUD_OIDC_TOKEN_FILE`. Conflicts with `oidc_token`.",
+                ))
+                .attribute(
+                    Attribute::optional(
+                        "oidc_token",
+                        Type::String,
+                        "The OIDC token itself. It cannot be refreshed during a run: prefer `oidc_token_file`. Conflicts with `oidc_token_file`.",
+                    )
+                    .sensitive(),
+                )
+                .attribute(Attribute::optional(
+                    "role_session_name",
+                    Type::String,
+                    "Role session name (2-64 characters of `A-Za-z0-9.@_-`), e.g. the CI run's id. Falls back to `ALIBABA_CLOUD_ROLE_SESSION_NAME`, then `terraform`.",
+                ))
+                .attribute(Attribute::optional(
+                    "policy",
+                    Type::String,
+                    "A RAM policy document (JSON) that further restricts the role's permissions.",
+                ))
+                .attribute(Attribute::optional(
+                    "session_expiration",
+                    Type::Number,
+                    "Lifetime of the temporary credentials in seconds, 900 to 43200 (and at most the role's maximum session duration). Defaults to 3600.",
                 )),
             0,
             1,

@@ -35,6 +35,7 @@ pub fn provider_block(set: &[(&str, Value)], role: Option<&[(&str, Value)]>) -> 
         "request_timeout",
         "shared_rate_limit",
         "throttle_timeout",
+        "signature_version",
     ]
     .iter()
     .map(|name| (*name, Value::Null))
@@ -67,7 +68,34 @@ pub fn provider_block(set: &[(&str, Value)], role: Option<&[(&str, Value)]>) -> 
         None => Vec::new(),
     };
     attrs.push(("assume_role", Value::List(roles)));
+    if !attrs.iter().any(|(n, _)| *n == "assume_role_with_oidc") {
+        attrs.push(("assume_role_with_oidc", Value::List(Vec::new())));
+    }
     Config::new(object(&attrs))
+}
+
+/// An `assume_role_with_oidc` block value (a list of one object) with every
+/// field null except `set`, to pass to [`provider_block`].
+pub fn oidc_block(set: &[(&str, Value)]) -> Value {
+    let fields: Vec<(&str, Value)> = [
+        "oidc_provider_arn",
+        "role_arn",
+        "oidc_token_file",
+        "oidc_token",
+        "role_session_name",
+        "policy",
+        "session_expiration",
+    ]
+    .iter()
+    .map(|name| {
+        let value = set
+            .iter()
+            .find(|(n, _)| n == name)
+            .map_or(Value::Null, |(_, v)| v.clone());
+        (*name, value)
+    })
+    .collect();
+    Value::List(vec![object(&fields)])
 }
 
 /// A provider block that sets every string argument, most of them wrongly,
@@ -82,6 +110,18 @@ pub fn full_block() -> Config {
             ("sts_endpoint", text("ftp://sts")),
             ("profile", text("p")),
             ("shared_credentials_file", text("/f")),
+            ("signature_version", text("v2")),
+            (
+                "assume_role_with_oidc",
+                oidc_block(&[
+                    ("oidc_provider_arn", text("github")),
+                    ("role_arn", text("ci")),
+                    ("oidc_token", text("t")),
+                    ("oidc_token_file", text("/t")),
+                    ("role_session_name", text("a")),
+                    ("policy", text("[")),
+                ]),
+            ),
         ],
         Some(&[
             ("role_arn", text("")),

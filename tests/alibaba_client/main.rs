@@ -390,6 +390,9 @@ fn config(endpoint: &str) -> ClientConfig {
         endpoint: Some(endpoint.to_owned()),
         retry_initial_delay: Duration::from_millis(20),
         retry_max_delay: Duration::from_millis(200),
+        // This test server checks the V1 query (Action, Signature, nonce);
+        // V3 is proven against the emulator.
+        signature_version: cams_provider::alibaba::rpc_query::SignatureVersion::V1,
         ..ClientConfig::default()
     }
 }

@@ -152,6 +152,14 @@ impl Workdir {
             "ALIBABA_CLOUD_ROLE_ARN",
             "ALIBABA_CLOUD_ECS_METADATA",
             "ALIBABA_CLOUD_CAMS_SHARED_RATE_LIMIT",
+            "ALIBABA_CLOUD_OIDC_PROVIDER_ARN",
+            "ALIBABA_CLOUD_OIDC_TOKEN_FILE",
+            "ALIBABA_CLOUD_ROLE_SESSION_NAME",
+            "ALIBABA_CLOUD_SIGNATURE_VERSION",
+            "ALIBABA_CLOUD_STS_REGION",
+            "ALIBABA_CLOUD_VPC_ENDPOINT_ENABLED",
+            "ALIBABA_CLOUD_REGION",
+            "ALICLOUD_REGION",
         ] {
             cmd.env_remove(var);
         }

@@ -24,10 +24,20 @@
 //! win, and never mix families: an id from one family with a secret from the
 //! other is a configuration error, reported as such.
 //!
+//! An OIDC role (`assume_role_with_oidc`, or the three variables
+//! `ALIBABA_CLOUD_OIDC_PROVIDER_ARN`, `ALIBABA_CLOUD_OIDC_TOKEN_FILE`,
+//! `ALIBABA_CLOUD_ROLE_ARN`) is base credentials of its own: explicit in
+//! tier 1 (it conflicts with keys, an ECS role or a profile there), and in
+//! the environment after the key pairs and before the ECS role, the order
+//! of Alibaba's credentials libraries (credentials-python
+//! `provider/default.py`, credentials-go `providers/default.go`).
+//!
 //! Finally, if a role ARN is configured, STS AssumeRole wraps the base
 //! provider. The role settings come as one unit, either from the explicit
 //! `assume_role` block plus its environment fallbacks, or else from a
-//! `RamRoleArn` profile.
+//! `RamRoleArn` profile. On top of an OIDC role only an `assume_role`
+//! block with its own `role_arn` chains: `ALIBABA_CLOUD_ROLE_ARN` already
+//! named the OIDC role, and assuming it a second time is never meant.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -37,6 +47,7 @@ use super::config::CredentialsConfig;
 use super::ecs::EcsRoleProvider;
 use super::endpoint::{ecs_metadata_endpoint, sts_endpoint, DEFAULT_STS_REGION};
 use super::env::Env;
+use super::oidc::{OidcRoleParams, OidcRoleProvider, OidcToken};
 use super::sts::{
     validate_duration, validate_policy, validate_session_name, AssumeRoleParams,
     AssumeRoleProvider, DEFAULT_DURATION_SECONDS, DEFAULT_SESSION_NAME,
@@ -75,6 +86,15 @@ const ENV_ROLE_SESSION_NAME: [&str; 2] = [
     "ALICLOUD_ASSUME_ROLE_SESSION_NAME",
 ];
 const ENV_ROLE_SESSION_EXPIRATION: [&str; 1] = ["ALICLOUD_ASSUME_ROLE_SESSION_EXPIRATION"];
+/// The OIDC role's variables, as Alibaba's credentials libraries name them.
+const ENV_OIDC_PROVIDER_ARN: &str = "ALIBABA_CLOUD_OIDC_PROVIDER_ARN";
+const ENV_OIDC_TOKEN_FILE: &str = "ALIBABA_CLOUD_OIDC_TOKEN_FILE";
+const ENV_OIDC_ROLE_ARN: &str = "ALIBABA_CLOUD_ROLE_ARN";
+/// STS endpoint selection, as in Alibaba's credentials libraries:
+/// `sts.<ALIBABA_CLOUD_STS_REGION>.aliyuncs.com`, `sts-vpc.` when
+/// `ALIBABA_CLOUD_VPC_ENDPOINT_ENABLED` is true.
+const ENV_STS_REGION: &str = "ALIBABA_CLOUD_STS_REGION";
+const ENV_VPC_ENDPOINT_ENABLED: &str = "ALIBABA_CLOUD_VPC_ENDPOINT_ENABLED";
 
 /// Path of the CLI config file under the home directory.
 const DEFAULT_CLI_CONFIG: &str = ".aliyun/config.json";
@@ -90,7 +110,7 @@ pub fn resolve(
     http: reqwest::Client,
 ) -> Result<Arc<dyn CredentialsProvider>, CredentialsError> {
     let resolver = Resolver { config, env, http };
-    let configured_role = resolver.configured_role()?;
+    let (configured_role, role_from_block) = resolver.configured_role()?;
     let mut looked_in = Vec::new();
 
     let base = match resolver.explicit_base(&mut looked_in)? {
@@ -118,20 +138,17 @@ pub fn resolve(
     };
 
     // An explicitly configured role replaces a RamRoleArn profile's role.
+    // On an OIDC role, a role ARN from the environment named the OIDC role.
+    let configured_role = configured_role.filter(|_| role_from_block || !base.oidc);
     let role = configured_role.or(base.profile_role);
     let provider = match role {
         None => base.provider,
         Some(params) => {
-            let region = non_empty(config.region.as_deref())
-                .or(base.profile_sts_region)
-                .unwrap_or_else(|| DEFAULT_STS_REGION.to_string());
-            let endpoint = sts_endpoint(config.sts_endpoint.as_deref(), &region)?;
-            Arc::new(AssumeRoleProvider::new(
-                base.provider,
-                params,
-                endpoint,
-                resolver.http.clone(),
-            ))
+            let endpoint = resolver.sts_endpoint(base.profile_sts_region)?;
+            Arc::new(
+                AssumeRoleProvider::new(base.provider, params, endpoint, resolver.http.clone())
+                    .with_signature_version(config.signature_version),
+            )
         }
     };
     tracing::debug!(source = %provider.source(), "resolved Alibaba Cloud credentials");
@@ -145,6 +162,8 @@ struct Base {
     profile_role: Option<AssumeRoleParams>,
     /// The profile's `sts_region` / `region_id`.
     profile_sts_region: Option<String>,
+    /// The credentials are an OIDC role's.
+    oidc: bool,
 }
 
 impl Base {
@@ -153,6 +172,7 @@ impl Base {
             provider,
             profile_role: None,
             profile_sts_region: None,
+            oidc: false,
         }
     }
 }
@@ -197,6 +217,12 @@ impl Resolver<'_> {
         let secret = non_empty_secret(config.secret_key.as_ref());
         let token = non_empty_secret(config.security_token.as_ref());
         match (id, secret) {
+            (Some(_), Some(_)) if config.assume_role_with_oidc.is_some() => {
+                return Err(CredentialsError::Conflict {
+                    first: "access_key and secret_key".into(),
+                    second: "assume_role_with_oidc".into(),
+                })
+            }
             (Some(_), Some(_)) if self.explicit_profile_setting().is_some() => {
                 return Err(CredentialsError::Conflict {
                     first: "access_key and secret_key".into(),
@@ -234,6 +260,20 @@ impl Resolver<'_> {
                 first: "ecs_role_name".into(),
                 second: profile_setting.into(),
             });
+        }
+        if config.assume_role_with_oidc.is_some() {
+            let other = if ecs_role.is_some() {
+                Some("ecs_role_name")
+            } else {
+                self.explicit_profile_setting()
+            };
+            if let Some(other) = other {
+                return Err(CredentialsError::Conflict {
+                    first: "assume_role_with_oidc".into(),
+                    second: other.into(),
+                });
+            }
+            return self.oidc_base(true).map(Some);
         }
         if let Some(role) = ecs_role {
             return Ok(Some(Base::plain(self.ecs_provider(Some(role))?)));
@@ -297,10 +337,153 @@ impl Resolver<'_> {
                 )),
             }
         }
+        if self
+            .first_var(&[ENV_OIDC_PROVIDER_ARN, ENV_OIDC_TOKEN_FILE])
+            .is_some()
+        {
+            return self.oidc_base(false).map(Some);
+        }
+        looked_in.push(format!(
+            "environment {ENV_OIDC_PROVIDER_ARN}/{ENV_OIDC_TOKEN_FILE}/{ENV_OIDC_ROLE_ARN} (not set)"
+        ));
         if let Some((_, role)) = self.first_var(&ENV_ECS_ROLE) {
             return Ok(Some(Base::plain(self.ecs_provider(Some(role))?)));
         }
         Ok(None)
+    }
+
+    /// An OIDC role: from the `assume_role_with_oidc` block (`explicit`),
+    /// each unset field from its variable, or from the variables alone.
+    fn oidc_base(&self, explicit: bool) -> Result<Base, CredentialsError> {
+        let block = self
+            .config
+            .assume_role_with_oidc
+            .clone()
+            .unwrap_or_default();
+        let prefix = if explicit {
+            "assume_role_with_oidc."
+        } else {
+            ""
+        };
+        let mut missing = Vec::new();
+        let mut field = |value: Option<&str>, name: &'static str, var: &'static str| {
+            let found = non_empty(value).or_else(|| self.first_var(&[var]).map(|(_, v)| v));
+            if found.is_none() {
+                missing.push(if explicit {
+                    format!("{prefix}{name} (or {var})")
+                } else {
+                    var.to_owned()
+                });
+            }
+            found
+        };
+        let provider_arn = field(
+            block.oidc_provider_arn.as_deref(),
+            "oidc_provider_arn",
+            ENV_OIDC_PROVIDER_ARN,
+        );
+        let role_arn = field(block.role_arn.as_deref(), "role_arn", ENV_OIDC_ROLE_ARN);
+        let inline = non_empty_secret(block.oidc_token.as_ref());
+        let token_file = block
+            .oidc_token_file
+            .filter(|p| !p.as_os_str().is_empty())
+            .map(|p| self.expand_home(&p))
+            .transpose()?;
+        if inline.is_some() && token_file.is_some() {
+            return Err(CredentialsError::Conflict {
+                first: "assume_role_with_oidc.oidc_token".into(),
+                second: "assume_role_with_oidc.oidc_token_file".into(),
+            });
+        }
+        let token = match (inline, token_file) {
+            (Some(token), _) => Some(OidcToken::Inline(token)),
+            (None, Some(path)) => Some(OidcToken::File(path)),
+            (None, None) => self
+                .first_var(&[ENV_OIDC_TOKEN_FILE])
+                .map(|(_, path)| self.expand_home(Path::new(&path)))
+                .transpose()?
+                .map(OidcToken::File),
+        };
+        if token.is_none() {
+            missing.push(if explicit {
+                format!("{prefix}oidc_token_file or {prefix}oidc_token (or {ENV_OIDC_TOKEN_FILE})")
+            } else {
+                ENV_OIDC_TOKEN_FILE.to_owned()
+            });
+        }
+        let (Some(oidc_provider_arn), Some(role_arn), Some(token)) =
+            (provider_arn, role_arn, token)
+        else {
+            return Err(CredentialsError::Invalid(format!(
+                "an OIDC role needs its provider ARN, role ARN and token; missing: {}",
+                missing.join(", ")
+            )));
+        };
+        let session_name = match non_empty(block.role_session_name.as_deref()) {
+            Some(name) => {
+                validate_session_name(&name, "assume_role_with_oidc.role_session_name")?;
+                name
+            }
+            None => match self.first_var(&ENV_ROLE_SESSION_NAME) {
+                Some((var, name)) => {
+                    validate_session_name(&name, var)?;
+                    name
+                }
+                None => DEFAULT_SESSION_NAME.to_string(),
+            },
+        };
+        let duration_seconds = match block.session_expiration.filter(|s| *s != 0) {
+            Some(seconds) => {
+                validate_duration(seconds.into(), "assume_role_with_oidc.session_expiration")?
+            }
+            None => DEFAULT_DURATION_SECONDS,
+        };
+        let policy = non_empty(block.policy.as_deref());
+        if let Some(policy) = &policy {
+            validate_policy(policy, "assume_role_with_oidc.policy")?;
+        }
+        let params = OidcRoleParams {
+            oidc_provider_arn,
+            role_arn,
+            token,
+            session_name,
+            duration_seconds,
+            policy,
+        };
+        let endpoint = self.sts_endpoint(None)?;
+        Ok(Base {
+            provider: Arc::new(OidcRoleProvider::new(params, endpoint, self.http.clone())),
+            profile_role: None,
+            profile_sts_region: None,
+            oidc: true,
+        })
+    }
+
+    /// The STS endpoint: `sts_endpoint` if set, else the regional endpoint
+    /// (`sts-vpc.` with `ALIBABA_CLOUD_VPC_ENDPOINT_ENABLED`) of
+    /// `ALIBABA_CLOUD_STS_REGION`, else of `region`, else of the profile's
+    /// STS region, else of the default region.
+    fn sts_endpoint(&self, profile_region: Option<String>) -> Result<url::Url, CredentialsError> {
+        let region = self
+            .first_var(&[ENV_STS_REGION])
+            .map(|(_, v)| v)
+            .or_else(|| non_empty(self.config.region.as_deref()))
+            .or(profile_region)
+            .unwrap_or_else(|| DEFAULT_STS_REGION.to_string());
+        let vpc = match self.first_var(&[ENV_VPC_ENDPOINT_ENABLED]) {
+            None => false,
+            Some((var, value)) => match value.trim().to_ascii_lowercase().as_str() {
+                "true" | "1" => true,
+                "false" | "0" => false,
+                _ => {
+                    return Err(CredentialsError::InvalidSetting {
+                        setting: var.to_owned(),
+                        message: format!("is {value:?}; use true or false"),
+                    })
+                }
+            },
+        };
+        sts_endpoint(self.config.sts_endpoint.as_deref(), &region, vpc)
     }
 
     fn warn_if_other_family_differs(&self, used: &EnvKeyFamily, id: &str) {
@@ -500,12 +683,14 @@ impl Resolver<'_> {
                         external_id: profile.external_id.clone(),
                     }),
                     profile_sts_region: sts_region,
+                    oidc: false,
                 })
             }
             ProfileMode::EcsRamRole => Ok(Base {
                 provider: self.ecs_provider(profile.ram_role_name.clone())?,
                 profile_role: None,
                 profile_sts_region: sts_region,
+                oidc: false,
             }),
             ProfileMode::Other(mode) => Err(CredentialsError::UnsupportedProfileMode {
                 profile: profile.name.clone(),
@@ -514,10 +699,12 @@ impl Resolver<'_> {
         }
     }
 
-    /// The role from the `assume_role` block and its environment fallbacks.
-    fn configured_role(&self) -> Result<Option<AssumeRoleParams>, CredentialsError> {
+    /// The role from the `assume_role` block and its environment fallbacks,
+    /// and whether its ARN came from the block itself.
+    fn configured_role(&self) -> Result<(Option<AssumeRoleParams>, bool), CredentialsError> {
         let block = self.config.assume_role.clone().unwrap_or_default();
         let block_role = non_empty(Some(&block.role_arn));
+        let from_block = block_role.is_some();
         let Some(role_arn) = block_role.or_else(|| self.first_var(&ENV_ROLE_ARN).map(|(_, v)| v))
         else {
             let block_has_settings = non_empty(block.session_name.as_deref()).is_some()
@@ -530,7 +717,7 @@ impl Resolver<'_> {
                     ENV_ROLE_ARN.join(" nor ")
                 )));
             }
-            return Ok(None);
+            return Ok((None, false));
         };
 
         let session_name = match non_empty(block.session_name.as_deref()) {
@@ -566,13 +753,16 @@ impl Resolver<'_> {
             // "InvalidParameter.PolicyGrammar" after a round trip.
             validate_policy(policy, "assume_role.policy")?;
         }
-        Ok(Some(AssumeRoleParams {
-            role_arn,
-            session_name,
-            duration_seconds,
-            policy,
-            external_id: non_empty(block.external_id.as_deref()),
-        }))
+        Ok((
+            Some(AssumeRoleParams {
+                role_arn,
+                session_name,
+                duration_seconds,
+                policy,
+                external_id: non_empty(block.external_id.as_deref()),
+            }),
+            from_block,
+        ))
     }
 
     /// Expands a leading `~/` (Terraform users write paths that way).

@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use super::Secret;
+use crate::alibaba::rpc_query::SignatureVersion;
 
 /// Credentials settings given explicitly by the caller (e.g. the Terraform
 /// provider block). Environment variables and the CLI config file fill in
@@ -23,9 +24,15 @@ pub struct CredentialsConfig {
     pub shared_credentials_file: Option<PathBuf>,
     /// STS AssumeRole on top of the base credentials.
     pub assume_role: Option<AssumeRoleConfig>,
+    /// STS AssumeRoleWithOIDC as the base credentials.
+    pub assume_role_with_oidc: Option<AssumeRoleWithOidcConfig>,
+    /// How STS AssumeRole requests are signed (default V3).
+    pub signature_version: SignatureVersion,
     /// STS endpoint: a host (`sts.example.com`, HTTPS) or a URL. Plain
     /// `http://` is accepted only for loopback hosts (tests, local proxies).
-    /// Default `https://sts.<region>.aliyuncs.com`.
+    /// Default `https://sts.<region>.aliyuncs.com` (`sts-vpc.` with
+    /// `ALIBABA_CLOUD_VPC_ENDPOINT_ENABLED`), the region from
+    /// `ALIBABA_CLOUD_STS_REGION`, else `region`.
     pub sts_endpoint: Option<String>,
     /// Region used to build the default STS endpoint. Default: the profile's
     /// `sts_region` / `region_id`, else `ap-southeast-1`.
@@ -53,4 +60,26 @@ pub struct AssumeRoleConfig {
     pub policy: Option<String>,
     /// `ExternalId`.
     pub external_id: Option<String>,
+}
+
+/// The `assume_role_with_oidc` settings. Unset fields fall back to the
+/// environment (`ALIBABA_CLOUD_OIDC_PROVIDER_ARN`, `ALIBABA_CLOUD_ROLE_ARN`,
+/// `ALIBABA_CLOUD_OIDC_TOKEN_FILE`, `ALIBABA_CLOUD_ROLE_SESSION_NAME`), as
+/// in terraform-provider-alicloud, then to defaults.
+#[derive(Debug, Clone, Default)]
+pub struct AssumeRoleWithOidcConfig {
+    /// `OIDCProviderArn`, e.g. `acs:ram::123456789012:oidc-provider/github`.
+    pub oidc_provider_arn: Option<String>,
+    /// `RoleArn` of the role that trusts the provider.
+    pub role_arn: Option<String>,
+    /// File holding the token, read again at each refresh.
+    pub oidc_token_file: Option<PathBuf>,
+    /// The token itself (cannot be rotated during a run).
+    pub oidc_token: Option<Secret>,
+    /// `RoleSessionName`, default `terraform`.
+    pub role_session_name: Option<String>,
+    /// `Policy`: a JSON policy further restricting the role.
+    pub policy: Option<String>,
+    /// `DurationSeconds`, 900..=43200, default 3600.
+    pub session_expiration: Option<u32>,
 }

@@ -12,9 +12,15 @@ pub const DEFAULT_STS_REGION: &str = "ap-southeast-1";
 pub const DEFAULT_ECS_METADATA_ENDPOINT: &str = "http://100.100.100.200";
 
 /// The STS endpoint to call: `endpoint` (a host or a URL) if given, else
-/// `https://sts.<region>.aliyuncs.com`. STS requests carry signed
-/// credentials, so plain HTTP is refused except towards loopback.
-pub fn sts_endpoint(endpoint: Option<&str>, region: &str) -> Result<Url, CredentialsError> {
+/// `https://sts.<region>.aliyuncs.com`, or with `vpc` the VPC endpoint
+/// `https://sts-vpc.<region>.aliyuncs.com` (the two forms Alibaba's
+/// credentials libraries build). STS requests carry signed credentials or
+/// an OIDC token, so plain HTTP is refused except towards loopback.
+pub fn sts_endpoint(
+    endpoint: Option<&str>,
+    region: &str,
+    vpc: bool,
+) -> Result<Url, CredentialsError> {
     let url = match endpoint.filter(|e| !e.is_empty()) {
         Some(endpoint) => parse_base_url("sts_endpoint", endpoint, "https")?,
         None => {
@@ -28,7 +34,12 @@ pub fn sts_endpoint(endpoint: Option<&str>, region: &str) -> Result<Url, Credent
                      (lowercase letters, digits and '-')"
                 )));
             }
-            parse_base_url("region", &format!("sts.{region}.aliyuncs.com"), "https")?
+            let prefix = if vpc { "sts-vpc" } else { "sts" };
+            parse_base_url(
+                "region",
+                &format!("{prefix}.{region}.aliyuncs.com"),
+                "https",
+            )?
         }
     };
     if url.scheme() == "http" && !is_loopback(&url) {
@@ -98,33 +109,53 @@ mod tests {
 
     #[test]
     fn default_sts_endpoint_is_regional_https() {
-        let url = sts_endpoint(None, "ap-southeast-1").unwrap();
+        let url = sts_endpoint(None, "ap-southeast-1", false).unwrap();
         assert_eq!(url.as_str(), "https://sts.ap-southeast-1.aliyuncs.com/");
         assert_eq!(
-            sts_endpoint(Some(""), "cn-hangzhou").unwrap().as_str(),
+            sts_endpoint(Some(""), "cn-hangzhou", false)
+                .unwrap()
+                .as_str(),
             "https://sts.cn-hangzhou.aliyuncs.com/"
+        );
+    }
+
+    #[test]
+    fn the_vpc_form_is_sts_vpc_of_the_region_and_an_explicit_endpoint_wins() {
+        assert_eq!(
+            sts_endpoint(None, "cn-hangzhou", true).unwrap().as_str(),
+            "https://sts-vpc.cn-hangzhou.aliyuncs.com/"
+        );
+        assert_eq!(
+            sts_endpoint(Some("sts.example.com"), "cn-hangzhou", true)
+                .unwrap()
+                .as_str(),
+            "https://sts.example.com/"
         );
     }
 
     #[test]
     fn region_cannot_inject_a_host() {
         for region in ["", "evil.com/x", "a b", "EU", "x@y"] {
-            assert!(sts_endpoint(None, region).is_err(), "{region:?}");
+            assert!(sts_endpoint(None, region, false).is_err(), "{region:?}");
         }
     }
 
     #[test]
     fn sts_endpoint_accepts_host_or_https_url() {
         assert_eq!(
-            sts_endpoint(Some("sts.aliyuncs.com"), "x")
+            sts_endpoint(Some("sts.aliyuncs.com"), "x", false)
                 .unwrap()
                 .as_str(),
             "https://sts.aliyuncs.com/"
         );
         assert_eq!(
-            sts_endpoint(Some("https://sts-vpc.cn-hangzhou.aliyuncs.com/"), "x")
-                .unwrap()
-                .as_str(),
+            sts_endpoint(
+                Some("https://sts-vpc.cn-hangzhou.aliyuncs.com/"),
+                "x",
+                false
+            )
+            .unwrap()
+            .as_str(),
             "https://sts-vpc.cn-hangzhou.aliyuncs.com/"
         );
     }
@@ -136,9 +167,9 @@ mod tests {
             "http://localhost:1",
             "http://[::1]:99",
         ] {
-            assert!(sts_endpoint(Some(ok), "x").is_ok(), "{ok}");
+            assert!(sts_endpoint(Some(ok), "x", false).is_ok(), "{ok}");
         }
-        let err = sts_endpoint(Some("http://sts.aliyuncs.com"), "x").unwrap_err();
+        let err = sts_endpoint(Some("http://sts.aliyuncs.com"), "x", false).unwrap_err();
         assert!(err.to_string().contains("plain http"), "{err}");
     }
 
@@ -150,9 +181,10 @@ mod tests {
             "ftp://sts.aliyuncs.com",
             "https://",
         ] {
-            assert!(sts_endpoint(Some(bad), "x").is_err(), "{bad}");
+            assert!(sts_endpoint(Some(bad), "x", false).is_err(), "{bad}");
         }
-        let err = sts_endpoint(Some("https://user:hunter2@sts.aliyuncs.com"), "x").unwrap_err();
+        let err =
+            sts_endpoint(Some("https://user:hunter2@sts.aliyuncs.com"), "x", false).unwrap_err();
         assert!(!err.to_string().contains("hunter2"), "{err}");
     }
 

@@ -1,9 +1,11 @@
-//! STS `AssumeRole` (RPC style, version 2015-04-01, signature V1) on top of
-//! base credentials, with cached temporary credentials.
+//! STS `AssumeRole` (RPC style, version 2015-04-01) on top of base
+//! credentials, with cached temporary credentials.
 //!
-//! The request is a `GET /?<params>` with every parameter in the query, as
-//! the official credentials library sends it; the server answers JSON
-//! (`Format=JSON`).
+//! Signed with V3 by default, as a `POST /?<params>` with the parameters in
+//! the query and the signature in the headers, as the official STS SDK
+//! sends it; with V1, a `GET /?<params>` with every parameter in the query,
+//! as the official credentials library sends it. The server answers JSON.
+//! The answer's parser is shared with `AssumeRoleWithOIDC` ([`super::oidc`]).
 
 use std::fmt;
 use std::sync::Arc;
@@ -13,9 +15,10 @@ use url::Url;
 
 use super::cache::{RefreshCache, TemporaryCredentials};
 use super::http_body::{read_limited, transport_error};
-use super::{Credentials, CredentialsError, CredentialsProvider, Secret};
+use super::{Credentials, CredentialsError, CredentialsProvider, Secret, StsAction};
+use crate::alibaba::http::USER_AGENT;
 use crate::alibaba::redact::Redactor;
-use crate::alibaba::rpc_query::{self, Freshness, RpcAction};
+use crate::alibaba::rpc_query::{self, Freshness, RpcAction, Sender, SignatureVersion, SignedRpc};
 use crate::alibaba::signature;
 
 pub const STS_API_VERSION: &str = "2015-04-01";
@@ -24,7 +27,8 @@ pub const DEFAULT_DURATION_SECONDS: u32 = 3600;
 pub const MIN_DURATION_SECONDS: u32 = 900;
 pub const MAX_DURATION_SECONDS: u32 = 43200;
 
-const SERVICE: &str = "STS AssumeRole";
+pub const SERVICE: &str = "STS AssumeRole";
+pub const ACTION: &str = "AssumeRole";
 
 /// What to ask STS for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -98,6 +102,7 @@ pub struct AssumeRoleProvider {
     params: AssumeRoleParams,
     endpoint: Url,
     http: reqwest::Client,
+    signature_version: SignatureVersion,
     cache: RefreshCache,
 }
 
@@ -115,8 +120,15 @@ impl AssumeRoleProvider {
             params,
             endpoint,
             http,
+            signature_version: SignatureVersion::default(),
             cache: RefreshCache::new(),
         }
+    }
+
+    /// Signs with `version` instead of the default V3.
+    pub fn with_signature_version(mut self, version: SignatureVersion) -> Self {
+        self.signature_version = version;
+        self
     }
 
     pub fn params(&self) -> &AssumeRoleParams {
@@ -129,31 +141,43 @@ impl AssumeRoleProvider {
 
     async fn fetch(&self) -> Result<TemporaryCredentials, CredentialsError> {
         let base = self.base.credentials().await?;
-        let query = signed_query(
+        let host = rpc_query::host_header(&self.endpoint);
+        let signed = signed_request(
+            self.signature_version,
             &base,
             &self.params,
-            &signature::format_timestamp(time::OffsetDateTime::now_utc()),
-            &signature::fresh_nonce(),
+            &host,
+            Freshness {
+                timestamp: &signature::format_timestamp(time::OffsetDateTime::now_utc()),
+                nonce: &signature::fresh_nonce(),
+            },
         );
         let mut url = self.endpoint.clone();
-        url.set_query(Some(&query));
+        url.set_query(Some(&signed.query));
         tracing::debug!(
             endpoint = %self.endpoint,
             role_arn = %self.params.role_arn,
+            signature_version = self.signature_version.name(),
             "calling STS AssumeRole"
         );
-        let response = self
-            .http
-            .get(url)
+        let mut request = match self.signature_version {
+            SignatureVersion::V1 => self.http.get(url),
+            SignatureVersion::V3 => self.http.post(url),
+        };
+        for (name, value) in &signed.headers {
+            request = request.header(*name, value);
+        }
+        let response = request
             .send()
             .await
             .map_err(|e| transport_error(SERVICE, e))?;
         let status = response.status();
         let body = read_limited(SERVICE, response).await?;
         parse_response(
+            StsAction::AssumeRole,
             status,
             &body,
-            &request_redactor(&base, &self.endpoint, &query),
+            &request_redactor(&base, &signed.signature),
         )
     }
 }
@@ -189,14 +213,16 @@ impl fmt::Debug for AssumeRoleProvider {
     }
 }
 
-/// The full, signed query string of an AssumeRole request, encoded with the
-/// same strict RFC 3986 encoding as the signature (`%20`, never `+`).
-pub(crate) fn signed_query(
+/// The signed AssumeRole request (`GET` with V1, `POST` with V3), its
+/// query encoded with the same strict RFC 3986 encoding as the signature
+/// (`%20`, never `+`).
+pub(crate) fn signed_request(
+    version: SignatureVersion,
     base: &Credentials,
     params: &AssumeRoleParams,
-    timestamp: &str,
-    nonce: &str,
-) -> String {
+    host: &str,
+    fresh: Freshness<'_>,
+) -> SignedRpc {
     let duration = params.duration_seconds.to_string();
     let mut business: Vec<(&str, &str)> = vec![
         ("RoleArn", &params.role_arn),
@@ -209,27 +235,37 @@ pub(crate) fn signed_query(
     if let Some(external_id) = &params.external_id {
         business.push(("ExternalId", external_id));
     }
-    rpc_query::signed_query(
+    rpc_query::sign_rpc(
+        version,
         RpcAction {
-            method: "GET",
-            action: "AssumeRole",
+            method: match version {
+                SignatureVersion::V1 => "GET",
+                SignatureVersion::V3 => "POST",
+            },
+            action: ACTION,
             version: STS_API_VERSION,
             format: "JSON",
         },
+        Sender {
+            host,
+            user_agent: USER_AGENT,
+        },
         &business,
         base,
-        Freshness { timestamp, nonce },
+        fresh,
     )
 }
 
-/// Interprets STS's answer. `redactor` removes secrets from server-provided
-/// text (a `SignatureDoesNotMatch` message quotes the string to sign, which
-/// contains the caller's SecurityToken).
-fn parse_response(
+/// Interprets STS's answer to `action`. `redactor` removes secrets from
+/// server-provided text (a `SignatureDoesNotMatch` message quotes the
+/// string to sign, which contains the caller's SecurityToken).
+pub(crate) fn parse_response(
+    action: StsAction,
     status: reqwest::StatusCode,
     body: &[u8],
     redactor: &Redactor,
 ) -> Result<TemporaryCredentials, CredentialsError> {
+    let service = action.service();
     let document: Option<Map<String, Value>> =
         serde_json::from_slice::<Value>(body)
             .ok()
@@ -240,12 +276,12 @@ fn parse_response(
     let Some(document) = document else {
         return Err(if status.is_success() {
             CredentialsError::InvalidResponse {
-                service: SERVICE,
+                service,
                 message: format!("HTTP {status} with a body that is not a JSON object"),
             }
         } else {
             CredentialsError::Transport {
-                service: SERVICE,
+                service,
                 message: format!("HTTP {status} without a JSON error document"),
             }
         });
@@ -253,8 +289,9 @@ fn parse_response(
     let text = |field: &str| document.get(field).and_then(Value::as_str).unwrap_or("");
     let credentials = document.get("Credentials").and_then(Value::as_object);
     match credentials {
-        Some(credentials) if status.is_success() => parse_credentials(credentials),
+        Some(credentials) if status.is_success() => parse_credentials(service, credentials),
         _ => Err(CredentialsError::Sts {
+            action,
             status: status.as_u16(),
             code: redactor.scrub(if text("Code").is_empty() {
                 "(no Code)"
@@ -268,13 +305,14 @@ fn parse_response(
 }
 
 fn parse_credentials(
+    service: &'static str,
     fields: &Map<String, Value>,
 ) -> Result<TemporaryCredentials, CredentialsError> {
-    let credentials = credentials_from_json(SERVICE, "Credentials.", fields)?;
-    let expiration = required(SERVICE, "Credentials.", fields, "Expiration")?;
+    let credentials = credentials_from_json(service, "Credentials.", fields)?;
+    let expiration = required(service, "Credentials.", fields, "Expiration")?;
     Ok(TemporaryCredentials {
         credentials,
-        expiration: parse_expiration(SERVICE, &expiration)?,
+        expiration: parse_expiration(service, &expiration)?,
     })
 }
 
@@ -330,17 +368,13 @@ pub(crate) fn parse_expiration(
 
 /// The secrets an AssumeRole request carries: the caller's secret key and
 /// security token, and the signature.
-fn request_redactor(base: &Credentials, endpoint: &Url, query: &str) -> Redactor {
+fn request_redactor(base: &Credentials, signature: &str) -> Redactor {
     let mut redactor = Redactor::new().secret(base.access_key_secret.expose());
     if let Some(token) = &base.security_token {
         redactor.add(token.expose());
     }
-    let mut url = endpoint.clone();
-    url.set_query(Some(query));
-    for (name, value) in url.query_pairs() {
-        if name == "Signature" {
-            redactor.add(&value);
-        }
+    if !signature.is_empty() {
+        redactor.add(signature);
     }
     redactor
 }
@@ -357,6 +391,54 @@ mod tests {
         }
     }
 
+    fn v1_query(
+        base: &Credentials,
+        params: &AssumeRoleParams,
+        timestamp: &str,
+        nonce: &str,
+    ) -> String {
+        signed_request(
+            SignatureVersion::V1,
+            base,
+            params,
+            "sts.example.com",
+            Freshness { timestamp, nonce },
+        )
+        .query
+    }
+
+    #[test]
+    fn v3_is_a_post_with_the_token_in_signed_headers() {
+        let params = AssumeRoleParams::new("acs:ram::1:role/r");
+        let signed = signed_request(
+            SignatureVersion::V3,
+            &base(Some("tok+en")),
+            &params,
+            "sts.example.com",
+            Freshness {
+                timestamp: "2024-05-01T08:00:00Z",
+                nonce: "n",
+            },
+        );
+        assert_eq!(
+            signed.query,
+            "DurationSeconds=3600&RoleArn=acs%3Aram%3A%3A1%3Arole%2Fr&RoleSessionName=terraform"
+        );
+        let header = |name: &str| {
+            signed
+                .headers
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| v.as_str())
+        };
+        assert_eq!(header("x-acs-action"), Some("AssumeRole"));
+        assert_eq!(header("x-acs-version"), Some(STS_API_VERSION));
+        assert_eq!(header("x-acs-security-token"), Some("tok+en"));
+        assert!(header("authorization")
+            .unwrap()
+            .ends_with(&signed.signature));
+    }
+
     fn query_pairs(query: &str) -> Vec<(String, String)> {
         url::form_urlencoded::parse(query.as_bytes())
             .into_owned()
@@ -366,7 +448,7 @@ mod tests {
     #[test]
     fn signed_query_matches_official_vector_v1_5() {
         let params = AssumeRoleParams::new("acs:ram::123456789012:role/terraform-role");
-        let query = signed_query(
+        let query = v1_query(
             &base(None),
             &params,
             "2024-05-01T08:00:00Z",
@@ -387,7 +469,7 @@ mod tests {
         let mut params = AssumeRoleParams::new("acs:ram::1:role/r");
         params.policy = Some(r#"{"Version":"1","Statement":[]}"#.into());
         params.external_id = Some("ext id".into());
-        let query = signed_query(&base(Some("tok+en")), &params, "2024-05-01T08:00:00Z", "n");
+        let query = v1_query(&base(Some("tok+en")), &params, "2024-05-01T08:00:00Z", "n");
         assert!(
             query.contains("ExternalId=ext%20id"),
             "strict encoding: {query}"
@@ -424,13 +506,20 @@ mod tests {
         let body = br#"{"RequestId":"REQ-1","Code":"SignatureDoesNotMatch",
             "Message":"server string to sign is:GET&%2F&SecurityToken%3Dtok%252Ben"}"#;
         let redactor = Redactor::new().secret("tok+en");
-        let err = parse_response(reqwest::StatusCode::BAD_REQUEST, body, &redactor).unwrap_err();
+        let err = parse_response(
+            StsAction::AssumeRole,
+            reqwest::StatusCode::BAD_REQUEST,
+            body,
+            &redactor,
+        )
+        .unwrap_err();
         match &err {
             CredentialsError::Sts {
                 status,
                 code,
                 request_id,
                 message,
+                ..
             } => {
                 assert_eq!(*status, 400);
                 assert_eq!(code, "SignatureDoesNotMatch");
@@ -446,26 +535,30 @@ mod tests {
     fn malformed_success_bodies_are_invalid_responses_naming_the_field() {
         let ok = reqwest::StatusCode::OK;
         let missing = br#"{"Credentials":{"AccessKeyId":"STS.x","AccessKeySecret":"s","Expiration":"2030-01-01T00:00:00Z"}}"#;
-        let err = parse_response(ok, missing, &Redactor::default()).unwrap_err();
+        let err =
+            parse_response(StsAction::AssumeRole, ok, missing, &Redactor::default()).unwrap_err();
         assert!(
             err.to_string().contains("Credentials.SecurityToken"),
             "{err}"
         );
 
         let wrong_type = br#"{"Credentials":{"AccessKeyId":"STS.x","AccessKeySecret":["leak"],"SecurityToken":"t","Expiration":"2030-01-01T00:00:00Z"}}"#;
-        let err = parse_response(ok, wrong_type, &Redactor::default()).unwrap_err();
+        let err = parse_response(StsAction::AssumeRole, ok, wrong_type, &Redactor::default())
+            .unwrap_err();
         assert!(!err.to_string().contains("leak"), "{err}");
 
         let bad_time = br#"{"Credentials":{"AccessKeyId":"STS.x","AccessKeySecret":"s","SecurityToken":"t","Expiration":"tomorrow"}}"#;
-        let err = parse_response(ok, bad_time, &Redactor::default()).unwrap_err();
+        let err =
+            parse_response(StsAction::AssumeRole, ok, bad_time, &Redactor::default()).unwrap_err();
         assert!(err.to_string().contains("Expiration"), "{err}");
 
         assert!(matches!(
-            parse_response(ok, b"<xml/>", &Redactor::default()),
+            parse_response(StsAction::AssumeRole, ok, b"<xml/>", &Redactor::default()),
             Err(CredentialsError::InvalidResponse { .. })
         ));
         assert!(matches!(
             parse_response(
+                StsAction::AssumeRole,
                 reqwest::StatusCode::BAD_GATEWAY,
                 b"oops",
                 &Redactor::default()
@@ -478,7 +571,13 @@ mod tests {
     fn success_body_parses() {
         let body = br#"{"RequestId":"r","AssumedRoleUser":{"Arn":"a","AssumedRoleId":"i"},
             "Credentials":{"AccessKeyId":"STS.x","AccessKeySecret":"s","SecurityToken":"t","Expiration":"2030-01-01T00:00:00Z"}}"#;
-        let parsed = parse_response(reqwest::StatusCode::OK, body, &Redactor::default()).unwrap();
+        let parsed = parse_response(
+            StsAction::AssumeRole,
+            reqwest::StatusCode::OK,
+            body,
+            &Redactor::default(),
+        )
+        .unwrap();
         assert_eq!(parsed.credentials.access_key_id, "STS.x");
         assert_eq!(parsed.credentials.access_key_secret.expose(), "s");
         assert_eq!(
