@@ -1,5 +1,5 @@
 # The two commands of the README, plus the checks CI runs.
-.PHONY: demo test check fmt clippy bench docs docs-check
+.PHONY: demo test check fmt clippy bench docs docs-check release
 
 demo:
 	scripts/demo.sh
@@ -14,6 +14,14 @@ docs:
 
 docs-check:
 	cargo run -q -p cams-docs -- --check
+
+# dist/: the registry's release files (zip, SHA256SUMS, manifest) and a
+# provider mirror for a static HTTPS host (scripts/release.py). This
+# machine's platform only. MIRROR=DIR adds the release to an existing mirror
+# (a copy of the bucket) instead of a new dist/mirror.
+release:
+	cargo build --release --bin terraform-provider-cams
+	python3 scripts/release.py target/release/terraform-provider-cams --out dist $(if $(MIRROR),--mirror "$(MIRROR)")
 
 fmt:
 	cargo fmt --all -- --check

@@ -2,23 +2,33 @@
 # The demo: build, start the local CAMS emulator with the example flows,
 # install the provider into a local filesystem mirror, terraform init and
 # apply examples/quickstart, and show the flow.
+#
+# For the test that holds the README's transcript of the demo to what it
+# prints (tests/demo_transcript.rs): CAMS_DEMO_BIN_DIR names a directory
+# with both binaries already built (no build then), CAMS_DEMO_TERRAFORM a
+# terraform binary, CAMS_DEMO_WORK the scratch directory.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-echo "==> building (release)"
-# Two builds: built together, Cargo would unify the emulator's features of
-# shared crates into the provider binary.
-cargo build --release --bin terraform-provider-cams
-cargo build --release -p cams-emulator
-tf=$("$root/scripts/ensure-terraform.sh")
-work=$root/.tfwork/demo
+if [[ -n ${CAMS_DEMO_BIN_DIR:-} ]]; then
+  bin=$CAMS_DEMO_BIN_DIR
+else
+  echo "==> building (release)"
+  # Two builds: built together, Cargo would unify the emulator's features of
+  # shared crates into the provider binary.
+  cargo build --release --bin terraform-provider-cams
+  cargo build --release -p cams-emulator
+  bin=target/release
+fi
+tf=${CAMS_DEMO_TERRAFORM:-$("$root/scripts/ensure-terraform.sh")}
+work=${CAMS_DEMO_WORK:-$root/.tfwork/demo}
 rm -rf "$work"
 mkdir -p "$work"
 
 version=$(grep -m1 '^version' Cargo.toml | cut -d'"' -f2)
 mirror=$work/mirror/registry.terraform.io/local/cams/$version/linux_amd64
 mkdir -p "$mirror"
-cp target/release/terraform-provider-cams "$mirror/terraform-provider-cams_v$version"
+cp "$bin/terraform-provider-cams" "$mirror/terraform-provider-cams_v$version"
 cat >"$work/terraformrc" <<RC
 provider_installation {
   filesystem_mirror {
@@ -29,15 +39,16 @@ provider_installation {
 RC
 
 echo "==> starting the CAMS emulator (examples/flows)"
-target/release/cams-emulator --flows examples/flows >"$work/emulator.out" 2>"$work/emulator.log" &
+"$bin/cams-emulator" --flows examples/flows >"$work/emulator.out" 2>"$work/emulator.log" &
 emu=$!
 trap 'kill $emu 2>/dev/null || true' EXIT
-for _ in $(seq 100); do
+for _ in $(seq 200); do
   grep -q listening "$work/emulator.out" 2>/dev/null && break
   sleep 0.05
 done
 url=$(sed -n 's/^cams-emulator listening on //p' "$work/emulator.out")
-echo "    emulator at $url"
+[[ -n $url ]] || { echo "the emulator did not start:" >&2; cat "$work/emulator.log" >&2; exit 1; }
+echo "    cams-emulator listening on $url"
 
 # The same layout as in the repository: quickstart/ next to flows/.
 mkdir -p "$work/quickstart" "$work/flows"
@@ -48,7 +59,7 @@ export TF_CLI_CONFIG_FILE=$work/terraformrc CHECKPOINT_DISABLE=1 TF_IN_AUTOMATIO
 export ALIBABA_CLOUD_ACCESS_KEY_ID=demo-access-key-id ALIBABA_CLOUD_ACCESS_KEY_SECRET=demo-access-key-secret
 echo "==> terraform init"
 "$tf" init -input=false -no-color | sed 's/^/    /'
-echo "==> terraform apply (full output in $work/apply.log)"
+echo "==> terraform apply (full output in ${work#"$root"/}/apply.log)"
 if ! "$tf" apply -auto-approve -input=false -no-color -var "endpoint=$url" >"$work/apply.log" 2>&1; then
   cat "$work/apply.log"
   exit 1

@@ -37,6 +37,10 @@ provider "cams" {{ endpoint = var.endpoint }}
 
 data "cams_flow" "signup" {{ flow_id = "{SIGNUP_FLOW}" }}
 data "cams_flows" "listed" {{ name = "{LISTED_PREFIX}" }}
+data "cams_flows" "with_status" {{
+  name        = "{LISTED_PREFIX}"
+  with_status = true
+}}
 
 output "flow" {{
   value = {{
@@ -56,6 +60,7 @@ output "preview_url" {{
 }}
 output "flows" {{ value = data.cams_flows.listed.flows }}
 output "flows_id" {{ value = data.cams_flows.listed.id }}
+output "flows_with_status" {{ value = data.cams_flows.with_status.flows }}
 "#
     )
 }
@@ -93,11 +98,16 @@ fn flow_and_flows_data_sources_read_the_emulator() {
             "the sensitive preview link is not shown ({version})"
         );
 
-        // One paced call for the flow (its preview comes with GetFlow) and
-        // one per ListFlow page.
-        assert_eq!(operation_count(&emu, "GetFlow"), 1, "{version}");
+        // One paced call for the flow (its preview comes with GetFlow), one
+        // per ListFlow page of each list, and with_status one GetFlow per
+        // listed flow.
+        assert_eq!(
+            operation_count(&emu, "GetFlow"),
+            1 + LISTED as u64,
+            "{version}"
+        );
         assert_eq!(operation_count(&emu, "GetFlowPreviewUrl"), 0, "{version}");
-        assert_eq!(operation_count(&emu, "ListFlow"), 2, "{version}");
+        assert_eq!(operation_count(&emu, "ListFlow"), 4, "{version}");
 
         let out = w.outputs(&tf);
         let flow = &out["flow"]["value"];
@@ -137,11 +147,18 @@ fn flow_and_flows_data_sources_read_the_emulator() {
         );
         assert_eq!(out["preview_url"]["sensitive"], true);
 
-        let want: Vec<Value> = listed_ids()
-            .into_iter()
-            .map(|id| json!({ "flow_id": id, "name": id, "categories": ["OTHER"] }))
-            .collect();
-        assert_eq!(out["flows"]["value"], Value::Array(want), "{version}");
+        let listed = |status: Value| -> Value {
+            listed_ids()
+                .into_iter()
+                .map(|id| json!({ "flow_id": id, "name": id, "categories": ["OTHER"], "status": status }))
+                .collect()
+        };
+        assert_eq!(out["flows"]["value"], listed(Value::Null), "{version}");
+        assert_eq!(
+            out["flows_with_status"]["value"],
+            listed(json!("PUBLISHED")),
+            "{version}"
+        );
         assert_eq!(out["flows_id"]["value"], format!(":{LISTED_PREFIX}"));
 
         // A flow CAMS does not know: an error naming flow_id, with advice.

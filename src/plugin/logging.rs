@@ -6,6 +6,12 @@
 //! The level comes from `TF_LOG_PROVIDER`, else `TF_LOG`. With neither set,
 //! Terraform throws plugin stderr away, so we install no subscriber at all
 //! and logging costs nothing.
+//!
+//! That level applies to the provider's own events. The libraries it links
+//! (h2, hyper, tonic, tower, reqwest: HTTP/2 frames, gRPC streams,
+//! connection pools) log far more, including harmless connection-closed
+//! errors at every shutdown, so their events are left out unless
+//! `TF_LOG_PROVIDER_CAMS_LIBS` names a level for them.
 
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -33,25 +39,63 @@ pub fn level_from_env(tf_log_provider: Option<&str>, tf_log: Option<&str>) -> Op
     }
 }
 
+/// The level of the libraries' own events (none when unset).
+pub const LIBRARY_LOG_ENV: &str = "TF_LOG_PROVIDER_CAMS_LIBS";
+
 /// Installs the stderr JSON logger if Terraform asked for logs.
 pub fn init_from_env() {
     let provider = std::env::var("TF_LOG_PROVIDER").ok();
     let core = std::env::var("TF_LOG").ok();
     if let Some(level) = level_from_env(provider.as_deref(), core.as_deref()) {
+        let libraries = std::env::var(LIBRARY_LOG_ENV).ok();
         let _ = tracing_subscriber::registry()
-            .with(HclogLayer { max: level })
+            .with(HclogLayer {
+                levels: Levels {
+                    own: level,
+                    libraries: level_from_env(libraries.as_deref(), None),
+                },
+            })
             .try_init();
     }
 }
 
+/// The most verbose level emitted, for the provider's own events and for
+/// those of the libraries it links.
+#[derive(Clone, Copy, Debug)]
+struct Levels {
+    own: Level,
+    libraries: Option<Level>,
+}
+
+impl Levels {
+    fn emits(&self, target: &str, level: &Level) -> bool {
+        let max = if is_own_target(target) {
+            Some(self.own)
+        } else {
+            self.libraries
+        };
+        max.is_some_and(|max| *level <= max)
+    }
+}
+
+/// The provider's events: its crates' module paths and the targets it
+/// names itself (`sdk.*`, `provider*`, see [`module_name`]).
+fn is_own_target(target: &str) -> bool {
+    let crate_name = target.split("::").next().unwrap_or(target);
+    matches!(crate_name, "cams_provider" | "terraform_provider_cams")
+        || target.starts_with("sdk.")
+        || target == "provider"
+        || target.starts_with("provider.")
+}
+
 /// One JSON line per event.
 struct HclogLayer {
-    max: Level,
+    levels: Levels,
 }
 
 impl<S: Subscriber> Layer<S> for HclogLayer {
     fn enabled(&self, metadata: &tracing::Metadata<'_>, _: Context<'_, S>) -> bool {
-        metadata.level() <= &self.max
+        self.levels.emits(metadata.target(), metadata.level())
     }
 
     fn on_event(&self, event: &Event<'_>, _: Context<'_, S>) {
@@ -181,6 +225,37 @@ mod tests {
         assert_eq!(level_from_env(None, Some("bogus")), Some(Level::TRACE));
         assert_eq!(level_from_env(Some(""), Some("WARN")), Some(Level::WARN));
         assert_eq!(level_from_env(None, Some("off")), None);
+    }
+
+    #[test]
+    fn library_events_only_when_asked_for() {
+        let trace = Levels {
+            own: Level::TRACE,
+            libraries: None,
+        };
+        assert!(trace.emits("cams_provider::alibaba::cams", &Level::TRACE));
+        assert!(trace.emits("terraform_provider_cams", &Level::DEBUG));
+        assert!(trace.emits("sdk.proto", &Level::TRACE));
+        assert!(trace.emits("provider", &Level::TRACE));
+        for library in [
+            "h2::proto::connection",
+            "hyper_util::client",
+            "tonic::transport",
+        ] {
+            assert!(!trace.emits(library, &Level::TRACE), "{library}");
+            assert!(!trace.emits(library, &Level::ERROR), "{library}");
+        }
+        // A crate whose name merely starts like the provider's is a library.
+        assert!(!trace.emits("cams_provider_helpers::x", &Level::ERROR));
+
+        let libraries_at_debug = Levels {
+            own: Level::WARN,
+            libraries: level_from_env(Some("debug"), None),
+        };
+        assert!(libraries_at_debug.emits("h2::codec", &Level::DEBUG));
+        assert!(!libraries_at_debug.emits("h2::codec", &Level::TRACE));
+        assert!(!libraries_at_debug.emits("cams_provider::plugin", &Level::INFO));
+        assert!(libraries_at_debug.emits("cams_provider::plugin", &Level::WARN));
     }
 
     #[test]

@@ -19,6 +19,7 @@ pub mod flows_data_source;
 pub mod functions;
 mod id_checks;
 mod preview_expiry;
+pub mod provider_space;
 pub mod schema;
 pub mod templates;
 
@@ -51,11 +52,15 @@ pub struct Configured {
 }
 
 #[derive(Default)]
-pub struct CamsProvider;
+pub struct CamsProvider {
+    /// What the provider block's validation saw of `cust_space_id`, for
+    /// `cams_flow`'s validation.
+    space: Arc<provider_space::ProviderSpace>,
+}
 
 impl CamsProvider {
     pub fn new() -> Self {
-        Self
+        Self::default()
     }
 }
 
@@ -86,17 +91,19 @@ impl Provider for CamsProvider {
 
     fn resources(&self) -> Vec<Arc<dyn Resource>> {
         vec![
-            Arc::new(flow_resource::FlowResource),
+            Arc::new(flow_resource::FlowResource::new(self.space.clone())),
             Arc::new(templates::TemplateResource),
             Arc::new(templates::ApprovalResource),
         ]
     }
 
     async fn validate(&self, req: ValidateRequest) -> Diagnostics {
+        self.space.record(&req.config);
         config::validate(&req.config)
     }
 
     async fn configure(&self, _ctx: &Context, req: ConfigureRequest) -> ConfigureResponse {
+        self.space.record(&req.config);
         match self.configure_client(&req.config) {
             Ok((data, warnings)) => ConfigureResponse {
                 provider_data: Some(data),

@@ -20,7 +20,7 @@ pub const REGION_ENV: [&str; 2] = ["ALIBABA_CLOUD_REGION", "ALICLOUD_REGION"];
 pub fn provider_schema() -> Schema {
     Schema::new(
         Block::new(
-            "The `cams` provider reads WhatsApp Flow definitions from Alibaba Cloud Chat App Message Service (CAMS). Every argument is optional; credentials are looked up in the usual Alibaba Cloud places when not given. Without access keys anywhere, an ECS RAM role named by `ALIBABA_CLOUD_ECS_METADATA` (or `ALICLOUD_ECS_ROLE_NAME`) is used through the instance metadata service. Without an `assume_role` block, `ALIBABA_CLOUD_ROLE_ARN` (or `ALICLOUD_ASSUME_ROLE_ARN`) names a role to assume.",
+            "The `cams` provider manages WhatsApp Flows in Alibaba Cloud Chat App Message Service (CAMS) as code: the `cams_flow` resource, data sources that read flows and their Flow JSON, and functions that check a Flow JSON document offline. Set `cust_space_id` to the space your flows belong to; every other argument is optional, and credentials are looked up in the usual Alibaba Cloud places when not given. Without access keys anywhere, an ECS RAM role named by `ALIBABA_CLOUD_ECS_METADATA` (or `ALICLOUD_ECS_ROLE_NAME`) is used through the instance metadata service. Without an `assume_role` block, `ALIBABA_CLOUD_ROLE_ARN` (or `ALICLOUD_ASSUME_ROLE_ARN`) names a role to assume.",
         )
         .attribute(Attribute::optional(
             "access_key",
@@ -76,7 +76,7 @@ pub fn provider_schema() -> Schema {
         .attribute(Attribute::optional(
             "cust_space_id",
             Type::String,
-            "Default `CustSpaceId` (the ISV sub-customer space or instance ID) for data sources that do not set their own.",
+            "The CAMS space (`CustSpaceId`: the ISV sub-customer space ID, or a direct customer's instance ID) that flows belong to. `cams_flow` needs one, since a flow's Flow JSON is uploaded to its space's storage: set it here, or on each resource; `terraform validate` reports a flow with neither. Resources and data sources that set their own `cust_space_id` use theirs.",
         ))
         .attribute(Attribute::optional(
             "max_retries",

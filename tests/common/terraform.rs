@@ -114,6 +114,20 @@ impl Workdir {
         }
     }
 
+    /// A workdir with the given CLI config (e.g. a `provider_installation`
+    /// block naming a mirror) instead of the `dev_overrides` of [`Self::new`].
+    pub fn with_cli_config(main_tf: &str, cli_config: &str) -> Self {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let cli_config_path = dir.path().join("terraformrc");
+        std::fs::write(&cli_config_path, cli_config).unwrap();
+        std::fs::write(dir.path().join("main.tf"), main_tf).unwrap();
+        Self {
+            dir,
+            cli_config: cli_config_path,
+            env: Vec::new(),
+        }
+    }
+
     pub fn path(&self) -> &Path {
         self.dir.path()
     }
@@ -139,6 +153,8 @@ impl Workdir {
             "TF_LOG_CORE",
             "TF_DATA_DIR",
             "TF_CLI_ARGS",
+            "TF_PLUGIN_CACHE_DIR",
+            "SSL_CERT_FILE",
             "ALIBABA_CLOUD_ACCESS_KEY_ID",
             "ALIBABA_CLOUD_ACCESS_KEY_SECRET",
             "ALIBABA_CLOUD_SECURITY_TOKEN",

@@ -11,3 +11,15 @@ output "signup_flow_ids" {
 output "signup_flows_by_name" {
   value = { for f in data.cams_flows.signup.flows : f.name => f.flow_id }
 }
+
+# Only the live ones: with_status reads each listed flow's status (one
+# paced GetFlow per flow), since ListFlow cannot tell a published flow from
+# a deprecated one of the same name.
+data "cams_flows" "signup_with_status" {
+  name        = "signup"
+  with_status = true
+}
+
+output "published_signup_flow_ids" {
+  value = [for f in data.cams_flows.signup_with_status.flows : f.flow_id if f.status == "PUBLISHED"]
+}

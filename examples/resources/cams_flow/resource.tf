@@ -1,3 +1,10 @@
+# Every flow belongs to a CAMS space (its Flow JSON is uploaded to the
+# space's storage): set the space once in the provider block, or on a
+# resource to override it.
+provider "cams" {
+  cust_space_id = "cams-example"
+}
+
 # A sign-up flow kept as code: the Flow JSON lives next to the
 # configuration, is checked offline at plan time, and is published by apply.
 resource "cams_flow" "signup" {

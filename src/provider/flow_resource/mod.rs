@@ -24,7 +24,17 @@ use crate::plugin::{
 pub use schema::{flow_resource_schema, CATEGORIES, STATUSES};
 
 /// The `cams_flow` resource.
-pub struct FlowResource;
+pub struct FlowResource {
+    provider_space: std::sync::Arc<crate::provider::provider_space::ProviderSpace>,
+}
+
+impl FlowResource {
+    pub fn new(
+        provider_space: std::sync::Arc<crate::provider::provider_space::ProviderSpace>,
+    ) -> Self {
+        Self { provider_space }
+    }
+}
 
 #[async_trait::async_trait]
 impl Resource for FlowResource {
@@ -37,7 +47,9 @@ impl Resource for FlowResource {
     }
 
     async fn validate(&self, req: ValidateRequest) -> Diagnostics {
-        validate::validate(&req.config)
+        let mut diags = validate::validate(&req.config);
+        self.provider_space.check_resource(&req.config, &mut diags);
+        diags
     }
 
     async fn modify_plan(&self, ctx: &Context, req: ModifyPlanRequest) -> ModifyPlanResponse {

@@ -1,0 +1,107 @@
+//! Whether the provider block sets `cust_space_id`, as its validation saw
+//! it, so that `cams_flow` can report a missing space at `terraform
+//! validate` instead of at plan.
+//!
+//! What Terraform does (seen in its logs, 1.0.3 and 1.11.4 alike): each
+//! provider block (alias) runs in a plugin process of its own; in
+//! `validate` it calls ValidateProviderConfig before ValidateResourceConfig
+//! of the resources that use the block, in the same process, except for a
+//! block with no arguments (empty, alias only, or absent), which it does
+//! not send at all; in `plan` and `apply` ConfigureProvider comes first. So
+//! a resource validated in a process that has seen neither call belongs to
+//! a provider block without arguments: no `cust_space_id` either. A value
+//! still unknown is not reported: the plan checks it again.
+
+use std::sync::atomic::{AtomicU8, Ordering};
+
+use crate::plugin::{Attr, Config, Diagnostic, Diagnostics};
+
+/// The summary of the error, as the plan reports it too (flow_resource/plan.rs).
+pub const MISSING_SPACE_SUMMARY: &str = "Missing Cust Space ID";
+/// Why a flow needs a space, and where to set it.
+pub const MISSING_SPACE_DETAIL: &str = "A flow belongs to a CAMS space, and its Flow JSON is uploaded to that space's storage (CAMS hands out upload credentials per space): set cust_space_id in the provider block (the ISV sub-customer space ID, or a direct customer's instance ID), or on the resource.";
+
+/// One of the states below.
+#[derive(Debug, Default)]
+pub struct ProviderSpace(AtomicU8);
+
+/// Neither ValidateProviderConfig nor ConfigureProvider seen: a provider
+/// block without arguments.
+const NO_PROVIDER_ARGUMENTS: u8 = 0;
+const ABSENT: u8 = 1;
+const SET_OR_UNKNOWN: u8 = 2;
+
+impl ProviderSpace {
+    /// Records what the provider block being validated or configured says.
+    pub fn record(&self, provider_config: &Config) {
+        let seen = match provider_config.string("cust_space_id") {
+            // An empty or blank string counts as unset, as for every
+            // provider argument.
+            Ok(Attr::Null) => ABSENT,
+            Ok(Attr::Known(s)) if s.trim().is_empty() => ABSENT,
+            _ => SET_OR_UNKNOWN,
+        };
+        self.0.store(seen, Ordering::Relaxed);
+    }
+
+    /// A `cams_flow` without its own `cust_space_id`, under a provider block
+    /// known to have none, is an error on the resource's `cust_space_id`.
+    pub fn check_resource(&self, resource_config: &Config, diags: &mut Diagnostics) {
+        let provider_lacks_it = matches!(
+            self.0.load(Ordering::Relaxed),
+            NO_PROVIDER_ARGUMENTS | ABSENT
+        );
+        if provider_lacks_it && matches!(resource_config.string("cust_space_id"), Ok(Attr::Null)) {
+            diags.push(
+                Diagnostic::error(MISSING_SPACE_SUMMARY, MISSING_SPACE_DETAIL)
+                    .at(resource_config.path_of("cust_space_id")),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plugin::value::Value;
+    use crate::provider::test_support::{object, text};
+
+    fn space(value: Value) -> Config {
+        Config::new(object(&[("cust_space_id", value)]))
+    }
+
+    fn errors(provider: Option<Value>, resource: Value) -> usize {
+        let known = ProviderSpace::default();
+        if let Some(value) = provider {
+            known.record(&space(value));
+        }
+        let mut diags = Diagnostics::new();
+        known.check_resource(&space(resource), &mut diags);
+        diags.len()
+    }
+
+    #[test]
+    fn reported_only_when_both_are_known_to_lack_it() {
+        assert_eq!(errors(Some(Value::Null), Value::Null), 1);
+        assert_eq!(errors(Some(text("  ")), Value::Null), 1);
+        assert_eq!(errors(Some(Value::Null), text("cams-1")), 0);
+        assert_eq!(errors(Some(text("cams-1")), Value::Null), 0);
+        assert_eq!(errors(Some(Value::unknown()), Value::Null), 0);
+        assert_eq!(errors(Some(Value::Null), Value::unknown()), 0);
+        // A provider block without arguments, which Terraform does not
+        // send for validation.
+        assert_eq!(errors(None, Value::Null), 1);
+        assert_eq!(errors(None, text("cams-1")), 0);
+    }
+
+    #[test]
+    fn the_error_points_at_the_resource_argument() {
+        let known = ProviderSpace::default();
+        known.record(&space(Value::Null));
+        let mut diags = Diagnostics::new();
+        known.check_resource(&space(Value::Null), &mut diags);
+        let shown = format!("{diags:?}");
+        assert!(shown.contains(MISSING_SPACE_SUMMARY), "{shown}");
+        assert!(shown.contains("cust_space_id"), "{shown}");
+    }
+}
