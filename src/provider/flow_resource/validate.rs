@@ -103,8 +103,10 @@ fn is_https_url(text: &str) -> bool {
 /// problems).
 pub fn content_diagnostics(config: &Config, content: &str, publishing: bool) -> Diagnostics {
     let path = config.path_of("content");
-    let problems = match flow_rules::check(content) {
-        Ok(problems) => problems,
+    // Only the problems shown are kept: a hostile document cannot make
+    // the plugin hold millions (issue 16.10).
+    let (problems, omitted) = match flow_rules::check_at_most(content, MAX_PROBLEMS_SHOWN) {
+        Ok(checked) => (checked.problems, checked.omitted),
         Err(syntax) => {
             return Diagnostic::error(
                 "Invalid Flow JSON",
@@ -126,7 +128,7 @@ pub fn content_diagnostics(config: &Config, content: &str, publishing: bool) -> 
             "Drafts may have problems, but the flow cannot be published until it is fixed.",
         )
     };
-    for problem in problems.iter().take(MAX_PROBLEMS_SHOWN) {
+    for problem in &problems {
         let detail = format!(
             "{} (rule {}). {consequence}",
             shown(problem),
@@ -139,8 +141,8 @@ pub fn content_diagnostics(config: &Config, content: &str, publishing: bool) -> 
         };
         diags.push(d.at(path.clone()));
     }
-    if problems.len() > MAX_PROBLEMS_SHOWN {
-        let more = problems.len() - MAX_PROBLEMS_SHOWN;
+    if omitted > 0 {
+        let more = omitted;
         let detail = format!("{more} more problem(s) in content are not shown; provider::cams::flow_json_problems(content) lists them all.");
         let d = if publishing {
             Diagnostic::error(summary, detail)

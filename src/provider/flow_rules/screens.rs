@@ -22,8 +22,6 @@ pub(super) struct Screen<'a> {
     pub first_with_its_id: bool,
     /// `terminal: true`; anything else (absent, false, ill-typed) is not.
     pub terminal: bool,
-    /// The property names declared in `data`, for `${data.x}`.
-    pub data_keys: Vec<String>,
 }
 
 impl Screen<'_> {
@@ -73,13 +71,12 @@ pub(super) fn check<'a>(top: &TopLevel<'a>, report: &mut Report<'_>) -> Vec<Scre
         };
         let terminal = check_terminal(&object, report);
         check_success(&object, terminal, report);
-        let data_keys = data_keys(&object, report);
+        check_data_is_object(&object, report);
         screens.push(Screen {
             object,
             id,
             first_with_its_id,
             terminal,
-            data_keys,
         });
     }
     if !screens.is_empty() && !screens.iter().any(|s| s.terminal) {
@@ -175,15 +172,11 @@ fn check_success(object: &Object<'_>, terminal: bool, report: &mut Report<'_>) {
     }
 }
 
-fn data_keys(object: &Object<'_>, report: &mut Report<'_>) -> Vec<String> {
-    let Some(node) = object.get("data") else {
-        return Vec::new();
-    };
-    match node.as_object() {
-        Some(data) => data.keys().map(str::to_string).collect(),
-        None => {
+/// The fields themselves are read by the data model rules.
+fn check_data_is_object(object: &Object<'_>, report: &mut Report<'_>) {
+    if let Some(node) = object.get("data") {
+        if node.kind() != Kind::Object {
             report_wrong_type(report, &node, "A screen's \"data\"", Kind::Object);
-            Vec::new()
         }
     }
 }
@@ -211,14 +204,35 @@ mod tests {
     #[test]
     fn at_most_100_screens() {
         let mut doc = good();
-        // DONE stays last and terminal; the added screens navigate nowhere.
+        // DONE stays terminal; WELCOME leads through the added screens,
+        // one after the other, to DETAILS.
+        set(
+            &mut doc,
+            "/screens/0/layout/children/2/on-click-action/next/name",
+            json!("EXTRA_3"),
+        );
+        remove(
+            &mut doc,
+            "/screens/0/layout/children/2/on-click-action/payload/name",
+        );
         for i in 3..100 {
-            let extra = screen(&format!("EXTRA_{i}"), json!([]));
+            let next = if i == 99 {
+                "DETAILS".to_string()
+            } else {
+                format!("EXTRA_{}", i + 1)
+            };
+            let extra = screen(&format!("EXTRA_{i}"), json!([footer(navigate(&next))]));
             set(&mut doc, &format!("/screens/{i}"), extra);
         }
         assert_problems(&doc, &[]);
         set(&mut doc, "/screens/100", screen("ONE_TOO_MANY", json!([])));
-        assert_problems(&doc, &[("/screens", Rule::ScreenCount)]);
+        assert_problems(
+            &doc,
+            &[
+                ("/screens", Rule::ScreenCount),
+                ("/screens/100", Rule::ScreenUnreachable),
+            ],
+        );
     }
 
     #[test]
@@ -277,7 +291,13 @@ mod tests {
     fn success_is_a_reserved_id() {
         let mut doc = good();
         set(&mut doc, "/screens/3", screen("SUCCESS", json!([])));
-        assert_problems(&doc, &[("/screens/3/id", Rule::ScreenIdReserved)]);
+        assert_problems(
+            &doc,
+            &[
+                ("/screens/3/id", Rule::ScreenIdReserved),
+                ("/screens/3", Rule::ScreenUnreachable),
+            ],
+        );
     }
 
     #[test]
