@@ -277,7 +277,6 @@ impl Walk<'_, '_, '_, '_> {
     /// The pickers of this screen a string refers to by `${form.x}`.
     fn pickers_named(&self, text: &str) -> Vec<String> {
         references(text)
-            .into_iter()
             .filter(|r| r.scope == Scope::Form)
             .filter_map(|r| {
                 let picker = self.contents[self.index].pickers.get(r.path[0])?;
@@ -415,12 +414,17 @@ fn name_len(text: &str) -> usize {
 }
 
 /// The `${form.x}`, `${data.x…}` and `${screen.S.(form|data).x…}`
-/// references in a string, in order.
-fn references(text: &str) -> Vec<Reference<'_>> {
-    let mut found = Vec::new();
+/// references in a string, in order. Lazily: a string may hold hundreds of
+/// thousands, and only one at a time is needed.
+fn references(text: &str) -> impl Iterator<Item = Reference<'_>> {
     let mut rest = 0;
-    while let Some(start) = text[rest..].find("${").map(|i| rest + i) {
-        rest = start + 2;
+    std::iter::from_fn(move || next_reference(text, &mut rest))
+}
+
+/// The next reference at or after `rest`, which it moves past it.
+fn next_reference<'t>(text: &'t str, rest: &mut usize) -> Option<Reference<'t>> {
+    while let Some(start) = text[*rest..].find("${").map(|i| *rest + i) {
+        *rest = start + 2;
         let after = &text[start + 2..];
         let (scope, prefix_len) = if after.starts_with("form.") {
             (Scope::Form, "form.".len())
@@ -473,15 +477,14 @@ fn references(text: &str) -> Vec<Reference<'_>> {
             .find(['}', '$'])
             .filter(|&i| text.as_bytes()[names_end + i] == b'}')
             .map_or(names_end, |i| names_end + i + 1);
-        // A trailing dot (`${data.x.}`) is not part of the path.
-        found.push(Reference {
+        *rest = names_end;
+        return Some(Reference {
             scope,
             path,
             text: &text[start..text_end],
         });
-        rest = names_end;
     }
-    found
+    None
 }
 
 #[cfg(test)]
@@ -495,9 +498,10 @@ mod tests {
 
     #[test]
     fn references_are_found_with_their_path() {
-        let found = references(
+        let found: Vec<Reference> = references(
             "${form.a.b} and ${data.b_2.c} ${screen.X.form.y} ${screen.S_1.data.p.q} ${screen..data.z} ${form.} $form.z ${data.é}${form.open ${data.last.",
-        );
+        )
+        .collect();
         let paths: Vec<(Vec<&str>, &str)> =
             found.iter().map(|r| (r.path.clone(), r.text)).collect();
         assert_eq!(
