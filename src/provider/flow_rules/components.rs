@@ -507,7 +507,7 @@ mod tests {
         set(
             &mut doc,
             &format!("{WELCOME}/3"),
-            json!({ "type": "If", "condition": "true", "then": branch, "else": branch }),
+            json!({ "type": "If", "condition": "${form.name} != ''", "then": branch, "else": branch }),
         );
         assert_problems(&doc, &[]);
         set(

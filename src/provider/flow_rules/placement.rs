@@ -15,7 +15,7 @@
 //! but not both; before 4.0 inputs live in a Form, and from 4.0 a screen
 //! with a Form keeps its inputs in it (COMPONENTS_OUTSIDE_FORM).
 
-use super::catalogue::{self, version_text, Version, LAYOUT, SCREEN, V4_0};
+use super::catalogue::{self, version_text, Version, LAYOUT, SCREEN, V4_0, V6_0};
 use super::json::{Kind, Node, Object, MAX_DEPTH};
 use super::properties::{check_dependencies, check_object, is_dynamic, Scope};
 use super::screens::Screen;
@@ -262,6 +262,7 @@ impl Walk<'_, '_> {
                 ),
             );
         }
+        self.condition(object);
         let inner = Place {
             if_depth: depth,
             ..place
@@ -283,6 +284,29 @@ impl Walk<'_, '_> {
                 "This If has a Footer in \"then\" but no \"else\"; add an \"else\" with a Footer too."
             };
             self.report.add(node, Rule::FooterNotInEveryBranch, message);
+        }
+    }
+
+    /// Meta: the condition "should have at least one dynamic value" and
+    /// "should not only contain literals"; an empty one has no operand.
+    /// (From 6.0 an empty string is the empty-string rule's.)
+    fn condition(&mut self, object: &Object<'_>) {
+        let Some(node) = object.get("condition") else {
+            return;
+        };
+        let Some(text) = node.as_str() else {
+            return;
+        };
+        let empty_reported = text.is_empty() && self.version.is_some_and(|v| v >= V6_0);
+        if !text.contains("${") && !empty_reported {
+            self.report.add(
+                &node,
+                Rule::IfConditionInvalid,
+                format!(
+                    "The If condition {} has no dynamic value (${{data.…}} or ${{form.…}}), so it would always choose the same branch.",
+                    quoted(&text)
+                ),
+            );
         }
     }
 

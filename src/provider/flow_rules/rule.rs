@@ -38,6 +38,8 @@ pub enum Rule {
     ScreenIdDuplicate,
     ScreenIdReserved,
     NoTerminalScreen,
+    NoSuccessfulTerminalScreen,
+    RefreshOnBackWithoutEndpoint,
     TerminalScreenWithoutFooter,
     SuccessOnNonTerminalScreen,
     RouteUnknownScreen,
@@ -61,6 +63,7 @@ pub enum Rule {
     FooterInNestedIf,
     EmptyBranch,
     IfNestedTooDeep,
+    IfConditionInvalid,
     NavigationListPlacement,
     MediaPickerPlacement,
     MediaPickerInPayload,
@@ -94,7 +97,7 @@ struct Info {
 
 impl Rule {
     /// Every rule, in the order the docs list them.
-    pub const ALL: [Rule; 54] = [
+    pub const ALL: [Rule; 57] = [
         Rule::DocumentTooLarge,
         Rule::ByteOrderMark,
         Rule::WrongType,
@@ -122,6 +125,8 @@ impl Rule {
         Rule::ScreenIdDuplicate,
         Rule::ScreenIdReserved,
         Rule::NoTerminalScreen,
+        Rule::NoSuccessfulTerminalScreen,
+        Rule::RefreshOnBackWithoutEndpoint,
         Rule::TerminalScreenWithoutFooter,
         Rule::SuccessOnNonTerminalScreen,
         Rule::RouteUnknownScreen,
@@ -145,6 +150,7 @@ impl Rule {
         Rule::FooterInNestedIf,
         Rule::EmptyBranch,
         Rule::IfNestedTooDeep,
+        Rule::IfConditionInvalid,
         Rule::NavigationListPlacement,
         Rule::MediaPickerPlacement,
         Rule::MediaPickerInPayload,
@@ -280,12 +286,22 @@ impl Rule {
             ),
             Rule::ScreenIdReserved => (
                 "screen_id_reserved",
-                "No screen is called `SUCCESS` (reserved).",
+                "No screen is called `SUCCESS` (reserved, in any case).",
                 ERROR_CODES_PAGE,
             ),
             Rule::NoTerminalScreen => (
                 "no_terminal_screen",
                 "At least one screen is `terminal`.",
+                ERROR_CODES_PAGE,
+            ),
+            Rule::NoSuccessfulTerminalScreen => (
+                "no_successful_terminal_screen",
+                "At least one terminal screen ends the flow successfully: not every terminal screen has `\"success\": false`.",
+                ERROR_CODES_PAGE,
+            ),
+            Rule::RefreshOnBackWithoutEndpoint => (
+                "refresh_on_back_without_endpoint",
+                "`refresh_on_back` is true only in a flow with an endpoint (`data_api_version`).",
                 ERROR_CODES_PAGE,
             ),
             Rule::TerminalScreenWithoutFooter => (
@@ -401,6 +417,11 @@ impl Rule {
             Rule::IfNestedTooDeep => (
                 "if_nested_too_deep",
                 "If components nest at most 3 deep.",
+                COMPONENTS_PAGE,
+            ),
+            Rule::IfConditionInvalid => (
+                "if_condition_invalid",
+                "An If's `condition` is not blank and holds at least one dynamic value (`${data.…}`, `${form.…}`): a condition of literals only always gives the same branch.",
                 COMPONENTS_PAGE,
             ),
             Rule::NavigationListPlacement => (

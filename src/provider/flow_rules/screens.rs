@@ -86,6 +86,11 @@ pub(super) fn check<'a>(top: &TopLevel<'a>, report: &mut Report<'_>) -> Vec<Scre
             "No screen is terminal; mark the last screen of each path with \"terminal\": true.",
         );
     }
+    check_some_success(&screens, report);
+    let has_endpoint = top.object.contains("data_api_version");
+    for screen in &screens {
+        check_refresh_on_back(&screen.object, has_endpoint, report);
+    }
     screens
 }
 
@@ -119,7 +124,7 @@ fn check_id(
                 quoted(&id)
             ),
         );
-    } else if id == RESERVED_ID {
+    } else if id.eq_ignore_ascii_case(RESERVED_ID) {
         report.add(
             &node,
             Rule::ScreenIdReserved,
@@ -169,6 +174,42 @@ fn check_success(object: &Object<'_>, terminal: bool, report: &mut Report<'_>) {
             Rule::SuccessOnNonTerminalScreen,
             "\"success\" can be set only on a terminal screen.",
         );
+    }
+}
+
+/// "At least one terminal screen must have property 'success' set as
+/// true" (error codes page); `success` is true when left out.
+fn check_some_success(screens: &[Screen<'_>], report: &mut Report<'_>) {
+    let terminal: Vec<&Screen<'_>> = screens.iter().filter(|s| s.terminal).collect();
+    let failing = |s: &&Screen<'_>| {
+        s.object
+            .get("success")
+            .is_some_and(|n| n.as_bool() == Some(false))
+    };
+    if !terminal.is_empty() && terminal.iter().all(failing) {
+        let first = terminal[0].object.get("success").expect("checked above");
+        report.add(
+            &first,
+            Rule::NoSuccessfulTerminalScreen,
+            "Every terminal screen has \"success\": false; at least one must end the flow successfully (true, or left out).",
+        );
+    }
+}
+
+/// "Property 'refresh_on_back' can be true only when property
+/// 'data_api_version' is set" (error codes page).
+fn check_refresh_on_back(object: &Object<'_>, has_endpoint: bool, report: &mut Report<'_>) {
+    let Some(node) = object.get("refresh_on_back") else {
+        return;
+    };
+    match node.as_bool() {
+        None => report_wrong_type(report, &node, "\"refresh_on_back\"", Kind::Bool),
+        Some(true) if !has_endpoint => report.add(
+            &node,
+            Rule::RefreshOnBackWithoutEndpoint,
+            "\"refresh_on_back\" asks the endpoint again, so it can be true only in a flow with \"data_api_version\".",
+        ),
+        Some(_) => {}
     }
 }
 
