@@ -204,7 +204,10 @@ fn broken_signup() -> String {
 /// What the offline engine itself says, as the function must return it.
 fn engine_lines(content: &str) -> Vec<String> {
     match cams_provider::provider::flow_rules::check(content) {
-        Ok(problems) => problems.iter().map(ToString::to_string).collect(),
+        Ok(problems) => problems
+            .iter()
+            .map(|p| format!("{p} (rule {})", p.rule))
+            .collect(),
         Err(e) => vec![format!("(document): {e}")],
     }
 }
@@ -213,6 +216,7 @@ const FUNCTIONS_CONFIG: &str = r#"
 output "signup_problems" { value = provider::cams::flow_json_problems(file("signup.json")) }
 output "broken_problems" { value = provider::cams::flow_json_problems(file("broken.json")) }
 output "not_json_problems" { value = provider::cams::flow_json_problems("{\"version\": ") }
+output "broken_details" { value = provider::cams::flow_json_problem_details(file("broken.json")) }
 output "signup_summary" { value = provider::cams::flow_json_summary(file("signup.json")) }
 output "empty_summary" { value = provider::cams::flow_json_summary("{}") }
 "#;
@@ -247,10 +251,28 @@ fn functions_work_without_provider_configuration_on_terraform_1_8_and_later() {
         assert!(
             broken_lines
                 .iter()
-                .any(|l| l.starts_with("/screens/1/id: ")),
+                .any(|l| l.starts_with("/screens/1/id (line ")
+                    && l.ends_with("(rule screen_id_duplicate)")),
             "{broken_lines:?}"
         );
         assert_eq!(out["broken_problems"]["value"], json!(broken_lines));
+        // The same problems as objects, with their rule and position.
+        let details: Vec<Value> = cams_provider::provider::flow_rules::check(&broken)
+            .unwrap()
+            .iter()
+            .map(|p| {
+                json!({
+                    "rule": p.rule.id(),
+                    "severity": "error",
+                    "pointer": p.pointer,
+                    "line": p.line,
+                    "column": p.column,
+                    "message": p.message,
+                })
+            })
+            .collect();
+        assert!(!details.is_empty());
+        assert_eq!(out["broken_details"]["value"], json!(details), "{version}");
         let not_json = out["not_json_problems"]["value"]
             .as_array()
             .expect("a list");
@@ -304,7 +326,11 @@ fn functions_work_without_provider_configuration_on_terraform_1_8_and_later() {
                 ["sensitive"],
             true
         );
-        for name in ["flow_json_problems", "flow_json_summary"] {
+        for name in [
+            "flow_json_problems",
+            "flow_json_problem_details",
+            "flow_json_summary",
+        ] {
             let f = &p["functions"][name];
             assert!(f["summary"].as_str().is_some_and(|d| !d.is_empty()), "{f}");
             assert!(

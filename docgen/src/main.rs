@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use cams_docs::{generate, stale_files, write, Catalog, DocsError};
-use cams_provider::provider::flow_rules::Rule;
+use cams_provider::provider::flow_rules::{catalogue, Rule};
 use cams_provider::provider::CamsProvider;
 
 const USAGE: &str = "usage: cams-docs (--write | --check) [--root REPOSITORY]";
@@ -47,9 +47,73 @@ fn main() -> ExitCode {
 /// `{{flow_json_rules}}` of the cams_flow page: every offline Flow JSON
 /// rule, by the id its diagnostics name, from the rules themselves.
 fn rules_table() -> String {
-    let mut out = String::from("| Rule | What it checks |\n| --- | --- |\n");
+    let mut out = String::from("| Rule | What it checks | Source |\n| --- | --- | --- |\n");
     for rule in Rule::ALL {
-        out.push_str(&format!("| `{}` | {} |\n", rule.id(), rule.summary()));
+        out.push_str(&format!(
+            "| `{}` | {} | [{}]({}) |\n",
+            rule.id(),
+            rule.summary(),
+            source_name(rule.source()),
+            rule.source()
+        ));
+    }
+    out.trim_end().to_owned()
+}
+
+/// A source page's short name, for a table cell.
+fn source_name(url: &str) -> &str {
+    url.trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or(url)
+        .split('#')
+        .next()
+        .unwrap_or(url)
+}
+
+/// `{{flow_json_catalogue}}`: every component and action of the
+/// catalogue the rules read, with its properties.
+fn catalogue_table() -> String {
+    let property_list = |properties: &[catalogue::Property], since: catalogue::Version| {
+        properties
+            .iter()
+            .map(|p| {
+                let name = if p.required_since.is_some() {
+                    format!("**`{}`**", p.name)
+                } else {
+                    format!("`{}`", p.name)
+                };
+                if p.since > since {
+                    format!("{name} ({})", catalogue::version_text(p.since))
+                } else {
+                    name
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut out = String::from(
+        "| Component or action | Since | Properties | Source |\n| --- | --- | --- | --- |\n",
+    );
+    for c in catalogue::COMPONENTS {
+        out.push_str(&format!(
+            "| `{}` | {} | {} | [{}]({}) |\n",
+            c.name,
+            catalogue::version_text(c.since),
+            property_list(c.properties, c.since),
+            source_name(c.source),
+            c.source
+        ));
+    }
+    for a in catalogue::ACTIONS {
+        out.push_str(&format!(
+            "| `{}` action | {} | {} | [{}]({}) |\n",
+            a.name,
+            catalogue::version_text(a.since),
+            property_list(a.properties, a.since),
+            source_name(a.source),
+            a.source
+        ));
     }
     out.trim_end().to_owned()
 }
@@ -63,7 +127,10 @@ fn run(mode: &Mode, root: &std::path::Path) -> Result<ExitCode, DocsError> {
     let mut catalog = Catalog::of(&CamsProvider::new());
     catalog.placeholders.insert(
         "cams_flow".to_owned(),
-        vec![("flow_json_rules", rules_table())],
+        vec![
+            ("flow_json_rules", rules_table()),
+            ("flow_json_catalogue", catalogue_table()),
+        ],
     );
     let pages = generate(&catalog, root)?;
     match mode {

@@ -31,6 +31,10 @@ type Members<'a> = HashMap<String, &'a RawValue>;
 /// Parses the document: it must be JSON; `version` and `screens[*].id` are
 /// read when present and well-shaped, and ignored otherwise.
 pub fn summarize(content: &str) -> Result<FlowSummary, serde_json::Error> {
+    // A UTF-8 byte order mark is not JSON, but editors on Windows write
+    // one; what the document declares is read past it (the offline rules
+    // name it as a problem of its own).
+    let content = content.strip_prefix('\u{feff}').unwrap_or(content);
     if !starts_with(content, b'{') {
         // Valid JSON that is not an object has neither field.
         serde_json::from_str::<&RawValue>(content)?;
@@ -217,6 +221,19 @@ mod tests {
     fn serde_jsons_raw_value_key_is_an_ordinary_key() {
         let doc = r#"{"$serde_json::private::RawValue":":x","screens":[{"$serde_json::private::RawValue":1,"id":"A"}]}"#;
         assert_eq!(summarize(doc).unwrap().screen_ids, vec!["A"]);
+    }
+
+    /// Issue 16.14: a byte order mark gave "line 1, column 1: expected
+    /// value".
+    #[test]
+    fn a_byte_order_mark_is_skipped() {
+        let s = summarize("\u{feff}{\"version\":\"7.1\",\"screens\":[{\"id\":\"A\"}]}").unwrap();
+        assert_eq!(s.version.as_deref(), Some("7.1"));
+        assert_eq!(s.screen_ids, vec!["A"]);
+        assert!(
+            summarize("\u{feff}").is_err(),
+            "a mark alone is still no JSON"
+        );
     }
 
     #[test]

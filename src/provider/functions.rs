@@ -3,7 +3,13 @@
 //! they work in `terraform console`, `validate` and any module.
 //!
 //! * `flow_json_problems(content)`: the rule violations, as text.
+//! * `flow_json_problem_details(content)`: the same, as objects (rule,
+//!   severity, pointer, line, column, message) for `check` blocks and CI.
 //! * `flow_json_summary(content)`: what the document declares.
+//!
+//! Both problem functions keep at most [`flow_rules::DEFAULT_MAX_PROBLEMS`]
+//! problems and say how many more there are, so a hostile document cannot
+//! make Terraform hold millions of them.
 
 use std::collections::BTreeMap;
 
@@ -12,7 +18,7 @@ use crate::plugin::{
     CallRequest, CallResponse, Function, FunctionDefinition, FunctionError, Parameter,
 };
 
-use super::flow_rules::{self, SyntaxError};
+use super::flow_rules::{self, Checked, Problem, SyntaxError, DEFAULT_MAX_PROBLEMS};
 use super::flow_summary::summarize;
 
 /// The one parameter both functions take.
@@ -45,10 +51,10 @@ impl Function for FlowJsonProblems {
     fn definition(&self) -> FunctionDefinition {
         FunctionDefinition::new(
             "Checks a Flow JSON document offline and lists its problems",
-            "Checks a WhatsApp Flow JSON document against the static rules Meta applies when a flow is published (the same checks the cams_flow resource makes at plan time), without calling CAMS. Returns one string per problem, \"POINTER: message\", where POINTER is the RFC 6901 JSON pointer of the offending value (\"(document)\" for the whole document), in document order; an empty list when the document passes. Text that is not JSON gives a single entry \"(document): invalid JSON at line L, column C: ...\" rather than an error, so the result can be tested in a precondition or a check block.",
+            "Checks a WhatsApp Flow JSON document against the static rules Meta applies when a flow is published (the same checks the cams_flow resource makes at plan time), without calling CAMS. Returns one string per problem, \"POINTER (line L, column C): message (rule ID)\", where POINTER is the RFC 6901 JSON pointer of the offending value (\"(document)\" for the whole document) and L and C where that value starts in the text, in document order; an empty list when the document passes. At most 1000 problems are listed, then one entry counting the rest. Text that is not JSON gives a single entry \"(document): invalid JSON at line L, column C: ...\" rather than an error, so the result can be tested in a precondition or a check block.",
             Type::list(Type::String),
         )
-        .markdown("Checks a WhatsApp Flow JSON document against the static rules Meta applies when a flow is published (the same checks the `cams_flow` resource makes at plan time), without calling CAMS.\n\nReturns one string per problem, `POINTER: message`, where `POINTER` is the RFC 6901 JSON pointer of the offending value (`(document)` for the whole document), in document order; an empty list when the document passes.\n\nText that is not JSON gives a single entry `(document): invalid JSON at line L, column C: ...` rather than an error, so the result can be tested in a `precondition` or a `check` block.")
+        .markdown("Checks a WhatsApp Flow JSON document against the static rules Meta applies when a flow is published (the same checks the `cams_flow` resource makes at plan time), without calling CAMS.\n\nReturns one string per problem, `POINTER (line L, column C): message (rule ID)`, where `POINTER` is the RFC 6901 JSON pointer of the offending value (`(document)` for the whole document), `L` and `C` where that value starts in the text (the column counts characters), and `ID` the rule's id, in document order; an empty list when the document passes. At most 1000 problems are listed, then one entry counting the rest. `flow_json_problem_details` gives the same as objects.\n\nText that is not JSON gives a single entry `(document): invalid JSON at line L, column C: ...` rather than an error, so the result can be tested in a `precondition` or a `check` block.")
         .parameter(content_parameter())
     }
 
@@ -60,11 +66,117 @@ impl Function for FlowJsonProblems {
     }
 }
 
-/// Every problem of the document as `POINTER: message`.
+/// Every problem of the document as `POINTER (line L, column C): message
+/// (rule ID)`, and a last line counting those beyond the cap.
 fn problem_lines(text: &str) -> Vec<String> {
-    match flow_rules::check(text) {
-        Ok(problems) => problems.iter().map(ToString::to_string).collect(),
+    match flow_rules::check_at_most(text, DEFAULT_MAX_PROBLEMS) {
+        Ok(Checked { problems, omitted }) => {
+            let mut lines: Vec<String> = problems
+                .iter()
+                .map(|p| format!("{p} (rule {})", p.rule))
+                .collect();
+            if omitted > 0 {
+                lines.push(omitted_message(omitted));
+            }
+            lines
+        }
         Err(syntax) => vec![format!("(document): {syntax}")],
+    }
+}
+
+fn omitted_message(omitted: usize) -> String {
+    format!("(document): {omitted} more problem(s) not listed; fix these first.")
+}
+
+/// `provider::cams::flow_json_problem_details(content) -> list(object(...))`.
+pub struct FlowJsonProblemDetails;
+
+/// The attribute types of one problem.
+fn problem_type() -> Type {
+    Type::object([
+        ("rule", Type::String),
+        ("severity", Type::String),
+        ("pointer", Type::String),
+        ("line", Type::Number),
+        ("column", Type::Number),
+        ("message", Type::String),
+    ])
+}
+
+fn problem_object(
+    rule: &str,
+    severity: &str,
+    pointer: &str,
+    (line, column): (usize, usize),
+    message: String,
+) -> Value {
+    Value::object([
+        ("rule", Value::String(rule.to_owned())),
+        ("severity", Value::String(severity.to_owned())),
+        ("pointer", Value::String(pointer.to_owned())),
+        ("line", Value::Number((line as u64).into())),
+        ("column", Value::Number((column as u64).into())),
+        ("message", Value::String(message)),
+    ])
+}
+
+/// Every problem as an object; text that is not JSON is one problem of
+/// rule `invalid_json`, and problems beyond the cap one of rule
+/// `more_problems`.
+fn problem_objects(text: &str) -> Vec<Value> {
+    match flow_rules::check_at_most(text, DEFAULT_MAX_PROBLEMS) {
+        Ok(Checked { problems, omitted }) => {
+            let mut objects: Vec<Value> = problems
+                .iter()
+                .map(|p: &Problem| {
+                    problem_object(
+                        p.rule.id(),
+                        p.severity().as_str(),
+                        &p.pointer,
+                        (p.line, p.column),
+                        p.message.clone(),
+                    )
+                })
+                .collect();
+            if omitted > 0 {
+                objects.push(problem_object(
+                    "more_problems",
+                    "error",
+                    "",
+                    (1, 1),
+                    omitted_message(omitted),
+                ));
+            }
+            objects
+        }
+        Err(syntax) => vec![problem_object(
+            "invalid_json",
+            "error",
+            "",
+            (syntax.line, syntax.column),
+            syntax.to_string(),
+        )],
+    }
+}
+
+#[async_trait::async_trait]
+impl Function for FlowJsonProblemDetails {
+    fn name(&self) -> &'static str {
+        "flow_json_problem_details"
+    }
+
+    fn definition(&self) -> FunctionDefinition {
+        FunctionDefinition::new(
+            "Checks a Flow JSON document offline and lists its problems as objects",
+            "The problems flow_json_problems finds, as objects for check blocks and CI: rule (the stable rule id, e.g. \"navigate_unknown_screen\"), severity (\"error\" or \"warning\"), pointer (the RFC 6901 JSON pointer of the offending value, \"\" for the whole document), line and column (1-based, where that value starts in the text; the column counts characters), and message. In document order; an empty list when the document passes. Text that is not JSON gives one object of rule \"invalid_json\" with the position of the error; beyond 1000 problems, one object of rule \"more_problems\" counts the rest.",
+            Type::list(problem_type()),
+        )
+        .markdown("The problems `flow_json_problems` finds, as objects for `check` blocks and CI:\n\n* `rule`: the stable rule id, e.g. `navigate_unknown_screen` (the `cams_flow` page lists them all);\n* `severity`: `error` or `warning`;\n* `pointer`: the RFC 6901 JSON pointer of the offending value, `\"\"` for the whole document;\n* `line`, `column`: where that value starts in the text, 1-based (the column counts characters);\n* `message`: what is wrong, in one sentence.\n\nIn document order; an empty list when the document passes. Text that is not JSON gives one object of rule `invalid_json` with the position of the error; beyond 1000 problems, one object of rule `more_problems` counts the rest.")
+        .parameter(content_parameter())
+    }
+
+    async fn call(&self, req: CallRequest) -> CallResponse {
+        Ok(Value::List(problem_objects(content(&req)?)))
     }
 }
 
@@ -183,12 +295,20 @@ mod tests {
         let expected: Vec<String> = flow_rules::check(&broken)
             .unwrap()
             .iter()
-            .map(|p| format!("{}: {}", p.pointer, p.message))
+            .map(|p| {
+                format!(
+                    "{} (line {}, column {}): {} (rule {})",
+                    p.pointer, p.line, p.column, p.message, p.rule
+                )
+            })
             .collect();
         assert!(!lines.is_empty());
         assert_eq!(lines, expected);
         assert!(
-            lines.iter().any(|l| l.starts_with("/screens/1/id: ")),
+            lines
+                .iter()
+                .any(|l| l.starts_with("/screens/1/id (line 9, column 20): ")
+                    && l.ends_with("(rule screen_id_duplicate)")),
             "{lines:?}"
         );
     }
@@ -202,6 +322,76 @@ mod tests {
             lines[0].starts_with("(document): invalid JSON at line 3, column 1: "),
             "{lines:?}"
         );
+    }
+
+    #[test]
+    fn problem_details_are_objects_with_rule_severity_and_position() {
+        let broken = PASSING.replace(r#""id": "DONE""#, r#""id": "WELCOME""#);
+        let value = call(&FlowJsonProblemDetails, &broken).unwrap();
+        let Value::List(items) = &value else {
+            panic!("{value:?}")
+        };
+        let problems = flow_rules::check(&broken).unwrap();
+        assert_eq!(items.len(), problems.len());
+        let Value::Object(first) = &items[0] else {
+            panic!("{value:?}")
+        };
+        let want = &problems[0];
+        assert_eq!(first["rule"], Value::String(want.rule.id().into()));
+        assert_eq!(first["severity"], Value::String("error".into()));
+        assert_eq!(first["pointer"], Value::String(want.pointer.clone()));
+        assert_eq!(first["line"], Value::Number((want.line as u64).into()));
+        assert_eq!(first["column"], Value::Number((want.column as u64).into()));
+        assert_eq!(first["message"], Value::String(want.message.clone()));
+        let Type::Object(attributes) = problem_type() else {
+            unreachable!()
+        };
+        assert_eq!(
+            first.keys().collect::<Vec<_>>(),
+            attributes.keys().collect::<Vec<_>>()
+        );
+        assert_eq!(
+            call(&FlowJsonProblemDetails, PASSING).unwrap(),
+            Value::List(Vec::new())
+        );
+    }
+
+    #[test]
+    fn problem_details_of_text_that_is_not_json_is_one_object() {
+        let value = call(&FlowJsonProblemDetails, "{\n  \"version\": 7.0,\n}").unwrap();
+        let Value::List(items) = &value else {
+            panic!("{value:?}")
+        };
+        let Value::Object(only) = &items[0] else {
+            panic!("{value:?}")
+        };
+        assert_eq!(items.len(), 1);
+        assert_eq!(only["rule"], Value::String("invalid_json".into()));
+        assert_eq!(only["line"], Value::Number(3u64.into()));
+        assert_eq!(only["column"], Value::Number(1u64.into()));
+    }
+
+    /// Issue 16.10: a document with a million bad references is listed
+    /// as the first 1000 problems and a count of the rest.
+    #[test]
+    fn problems_beyond_the_cap_are_counted_not_listed() {
+        let references = "${data.nothing} ".repeat(2000);
+        let doc = PASSING.replace(
+            r#""title": "Welcome""#,
+            &format!(r#""title": "{references}""#),
+        );
+        let lines = problem_lines(&doc);
+        assert_eq!(lines.len(), DEFAULT_MAX_PROBLEMS + 1);
+        assert!(
+            lines
+                .last()
+                .unwrap()
+                .starts_with("(document): 1000 more problem(s)"),
+            "{:?}",
+            lines.last()
+        );
+        let objects = problem_objects(&doc);
+        assert_eq!(objects.len(), DEFAULT_MAX_PROBLEMS + 1);
     }
 
     #[test]
@@ -248,7 +438,11 @@ mod tests {
 
     #[test]
     fn definitions_describe_the_function_and_its_parameter() {
-        for f in [&FlowJsonProblems as &dyn Function, &FlowJsonSummary] {
+        for f in [
+            &FlowJsonProblems as &dyn Function,
+            &FlowJsonProblemDetails,
+            &FlowJsonSummary,
+        ] {
             let d = f.definition();
             assert!(!d.summary.is_empty() && !d.description.is_empty());
             assert!(d.markdown_description.is_some());

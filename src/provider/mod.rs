@@ -77,6 +77,7 @@ impl Provider for CamsProvider {
     fn functions(&self) -> Vec<Arc<dyn crate::plugin::Function>> {
         vec![
             Arc::new(functions::FlowJsonProblems),
+            Arc::new(functions::FlowJsonProblemDetails),
             Arc::new(functions::FlowJsonSummary),
         ]
     }

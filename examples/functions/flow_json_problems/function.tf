@@ -3,7 +3,8 @@ locals {
   signup_problems = provider::cams::flow_json_problems(file("${path.module}/flows/signup.json"))
 }
 
-# Warn on every plan and apply, listing the problems ("POINTER: message").
+# Warn on every plan and apply, listing the problems
+# ("POINTER (line L, column C): message (rule ID)").
 check "signup_flow_json" {
   assert {
     condition     = length(local.signup_problems) == 0

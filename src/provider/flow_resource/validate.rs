@@ -119,8 +119,10 @@ pub fn content_diagnostics(config: &Config, content: &str, publishing: bool) -> 
         .at(path)
         .into();
     }
-    let problems = match flow_rules::check(content) {
-        Ok(problems) => problems,
+    // Only the problems shown are kept: a hostile document cannot make
+    // the plugin hold millions (issue 16.10).
+    let (problems, omitted) = match flow_rules::check_at_most(content, MAX_PROBLEMS_SHOWN) {
+        Ok(checked) => (checked.problems, checked.omitted),
         Err(syntax) => {
             return Diagnostic::error(
                 "Invalid Flow JSON",
@@ -131,17 +133,17 @@ pub fn content_diagnostics(config: &Config, content: &str, publishing: bool) -> 
         }
     };
     if publishing {
-        publishing_errors(&problems, &path)
+        publishing_errors(&problems, omitted, &path)
     } else {
-        draft_warning(config, &problems, &path)
+        draft_warning(config, &problems, omitted, &path)
     }
 }
 
 /// One error per problem: Terraform shows every error.
-fn publishing_errors(problems: &[Problem], path: &AttributePath) -> Diagnostics {
+fn publishing_errors(problems: &[Problem], omitted: usize, path: &AttributePath) -> Diagnostics {
     let mut diags = Diagnostics::new();
     let summary = "Flow JSON Cannot Be Published";
-    for problem in problems.iter().take(MAX_PROBLEMS_SHOWN) {
+    for problem in problems {
         let detail = format!(
             "{} (rule {}). Meta refuses to publish a flow with this problem; fix it or keep status = \"DRAFT\".",
             shown(problem),
@@ -149,9 +151,8 @@ fn publishing_errors(problems: &[Problem], path: &AttributePath) -> Diagnostics 
         );
         diags.push(Diagnostic::error(summary, detail).at(path.clone()));
     }
-    if problems.len() > MAX_PROBLEMS_SHOWN {
-        let more = problems.len() - MAX_PROBLEMS_SHOWN;
-        let detail = format!("{more} more problem(s) in content are not shown; provider::cams::flow_json_problems(content) lists them all.");
+    if omitted > 0 {
+        let detail = format!("{omitted} more problem(s) in content are not shown; provider::cams::flow_json_problems(content) lists them all.");
         diags.push(Diagnostic::error(summary, detail).at(path.clone()));
     }
     diags
@@ -161,7 +162,12 @@ fn publishing_errors(problems: &[Problem], path: &AttributePath) -> Diagnostics 
 /// Terraform's CLI folds warnings that share a summary into the first
 /// ("and N more similar warnings elsewhere"), which would hide every
 /// problem but one, and every other flow's.
-fn draft_warning(config: &Config, problems: &[Problem], path: &AttributePath) -> Diagnostics {
+fn draft_warning(
+    config: &Config,
+    problems: &[Problem],
+    omitted: usize,
+    path: &AttributePath,
+) -> Diagnostics {
     if problems.is_empty() {
         return Diagnostics::new();
     }
@@ -169,20 +175,19 @@ fn draft_warning(config: &Config, problems: &[Problem], path: &AttributePath) ->
         Ok(Attr::Known(name)) if !name.trim().is_empty() => format!(" of {name:?}"),
         _ => String::new(),
     };
-    let count = problems.len();
+    let count = problems.len() + omitted;
     let plural = if count == 1 { "" } else { "s" };
     let mut detail = String::new();
-    for problem in problems.iter().take(MAX_PROBLEMS_SHOWN) {
+    for problem in problems {
         detail.push_str(&format!(
             "- {} (rule {})\n",
             shown(problem),
             problem.rule.id()
         ));
     }
-    if count > MAX_PROBLEMS_SHOWN {
+    if omitted > 0 {
         detail.push_str(&format!(
-            "- and {} more, not shown; provider::cams::flow_json_problems(content) lists them all\n",
-            count - MAX_PROBLEMS_SHOWN
+            "- and {omitted} more, not shown; provider::cams::flow_json_problems(content) lists them all\n"
         ));
     }
     detail.push_str(

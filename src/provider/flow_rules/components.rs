@@ -1,5 +1,6 @@
-//! Rules about a screen's components: how many of the limited kinds it
-//! shows, unique names, and the Footer a terminal screen needs.
+//! Rules about a screen's components: how many it shows (in all, and of
+//! the limited kinds), unique names, and the Footer a terminal screen
+//! needs.
 //!
 //! Components are the screen's `layout.children`; a `Form` has its own
 //! `children`, an `If` its `then` and `else` branches, a `Switch` a branch
@@ -9,26 +10,47 @@
 //!   `then` and another in `else` is one Footer on the screen;
 //! * the same name in two branches of one `If`/`Switch` is not a duplicate.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
+use super::catalogue::Version;
 use super::json::{Kind, Node, MAX_DEPTH};
+use super::properties::integer;
 use super::screens::Screen;
 use super::{quoted, report_wrong_type, Report, Rule};
 
-/// The component types a screen may show only a few of.
-const LIMITS: [(&str, usize); 4] = [
-    ("Footer", 1),
-    ("EmbeddedLink", 2),
-    ("Image", 3),
-    ("OptIn", 5),
+/// The component types a screen may show only a few of, and the rule a
+/// screen with more breaks (components page and media upload page).
+const LIMITS: [(&str, usize, Rule); 7] = [
+    ("Footer", 1, Rule::TooManyComponents),
+    ("EmbeddedLink", 2, Rule::TooManyComponents),
+    ("Image", 3, Rule::TooManyComponents),
+    ("ImageCarousel", 2, Rule::TooManyComponents),
+    ("OptIn", 5, Rule::TooManyComponents),
+    ("PhotoPicker", 1, Rule::MediaPickerPlacement),
+    ("DocumentPicker", 1, Rule::MediaPickerPlacement),
 ];
 const FOOTER: usize = 0;
+const PHOTO_PICKER: usize = 5;
+const DOCUMENT_PICKER: usize = 6;
+
+/// "The maximum number of components per screen is 50."
+const MAX_COMPONENTS: usize = 50;
+
+/// A PhotoPicker or DocumentPicker, for the payload rules.
+#[derive(Clone, Debug)]
+pub(super) struct Picker {
+    pub kind: &'static str,
+    /// `max-uploaded-photos` / `-documents` when static (the default is 30).
+    pub max_uploaded: Option<i64>,
+}
 
 /// What the action rules need to know about a screen's components.
 #[derive(Default)]
 pub(super) struct Contents {
     /// Every component name on the screen, for `${form.x}`.
     pub names: HashSet<String>,
+    /// The media pickers by name.
+    pub pickers: HashMap<String, Picker>,
 }
 
 /// The components of one part of a screen: those of each limited type (on
@@ -37,6 +59,8 @@ pub(super) struct Contents {
 #[derive(Default)]
 struct Tally<'a> {
     limited: [Vec<Node<'a>>; LIMITS.len()],
+    /// Every component shown (on the branches with the most).
+    all: Vec<Node<'a>>,
     /// Each name once, where it first appears.
     names: Vec<(String, Node<'a>)>,
     /// The same names, to look them up.
@@ -50,6 +74,7 @@ impl<'a> Tally<'a> {
         for (mine, theirs) in self.limited.iter_mut().zip(next.limited) {
             mine.extend(theirs);
         }
+        self.all.extend(next.all);
         for (name, node) in next.names {
             if self.seen.contains(&name) {
                 report.add(
@@ -80,19 +105,27 @@ impl<'a> Tally<'a> {
                 *mine = theirs;
             }
         }
+        if branch.all.len() > self.all.len() {
+            self.all = branch.all;
+        }
         for (name, node) in branch.names {
             self.add_name(name, node);
         }
     }
 }
 
-pub(super) fn check(screen: &Screen<'_>, report: &mut Report<'_>) -> Contents {
-    let tally = screen_components(screen, report);
-    for ((kind, limit), shown) in LIMITS.iter().zip(&tally.limited) {
+pub(super) fn check(
+    screen: &Screen<'_>,
+    _version: Option<Version>,
+    report: &mut Report<'_>,
+) -> Contents {
+    let mut pickers = HashMap::new();
+    let tally = screen_components(screen, &mut pickers, report);
+    for ((kind, limit, rule), shown) in LIMITS.iter().zip(&tally.limited) {
         if let Some(first_too_many) = shown.get(*limit) {
             report.add(
                 first_too_many,
-                Rule::TooManyComponents,
+                *rule,
                 format!(
                     "{} shows {} {kind} components; a screen may show at most {limit}.",
                     capitalised(&screen.name()),
@@ -100,6 +133,35 @@ pub(super) fn check(screen: &Screen<'_>, report: &mut Report<'_>) -> Contents {
                 ),
             );
         }
+    }
+    if let (Some(photo), Some(document)) = (
+        tally.limited[PHOTO_PICKER].first(),
+        tally.limited[DOCUMENT_PICKER].first(),
+    ) {
+        let later = if photo.text().as_ptr() > document.text().as_ptr() {
+            photo
+        } else {
+            document
+        };
+        report.add(
+            later,
+            Rule::MediaPickerPlacement,
+            format!(
+                "{} has both a PhotoPicker and a DocumentPicker; a screen may have only one of the two.",
+                capitalised(&screen.name())
+            ),
+        );
+    }
+    if let Some(first_too_many) = tally.all.get(MAX_COMPONENTS) {
+        report.add(
+            first_too_many,
+            Rule::TooManyComponents,
+            format!(
+                "{} has {} components; a screen may have at most {MAX_COMPONENTS}.",
+                capitalised(&screen.name()),
+                tally.all.len()
+            ),
+        );
     }
     if screen.terminal && tally.limited[FOOTER].is_empty() {
         report.add(
@@ -111,10 +173,17 @@ pub(super) fn check(screen: &Screen<'_>, report: &mut Report<'_>) -> Contents {
             ),
         );
     }
-    Contents { names: tally.seen }
+    Contents {
+        names: tally.seen,
+        pickers,
+    }
 }
 
-fn screen_components<'a>(screen: &Screen<'a>, report: &mut Report<'_>) -> Tally<'a> {
+fn screen_components<'a>(
+    screen: &Screen<'a>,
+    pickers: &mut HashMap<String, Picker>,
+    report: &mut Report<'_>,
+) -> Tally<'a> {
     let Some(layout) = screen.object.get("layout") else {
         return Tally::default();
     };
@@ -123,13 +192,18 @@ fn screen_components<'a>(screen: &Screen<'a>, report: &mut Report<'_>) -> Tally<
         return Tally::default();
     };
     match layout.get("children") {
-        Some(children) => sequence(&children, screen, report),
+        Some(children) => sequence(&children, screen, pickers, report),
         None => Tally::default(),
     }
 }
 
 /// Components shown one after another.
-fn sequence<'a>(list: &Node<'a>, screen: &Screen<'_>, report: &mut Report<'_>) -> Tally<'a> {
+fn sequence<'a>(
+    list: &Node<'a>,
+    screen: &Screen<'_>,
+    pickers: &mut HashMap<String, Picker>,
+    report: &mut Report<'_>,
+) -> Tally<'a> {
     let mut tally = Tally::default();
     if list.depth() > MAX_DEPTH {
         return tally;
@@ -139,13 +213,18 @@ fn sequence<'a>(list: &Node<'a>, screen: &Screen<'_>, report: &mut Report<'_>) -
         return tally;
     };
     for item in items {
-        let next = component(&item, screen, report);
+        let next = component(&item, screen, pickers, report);
         tally.then(next, screen, report);
     }
     tally
 }
 
-fn component<'a>(node: &Node<'a>, screen: &Screen<'_>, report: &mut Report<'_>) -> Tally<'a> {
+fn component<'a>(
+    node: &Node<'a>,
+    screen: &Screen<'_>,
+    pickers: &mut HashMap<String, Picker>,
+    report: &mut Report<'_>,
+) -> Tally<'a> {
     let mut tally = Tally::default();
     let Some(object) = node.as_object() else {
         report_wrong_type(report, node, "A component", Kind::Object);
@@ -155,8 +234,26 @@ fn component<'a>(node: &Node<'a>, screen: &Screen<'_>, report: &mut Report<'_>) 
         .get("type")
         .and_then(|t| t.as_str().map(|s| s.into_owned()));
     let kind = kind.as_deref().unwrap_or_default();
-    if let Some(i) = LIMITS.iter().position(|(limited, _)| *limited == kind) {
+    if let Some(i) = LIMITS.iter().position(|(limited, _, _)| *limited == kind) {
         tally.limited[i].push(node.clone());
+    }
+    // If, Switch and Form hold components; they are not counted.
+    if !matches!(kind, "If" | "Switch" | "Form") {
+        tally.all.push(node.clone());
+    }
+    let max_key = match kind {
+        "PhotoPicker" => Some(("PhotoPicker", "max-uploaded-photos")),
+        "DocumentPicker" => Some(("DocumentPicker", "max-uploaded-documents")),
+        _ => None,
+    };
+    if let (Some((kind, max_key)), Some(name)) = (
+        max_key,
+        object
+            .get("name")
+            .and_then(|n| n.as_str().map(|s| s.into_owned())),
+    ) {
+        let max_uploaded = object.get(max_key).and_then(|m| integer(&m));
+        pickers.insert(name, Picker { kind, max_uploaded });
     }
     // A Form's own name is not a field: `${form.x}` names what it holds.
     if kind != "Form" {
@@ -169,7 +266,7 @@ fn component<'a>(node: &Node<'a>, screen: &Screen<'_>, report: &mut Report<'_>) 
     match kind {
         "Form" => {
             if let Some(children) = object.get("children") {
-                let inner = sequence(&children, screen, report);
+                let inner = sequence(&children, screen, pickers, report);
                 tally.then(inner, screen, report);
             }
         }
@@ -177,7 +274,7 @@ fn component<'a>(node: &Node<'a>, screen: &Screen<'_>, report: &mut Report<'_>) 
             let mut branches = Tally::default();
             for key in ["then", "else"] {
                 if let Some(branch) = object.get(key) {
-                    branches.or(sequence(&branch, screen, report));
+                    branches.or(sequence(&branch, screen, pickers, report));
                 }
             }
             tally.then(branches, screen, report);
@@ -187,7 +284,7 @@ fn component<'a>(node: &Node<'a>, screen: &Screen<'_>, report: &mut Report<'_>) 
             match object.get("cases").map(|c| (c.as_object(), c)) {
                 Some((Some(cases), _)) => {
                     for (_, branch) in cases.iter() {
-                        branches.or(sequence(&branch, screen, report));
+                        branches.or(sequence(&branch, screen, pickers, report));
                     }
                 }
                 Some((None, cases)) => {
@@ -333,18 +430,36 @@ mod tests {
         );
         assert_problems(&doc, &[("/screens/2", Rule::TerminalScreenWithoutFooter)]);
         remove(&mut doc, "/screens/2/layout");
-        assert_problems(&doc, &[("/screens/2", Rule::TerminalScreenWithoutFooter)]);
+        assert_problems(
+            &doc,
+            &[
+                ("/screens/2", Rule::TerminalScreenWithoutFooter),
+                ("/screens/2", Rule::MissingRequiredProperty),
+            ],
+        );
     }
 
+    /// Meta: "If there is a Footer within If, it should exist in both
+    /// branches"; a terminal screen's Footer in `then` alone is not one on
+    /// every path.
     #[test]
-    fn a_footer_inside_an_if_counts_for_a_terminal_screen() {
+    fn a_footer_in_one_if_branch_is_not_a_footer_on_every_path() {
         let mut doc = good();
         let only_footer = doc.pointer("/screens/2/layout/children/0").unwrap().clone();
+        let if_at = "/screens/2/layout/children/0";
         set(
             &mut doc,
-            "/screens/2/layout/children/0",
-            json!({ "type": "If", "condition": "true", "then": [only_footer] }),
+            if_at,
+            json!({ "type": "If", "condition": "${data.name} != ''", "then": [only_footer.clone()] }),
         );
+        assert_problems(&doc, &[(if_at, Rule::FooterNotInEveryBranch)]);
+        set(
+            &mut doc,
+            &format!("{if_at}/else"),
+            json!([{ "type": "TextBody", "text": "No footer" }]),
+        );
+        assert_problems(&doc, &[(if_at, Rule::FooterNotInEveryBranch)]);
+        set(&mut doc, &format!("{if_at}/else"), json!([only_footer]));
         assert_problems(&doc, &[]);
     }
 
@@ -354,14 +469,23 @@ mod tests {
         set(
             &mut doc,
             "/screens/1/layout/children/2",
-            component("TextInput", "terms"),
+            component("TextBody", "terms"),
         );
         assert_problems(
             &doc,
-            &[(
-                "/screens/1/layout/children/2/name",
-                Rule::DuplicateComponentName,
-            )],
+            &[
+                (
+                    "/screens/1/layout/children/2/name",
+                    Rule::DuplicateComponentName,
+                ),
+                // A TextBody has no name (nor label) in Meta's schema.
+                ("/screens/1/layout/children/2/name", Rule::UnknownProperty),
+                ("/screens/1/layout/children/2/label", Rule::UnknownProperty),
+                (
+                    "/screens/1/layout/children/2",
+                    Rule::MissingRequiredProperty,
+                ),
+            ],
         );
     }
 
@@ -370,7 +494,7 @@ mod tests {
         let mut doc = good();
         set(
             &mut doc,
-            "/screens/1/layout/children/2",
+            "/screens/1/layout/children/1/children/2",
             component("TextInput", "name"),
         );
         assert_problems(&doc, &[]);
@@ -383,7 +507,7 @@ mod tests {
         set(
             &mut doc,
             &format!("{WELCOME}/3"),
-            json!({ "type": "If", "condition": "true", "then": branch, "else": branch }),
+            json!({ "type": "If", "condition": "${form.name} != ''", "then": branch, "else": branch }),
         );
         assert_problems(&doc, &[]);
         set(
@@ -401,7 +525,7 @@ mod tests {
         set(
             &mut doc,
             &format!("{WELCOME}/3/then/1"),
-            component("Dropdown", "city"),
+            component("TextArea", "city"),
         );
         assert_problems(
             &doc,
@@ -446,6 +570,8 @@ mod tests {
                 ("/screens/1/layout/children/1/children", Rule::WrongType),
                 ("/screens/2/layout", Rule::WrongType),
                 ("/screens/2", Rule::TerminalScreenWithoutFooter),
+                // DETAILS' navigate action went with its Form's children.
+                ("/screens/2", Rule::ScreenUnreachable),
             ],
         );
     }

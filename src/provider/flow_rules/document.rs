@@ -1,6 +1,7 @@
 //! Rules about the document as a whole: its size, its top-level
 //! properties, `version`, `data_api_version` and what needs what.
 
+use super::catalogue::Version;
 use super::json::{Kind, Node, Object};
 use super::{quoted, report_wrong_type, Report, Rule, MAX_DOCUMENT_BYTES};
 
@@ -30,19 +31,27 @@ const DATA_API_VERSIONS: [&str; 2] = ["3.0", "4.0"];
 /// The top-level object, for the other groups of rules.
 pub(super) struct TopLevel<'a> {
     pub object: Object<'a>,
+    /// The version when it reads as "M.m"; rules that depend on the
+    /// version stay silent without one.
+    pub version: Option<Version>,
 }
 
-pub(super) fn check_size(text: &str, root: &Node<'_>, report: &mut Report<'_>) {
-    if text.len() > MAX_DOCUMENT_BYTES {
-        report.add(
-            root,
-            Rule::DocumentTooLarge,
-            format!(
-                "The document is {} bytes; Flow JSON is limited to {MAX_DOCUMENT_BYTES} bytes (10 MiB).",
-                text.len()
-            ),
-        );
+/// Reports a document over the limit, and tells whether it was (then no
+/// other rule runs: the text is not even parsed).
+pub(super) fn check_size(text: &str, report: &mut Report<'_>) -> bool {
+    if text.len() <= MAX_DOCUMENT_BYTES {
+        return false;
     }
+    report.add_at(
+        0,
+        String::new(),
+        Rule::DocumentTooLarge,
+        format!(
+            "The document is {} bytes; Flow JSON is limited to {MAX_DOCUMENT_BYTES} bytes (10 MiB).",
+            text.len()
+        ),
+    );
+    true
 }
 
 /// Checks the top level; `None` when the document is not an object (then
@@ -65,28 +74,32 @@ pub(super) fn check<'a>(root: &Node<'a>, report: &mut Report<'_>) -> Option<TopL
             );
         }
     }
-    let version = check_version(&object, report);
+    let (version, known) = check_version(&object, report);
     check_data_api_version(&object, report);
     check_data_channel_uri(&object, version, report);
-    Some(TopLevel { object })
+    Some(TopLevel {
+        object,
+        version: version.filter(|_| known),
+    })
 }
 
 /// A version as major and minor numbers, when it reads as "M.m".
-type VersionNumber = (u32, u32);
+type VersionNumber = Version;
 
-fn check_version(object: &Object<'_>, report: &mut Report<'_>) -> Option<VersionNumber> {
+/// The version as a number, and whether it is one Meta has.
+fn check_version(object: &Object<'_>, report: &mut Report<'_>) -> (Option<VersionNumber>, bool) {
     let Some(node) = object.get("version") else {
         report.add(
             object.node(),
             Rule::VersionMissing,
             "The document has no \"version\"; publishable versions are 5.1, 6.0-6.3 and 7.0-7.3.",
         );
-        return None;
+        return (None, false);
     };
     let Some(version) = node.as_str() else {
         // Meta's schema has the version as a string: 7.1 is not "7.1".
         report_wrong_type(report, &node, "\"version\"", Kind::String);
-        return None;
+        return (None, false);
     };
     if SENDING_ONLY_VERSIONS.contains(&&*version) {
         report.add(
@@ -107,7 +120,10 @@ fn check_version(object: &Object<'_>, report: &mut Report<'_>) -> Option<Version
             ),
         );
     }
-    version_number(&version)
+    // Rules that depend on the version judge only a version Meta has.
+    let known =
+        PUBLISHABLE_VERSIONS.contains(&&*version) || SENDING_ONLY_VERSIONS.contains(&&*version);
+    (version_number(&version), known)
 }
 
 fn version_number(version: &str) -> Option<VersionNumber> {
@@ -248,7 +264,7 @@ mod tests {
 
     #[test]
     fn sending_only_versions_are_their_own_rule() {
-        for v in ["2.1", "3.1", "5.0"] {
+        for v in ["4.0", "5.0"] {
             let mut doc = good();
             set(&mut doc, "/version", json!(v));
             assert_problems(&doc, &[("/version", Rule::VersionNotPublishable)]);
@@ -304,15 +320,18 @@ mod tests {
             &[("/data_channel_uri", Rule::DataChannelUriNotAllowed)],
         );
         set(&mut doc, "/version", json!("3.0"));
+        // Before 4.0 WELCOME's input must be inside a Form.
+        let input = ("/screens/0/layout/children/1", Rule::InputOutsideForm);
         assert_problems(
             &doc,
             &[
                 ("/version", Rule::VersionNotPublishable),
                 ("/data_channel_uri", Rule::DataChannelUriNotAllowed),
+                input,
             ],
         );
         set(&mut doc, "/version", json!("2.1"));
-        assert_problems(&doc, &[("/version", Rule::VersionNotPublishable)]);
+        assert_problems(&doc, &[("/version", Rule::VersionNotPublishable), input]);
     }
 
     #[test]

@@ -56,7 +56,10 @@ pub(super) fn good() -> Value {
                 "title": "Done",
                 "terminal": true,
                 "success": true,
-                "data": { "name": { "type": "string", "__example__": "Mei" } },
+                "data": {
+                    "name": { "type": "string", "__example__": "Mei" },
+                    "terms": { "type": "boolean", "__example__": true }
+                },
                 "layout": {
                     "type": "SingleColumnLayout",
                     "children": [

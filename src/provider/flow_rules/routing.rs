@@ -5,7 +5,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::document::TopLevel;
-use super::json::{Kind, Node};
+use super::json::{Kind, Node, MAX_DEPTH};
 use super::screens::Screen;
 use super::{quoted, report_wrong_type, Report, Rule};
 
@@ -106,8 +106,163 @@ pub(super) fn check(
         }
     }
     report_loops(&graph, screens, report);
-    report_unreachable(&graph, screens, report);
+    let next: Vec<Vec<usize>> = graph
+        .iter()
+        .map(|edges| edges.iter().map(|e| e.to).collect())
+        .collect();
+    let listed = report_unlisted(&model, screens, &graph, report);
+    report_unreachable(&next, screens, &listed, &node, "route", report);
     Some(Routes(routes))
+}
+
+/// With a routing model: every screen is in it (a key or a target: Meta's
+/// own templates leave a last screen out of the keys). Returns which
+/// screens are in it.
+fn report_unlisted(
+    model: &super::json::Object<'_>,
+    screens: &[Screen<'_>],
+    graph: &[Vec<Edge>],
+    report: &mut Report<'_>,
+) -> Vec<bool> {
+    let mut listed: Vec<bool> = screens
+        .iter()
+        .map(|s| s.id.as_deref().is_some_and(|id| model.contains(id)))
+        .collect();
+    for edges in graph {
+        for edge in edges {
+            listed[edge.to] = true;
+        }
+    }
+    // An empty model lists nothing and is read as "no routes" (Meta's
+    // single-screen examples have one).
+    if model.keys().next().is_none() {
+        return vec![true; screens.len()];
+    }
+    for (screen, listed) in screens.iter().zip(&listed) {
+        if screen.first_with_its_id && screen.id.is_some() && !listed {
+            report.add(
+                screen.object.node(),
+                Rule::ScreenNotInRoutingModel,
+                format!(
+                    "{} is missing from the routing model; list it with the screens it leads to (or []), and as a target of the screens that lead to it.",
+                    capitalised(&screen.name())
+                ),
+            );
+        }
+    }
+    listed
+}
+
+/// Without a routing model Meta builds one from the `navigate` actions:
+/// an entry screen no action leads to, every screen reachable from it, at
+/// most 10 targets per screen.
+pub(super) fn check_navigation(
+    top: &TopLevel<'_>,
+    screens: &[Screen<'_>],
+    report: &mut Report<'_>,
+) {
+    let Some(list) = top.object.get("screens") else {
+        return;
+    };
+    let index_of: HashMap<&str, usize> = screens
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.first_with_its_id)
+        .filter_map(|(i, s)| Some((s.id.as_deref()?, i)))
+        .collect();
+    let mut next = vec![Vec::new(); screens.len()];
+    // A navigate action to a screen that is not there (or to its own) is
+    // reported as such; the graph it breaks is not judged as well.
+    let mut broken = false;
+    for (from, screen) in screens.iter().enumerate() {
+        let mut ways = Ways::default();
+        for (key, value) in screen.object.iter() {
+            if key != "data" {
+                ways.collect(&value);
+            }
+        }
+        broken |= ways
+            .targets
+            .iter()
+            .any(|t| index_of.get(t.as_str()).is_none_or(|&to| to == from));
+        let mut targets: Vec<usize> = ways
+            .targets
+            .iter()
+            .filter_map(|t| index_of.get(t.as_str()).copied())
+            .filter(|&to| to != from)
+            .collect();
+        targets.sort_unstable();
+        targets.dedup();
+        if targets.len() > MAX_BRANCHES {
+            report.add(
+                screen.object.node(),
+                Rule::TooManyBranches,
+                format!(
+                    "{} navigates to {} screens; a screen may lead to at most {MAX_BRANCHES}.",
+                    capitalised(&screen.name()),
+                    targets.len()
+                ),
+            );
+        }
+        next[from] = targets;
+    }
+    // Screens without an id of their own cannot be routed to; the screen
+    // rules report them, and the graph is not judged.
+    if broken || screens.iter().any(|s| !s.first_with_its_id) {
+        return;
+    }
+    let listed = vec![true; screens.len()];
+    report_unreachable(&next, screens, &listed, &list, "navigate action", report);
+}
+
+/// The targets of a screen's `navigate` actions.
+#[derive(Default)]
+struct Ways {
+    targets: Vec<String>,
+}
+
+impl Ways {
+    fn collect(&mut self, node: &Node<'_>) {
+        if node.depth() > MAX_DEPTH {
+            return;
+        }
+        match node.kind() {
+            Kind::Array => {
+                for item in node.as_array().unwrap_or_default() {
+                    self.collect(&item);
+                }
+            }
+            Kind::Object => {
+                let Some(object) = node.as_object() else {
+                    return;
+                };
+                match object
+                    .get("name")
+                    .and_then(|n| n.as_str().map(|s| s.into_owned()))
+                {
+                    Some(name) if name == "navigate" => {
+                        let target = object
+                            .get("next")
+                            .and_then(|n| n.as_object())
+                            .and_then(|n| n.get("name"))
+                            .and_then(|n| n.as_str().map(|s| s.into_owned()));
+                        if let Some(target) = target {
+                            self.targets.push(target);
+                        }
+                    }
+                    _ => {}
+                }
+                for (_, value) in object.iter() {
+                    self.collect(&value);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn capitalised(text: &str) -> String {
+    super::properties::capitalised(text)
 }
 
 /// Reports each route that closes a loop (a back edge of a depth-first
@@ -162,36 +317,49 @@ fn report_loops(graph: &[Vec<Edge>], screens: &[Screen<'_>], report: &mut Report
     }
 }
 
-/// The entry screen is the first screen no route from another screen leads
-/// to (Meta: the entry screen has no inbound route), or the first screen
-/// when every screen has one (a loop, reported on its own). Every screen with an id must be
-/// reachable from it; with two screens no route leads to, the second is
-/// the one reported.
-fn report_unreachable(graph: &[Vec<Edge>], screens: &[Screen<'_>], report: &mut Report<'_>) {
-    let routable = |i: usize| screens[i].first_with_its_id;
-    let mut has_inbound = vec![false; graph.len()];
-    // A screen routing to itself is a loop, reported as such; it does not
-    // stop the screen from being the entry.
-    for (from, edges) in graph.iter().enumerate() {
-        for edge in edges.iter().filter(|e| e.to != from) {
-            has_inbound[edge.to] = true;
+/// The entry screen is the first screen nothing leads to (Meta: the entry
+/// screen has no inbound route), or, when every screen has one (reported
+/// as no entry), the first screen. Every screen with an id must be
+/// reachable from it; with two screens nothing leads to, the second is the
+/// one reported. `via` names the links in messages ("route").
+fn report_unreachable(
+    next: &[Vec<usize>],
+    screens: &[Screen<'_>],
+    listed: &[bool],
+    no_entry_at: &Node<'_>,
+    via: &str,
+    report: &mut Report<'_>,
+) {
+    let routable = |i: usize| screens[i].first_with_its_id && listed[i];
+    let mut has_inbound = vec![false; next.len()];
+    // A screen leading to itself is reported as such; it does not stop
+    // the screen from being the entry.
+    for (from, targets) in next.iter().enumerate() {
+        for &to in targets.iter().filter(|&&to| to != from) {
+            has_inbound[to] = true;
         }
     }
-    let Some(entry) = (0..graph.len())
+    let entry = (0..next.len())
         .filter(|&i| routable(i))
-        .find(|&i| !has_inbound[i])
-        .or_else(|| (0..graph.len()).find(|&i| routable(i)))
-    else {
+        .find(|&i| !has_inbound[i]);
+    if entry.is_none() && (0..next.len()).any(routable) {
+        report.add(
+            no_entry_at,
+            Rule::NoEntryScreen,
+            format!("Every screen has a {via} leading to it, so none can be the entry screen."),
+        );
+    }
+    let Some(entry) = entry.or_else(|| (0..next.len()).find(|&i| routable(i))) else {
         return;
     };
-    let mut reached = vec![false; graph.len()];
+    let mut reached = vec![false; next.len()];
     reached[entry] = true;
     let mut to_visit = vec![entry];
     while let Some(screen) = to_visit.pop() {
-        for edge in &graph[screen] {
-            if !reached[edge.to] {
-                reached[edge.to] = true;
-                to_visit.push(edge.to);
+        for &to in &next[screen] {
+            if !reached[to] {
+                reached[to] = true;
+                to_visit.push(to);
             }
         }
     }
@@ -202,7 +370,7 @@ fn report_unreachable(graph: &[Vec<Edge>], screens: &[Screen<'_>], report: &mut 
                 screen.object.node(),
                 Rule::ScreenUnreachable,
                 format!(
-                    "No route leads to {} from the entry screen {entry_id}.",
+                    "No {via} leads to {} from the entry screen {entry_id}.",
                     screen.name()
                 ),
             );
@@ -292,8 +460,11 @@ mod tests {
         set(&mut doc, "/screens/1", welcome);
         set(&mut doc, "/screens/2", done);
         assert_problems(&doc, &[]);
-        // A second screen no route leads to is unreachable.
+        // A screen the routing model does not have is reported as such…
         set(&mut doc, "/screens/3", screen("ASIDE", json!([])));
+        assert_problems(&doc, &[("/screens/3", Rule::ScreenNotInRoutingModel)]);
+        // …and a second screen no route leads to is unreachable.
+        set(&mut doc, "/routing_model/ASIDE", json!([]));
         assert_problems(&doc, &[("/screens/3", Rule::ScreenUnreachable)]);
     }
 
@@ -301,10 +472,17 @@ mod tests {
     fn loops_are_reported_at_the_route_that_closes_them() {
         let mut doc = with_data_exchange();
         set(&mut doc, "/routing_model/DONE", json!(["WELCOME"]));
-        assert_problems(&doc, &[("/routing_model/DONE/0", Rule::RouteLoop)]);
+        assert_problems(
+            &doc,
+            &[
+                ("/routing_model/DONE/0", Rule::RouteLoop),
+                // WELCOME has a route leading to it now.
+                ("/routing_model", Rule::NoEntryScreen),
+            ],
+        );
         let messages = messages(&doc);
         assert!(
-            messages[0].contains(r#""WELCOME" → "DETAILS" → "DONE" → "WELCOME""#),
+            messages[1].contains(r#""WELCOME" → "DETAILS" → "DONE" → "WELCOME""#),
             "{messages:?}"
         );
     }

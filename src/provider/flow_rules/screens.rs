@@ -22,8 +22,6 @@ pub(super) struct Screen<'a> {
     pub first_with_its_id: bool,
     /// `terminal: true`; anything else (absent, false, ill-typed) is not.
     pub terminal: bool,
-    /// The property names declared in `data`, for `${data.x}`.
-    pub data_keys: Vec<String>,
 }
 
 impl Screen<'_> {
@@ -73,13 +71,12 @@ pub(super) fn check<'a>(top: &TopLevel<'a>, report: &mut Report<'_>) -> Vec<Scre
         };
         let terminal = check_terminal(&object, report);
         check_success(&object, terminal, report);
-        let data_keys = data_keys(&object, report);
+        check_data_is_object(&object, report);
         screens.push(Screen {
             object,
             id,
             first_with_its_id,
             terminal,
-            data_keys,
         });
     }
     if !screens.is_empty() && !screens.iter().any(|s| s.terminal) {
@@ -88,6 +85,11 @@ pub(super) fn check<'a>(top: &TopLevel<'a>, report: &mut Report<'_>) -> Vec<Scre
             Rule::NoTerminalScreen,
             "No screen is terminal; mark the last screen of each path with \"terminal\": true.",
         );
+    }
+    check_some_success(&screens, report);
+    let has_endpoint = top.object.contains("data_api_version");
+    for screen in &screens {
+        check_refresh_on_back(&screen.object, has_endpoint, report);
     }
     screens
 }
@@ -122,7 +124,7 @@ fn check_id(
                 quoted(&id)
             ),
         );
-    } else if id == RESERVED_ID {
+    } else if id.eq_ignore_ascii_case(RESERVED_ID) {
         report.add(
             &node,
             Rule::ScreenIdReserved,
@@ -175,15 +177,47 @@ fn check_success(object: &Object<'_>, terminal: bool, report: &mut Report<'_>) {
     }
 }
 
-fn data_keys(object: &Object<'_>, report: &mut Report<'_>) -> Vec<String> {
-    let Some(node) = object.get("data") else {
-        return Vec::new();
+/// "At least one terminal screen must have property 'success' set as
+/// true" (error codes page); `success` is true when left out.
+fn check_some_success(screens: &[Screen<'_>], report: &mut Report<'_>) {
+    let terminal: Vec<&Screen<'_>> = screens.iter().filter(|s| s.terminal).collect();
+    let failing = |s: &&Screen<'_>| {
+        s.object
+            .get("success")
+            .is_some_and(|n| n.as_bool() == Some(false))
     };
-    match node.as_object() {
-        Some(data) => data.keys().map(str::to_string).collect(),
-        None => {
+    if !terminal.is_empty() && terminal.iter().all(failing) {
+        let first = terminal[0].object.get("success").expect("checked above");
+        report.add(
+            &first,
+            Rule::NoSuccessfulTerminalScreen,
+            "Every terminal screen has \"success\": false; at least one must end the flow successfully (true, or left out).",
+        );
+    }
+}
+
+/// "Property 'refresh_on_back' can be true only when property
+/// 'data_api_version' is set" (error codes page).
+fn check_refresh_on_back(object: &Object<'_>, has_endpoint: bool, report: &mut Report<'_>) {
+    let Some(node) = object.get("refresh_on_back") else {
+        return;
+    };
+    match node.as_bool() {
+        None => report_wrong_type(report, &node, "\"refresh_on_back\"", Kind::Bool),
+        Some(true) if !has_endpoint => report.add(
+            &node,
+            Rule::RefreshOnBackWithoutEndpoint,
+            "\"refresh_on_back\" asks the endpoint again, so it can be true only in a flow with \"data_api_version\".",
+        ),
+        Some(_) => {}
+    }
+}
+
+/// The fields themselves are read by the data model rules.
+fn check_data_is_object(object: &Object<'_>, report: &mut Report<'_>) {
+    if let Some(node) = object.get("data") {
+        if node.kind() != Kind::Object {
             report_wrong_type(report, &node, "A screen's \"data\"", Kind::Object);
-            Vec::new()
         }
     }
 }
@@ -211,14 +245,35 @@ mod tests {
     #[test]
     fn at_most_100_screens() {
         let mut doc = good();
-        // DONE stays last and terminal; the added screens navigate nowhere.
+        // DONE stays terminal; WELCOME leads through the added screens,
+        // one after the other, to DETAILS.
+        set(
+            &mut doc,
+            "/screens/0/layout/children/2/on-click-action/next/name",
+            json!("EXTRA_3"),
+        );
+        remove(
+            &mut doc,
+            "/screens/0/layout/children/2/on-click-action/payload/name",
+        );
         for i in 3..100 {
-            let extra = screen(&format!("EXTRA_{i}"), json!([]));
+            let next = if i == 99 {
+                "DETAILS".to_string()
+            } else {
+                format!("EXTRA_{}", i + 1)
+            };
+            let extra = screen(&format!("EXTRA_{i}"), json!([footer(navigate(&next))]));
             set(&mut doc, &format!("/screens/{i}"), extra);
         }
         assert_problems(&doc, &[]);
         set(&mut doc, "/screens/100", screen("ONE_TOO_MANY", json!([])));
-        assert_problems(&doc, &[("/screens", Rule::ScreenCount)]);
+        assert_problems(
+            &doc,
+            &[
+                ("/screens", Rule::ScreenCount),
+                ("/screens/100", Rule::ScreenUnreachable),
+            ],
+        );
     }
 
     #[test]
@@ -277,7 +332,13 @@ mod tests {
     fn success_is_a_reserved_id() {
         let mut doc = good();
         set(&mut doc, "/screens/3", screen("SUCCESS", json!([])));
-        assert_problems(&doc, &[("/screens/3/id", Rule::ScreenIdReserved)]);
+        assert_problems(
+            &doc,
+            &[
+                ("/screens/3/id", Rule::ScreenIdReserved),
+                ("/screens/3", Rule::ScreenUnreachable),
+            ],
+        );
     }
 
     #[test]
