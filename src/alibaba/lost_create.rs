@@ -103,6 +103,8 @@ pub fn may_have_created(error: &CamsError) -> bool {
         | CamsError::Credentials { .. }
         | CamsError::NotFound { .. }
         | CamsError::Paging { .. }
+        | CamsError::TemplateNotFound { .. }
+        | CamsError::TemplatePaging { .. }
         | CamsError::Cancelled { .. } => false,
     }
 }

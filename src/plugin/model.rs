@@ -50,8 +50,8 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use super::config::{Attr, Config, State};
 use super::diagnostics::{AttributePath, Diagnostic, PathStep};
-use super::provider::{Attr, Config, State};
 use super::schema::Schema;
 use super::value::{Number, Type, Value};
 

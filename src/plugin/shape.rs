@@ -202,7 +202,7 @@ pub(crate) fn visit_configured(
 /// Fills in, as null, every object attribute the value lacks, all the way
 /// down: provider code may leave unset attributes out of a [`State`].
 ///
-/// [`State`]: super::provider::State
+/// [`State`]: super::config::State
 pub(crate) fn fill_missing(ty: &Type, value: &mut Value) {
     match (ty, value) {
         (Type::Object(attrs), Value::Object(members)) => {
