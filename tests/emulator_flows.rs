@@ -905,3 +905,74 @@ async fn stats_are_also_at_the_short_path() {
     let stats: Value = serde_json::from_str(&text).unwrap();
     assert_eq!(stats["requests_by_operation"]["CreateFlow"], 1);
 }
+
+/// Issue 16 item 15: one documented depth on both sides. A Flow JSON
+/// nested `MAX_JSON_NESTING` (128) levels deep is stored, with its
+/// version; one level more is refused, naming the depth (before: anything
+/// past serde_json's 127 levels was "not valid JSON"). The provider checks
+/// the same figure at plan.
+#[tokio::test]
+async fn flow_json_is_accepted_to_the_documented_depth_and_refused_past_it() {
+    use cams_emulator::MAX_JSON_NESTING;
+    let emulator = start(config()).await;
+    let nested = |levels: usize| {
+        format!(
+            r#"{{"version":"7.0","screens":[],"deep":{}{}}}"#,
+            "[".repeat(levels - 1),
+            "]".repeat(levels - 1)
+        )
+    };
+    let id = create(&emulator, "deep").await;
+    set_json(&emulator, &id, &nested(MAX_JSON_NESTING))
+        .await
+        .ok("at the limit");
+    let flow = get_flow(&emulator, &id).await;
+    assert_eq!(flow["JSONVersion"].as_str(), Some("7.0"));
+    let body = set_json(&emulator, &id, &nested(MAX_JSON_NESTING + 1))
+        .await
+        .err(
+            400,
+            "InvalidParameter.FileContentError",
+            "one past the limit",
+        );
+    let message = body["Message"].as_str().unwrap_or_default();
+    assert!(message.contains("128 levels"), "{message}");
+}
+
+/// Issue 16 item 15: an upload lifetime past the last writable date (as a
+/// configuration built in code can hold; the command line refuses it)
+/// used to panic every GetChatappUploadAuthorization.
+#[tokio::test]
+async fn an_enormous_upload_ttl_is_clamped_not_a_panic() {
+    let emulator = start(EmulatorConfig {
+        upload_ttl: Duration::from_secs(300_000_000_000),
+        ..config()
+    })
+    .await;
+    let upload = authorization(&emulator).await;
+    assert_eq!(
+        upload.expire,
+        cams_emulator::MAX_UPLOAD_TTL.as_secs(),
+        "the longest lifetime"
+    );
+}
+
+/// Issue 16 item 15: `--state` in a directory that does not exist fails at
+/// start, naming the directory (before: it started, then kept nothing).
+#[tokio::test]
+async fn a_state_file_in_a_missing_directory_fails_at_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("not-made");
+    let started = emulator::start(EmulatorConfig {
+        state_file: Some(missing.join("state.json")),
+        ..config()
+    })
+    .await;
+    let Err(error) = started else {
+        panic!("started with a state file in a missing directory");
+    };
+    assert!(
+        error.to_string().contains(&missing.display().to_string()),
+        "{error}"
+    );
+}

@@ -6,7 +6,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use super::config::{AccessKey, EmulatorConfig, StsKey};
+use super::config::{AccessKey, EmulatorConfig, StsKey, MAX_UPLOAD_TTL};
 use super::fault::FaultRule;
 use super::operations;
 
@@ -28,7 +28,8 @@ OPTIONS:
                              byte-exact and re-read on every request; must exist
                              [default: examples/flows]
     --state FILE             Keep the flows (created, changed, uploaded JSON) in FILE
-                             across restarts [default: in memory only]
+                             across restarts; its directory must exist [default: in
+                             memory only]
     --access-key ID:SECRET   Accepted AccessKey pair (repeatable)
                              [default: demo-access-key-id:demo-access-key-secret]
     --sts-key ID:SECRET:TOKEN
@@ -68,8 +69,8 @@ OPTIONS:
                                large:BYTES          downloaded file is a generated valid Flow
                                                     JSON of at least BYTES bytes
     --file-url-ttl SECS      Lifetime of the presigned FilePath URLs [default: 300]
-    --upload-ttl SECS        Lifetime of GetChatappUploadAuthorization's credentials
-                             [default: 3600]
+    --upload-ttl SECS        Lifetime of GetChatappUploadAuthorization's credentials,
+                             at most 31536000 (a year) [default: 3600]
     --template-review SPEC   How Meta's review of a template ends: pass:SECS (approved
                              SECS seconds after create or modify), fail:SECS[:REASON]
                              (rejected with REASON), or manual (only
@@ -182,6 +183,12 @@ pub fn parse_args<I: IntoIterator<Item = String>>(args: I) -> Result<Command, St
                     text.parse().ok().filter(|s| *s > 0).ok_or_else(|| {
                         format!("--upload-ttl: {text:?} is not a number of seconds")
                     })?;
+                if secs > MAX_UPLOAD_TTL.as_secs() {
+                    return Err(format!(
+                        "--upload-ttl: {secs} is more than {} seconds (a year)",
+                        MAX_UPLOAD_TTL.as_secs()
+                    ));
+                }
                 config.upload_ttl = Duration::from_secs(secs);
             }
             "--fault" => {
@@ -318,6 +325,8 @@ mod tests {
             &["--qps", "NoSuchAction=1"],
             &["--qps", "CreateFlow=x"],
             &["--upload-ttl", "0"],
+            &["--upload-ttl", "300000000000"],
+            &["--upload-ttl", "31536001"],
             &["--fault", "x"],
             &["--fault", "x=boom"],
             &["--access-key", "nocolon"],
@@ -328,6 +337,10 @@ mod tests {
             assert!(parse(args).is_err(), "{args:?}");
         }
         assert!(matches!(parse(&["--help"]), Ok(Command::Help)));
+        assert_eq!(
+            config(&["--upload-ttl", "31536000"]).upload_ttl,
+            MAX_UPLOAD_TTL
+        );
     }
 
     #[test]

@@ -164,7 +164,8 @@ pub struct EmulatorConfig {
     /// Lifetime of the presigned file URLs (`--file-url-ttl`, default 300 s).
     pub file_url_ttl: Duration,
     /// Lifetime of the credentials GetChatappUploadAuthorization issues
-    /// (`--upload-ttl`, default 3600 s, the documentation's sample `Expire`).
+    /// (`--upload-ttl`, default 3600 s, the documentation's sample `Expire`;
+    /// at most [`MAX_UPLOAD_TTL`]).
     pub upload_ttl: Duration,
     /// One stderr line per request (the CLI turns this on; `--quiet` off).
     pub log_requests: bool,
@@ -172,6 +173,11 @@ pub struct EmulatorConfig {
     /// 5 seconds after submission).
     pub template_review: Review,
 }
+
+/// The longest `--upload-ttl`: a year, far beyond any credential's
+/// lifetime, and far from the last date an expiry can be written in
+/// (longer lifetimes overflowed the date arithmetic).
+pub const MAX_UPLOAD_TTL: Duration = Duration::from_secs(365 * 24 * 3600);
 
 impl Default for EmulatorConfig {
     fn default() -> Self {

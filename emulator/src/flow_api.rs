@@ -382,7 +382,9 @@ async fn fetch_flow_json(emulator: &Emulator, file_path: &str) -> Result<String,
         }
     }
     let text = String::from_utf8(body).map_err(|_| content_error("it is not UTF-8 text"))?;
-    serde_json::from_str::<Value>(&text).map_err(|_| content_error("it is not valid JSON"))?;
+    if let Some(problem) = super::flow_doc::json_problem(&text) {
+        return Err(content_error(&problem));
+    }
     Ok(text)
 }
 
@@ -462,7 +464,9 @@ fn upload_authorization(emulator: &Emulator, params: &RpcParams) -> Result<Value
     let dir = format!("upload/{space}/");
     let key = fresh_key();
     let now = OffsetDateTime::now_utc();
-    let lifetime = i64::try_from(emulator.upload_ttl.as_secs()).unwrap_or(i64::MAX);
+    // A config built in code skips the command line's check: clamp here too.
+    let ttl = emulator.upload_ttl.min(super::config::MAX_UPLOAD_TTL);
+    let lifetime = i64::try_from(ttl.as_secs()).unwrap_or(i64::MAX);
     let expires = now.replace_nanosecond(0).unwrap_or(now) + time::Duration::seconds(lifetime);
     emulator.lock().add_upload_key(
         key.id.clone(),

@@ -12,6 +12,47 @@ pub fn is_file_safe_flow_id(flow_id: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
 }
 
+/// The deepest nesting of arrays and objects a stored Flow JSON may have,
+/// the document itself being level 1. CAMS documents no limit; the
+/// provider checks the same figure at plan (its `flow_rules::json`
+/// `MAX_NESTING`), so a document it accepts is never refused here.
+pub const MAX_JSON_NESTING: usize = 128;
+
+/// Why a fetched Flow JSON is refused, or `None` for JSON text nested at
+/// most [`MAX_JSON_NESTING`] deep. Checked without building a tree, so
+/// serde_json's own recursion limit (127 levels for a `Value`) plays no part.
+pub fn json_problem(text: &str) -> Option<String> {
+    if serde_json::from_str::<serde::de::IgnoredAny>(text).is_err() {
+        return Some("it is not valid JSON".to_string());
+    }
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    for byte in text.bytes() {
+        if in_string {
+            match byte {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match byte {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_JSON_NESTING {
+                    return Some(format!(
+                        "it nests arrays and objects more than {MAX_JSON_NESTING} levels deep"
+                    ));
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
+}
+
 /// A valid Flow JSON (v7.0, static, no endpoint) of at least `min_bytes`
 /// bytes: a chain of information screens ending in a terminal screen.
 pub fn large_flow(min_bytes: u64) -> Vec<u8> {
@@ -126,5 +167,19 @@ mod tests {
                 String::from_utf8_lossy(&cut)
             );
         }
+    }
+
+    #[test]
+    fn nesting_is_accepted_to_the_limit_and_refused_one_past_it() {
+        let nested = |levels: usize| format!("{}{}", "[".repeat(levels), "]".repeat(levels));
+        assert_eq!(json_problem(&nested(MAX_JSON_NESTING)), None);
+        let refused = json_problem(&nested(MAX_JSON_NESTING + 1)).expect("refused");
+        assert!(refused.contains("128 levels"), "{refused}");
+        assert_eq!(
+            json_problem("{\"a\":").as_deref(),
+            Some("it is not valid JSON")
+        );
+        let in_string = format!("[\"{}\"]", "{".repeat(500));
+        assert_eq!(json_problem(&in_string), None);
     }
 }

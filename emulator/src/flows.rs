@@ -68,21 +68,38 @@ pub struct Flow {
 impl Flow {
     /// `version` of the stored Flow JSON, if any.
     pub fn json_version(&self) -> Option<String> {
-        self.json_field("version")
+        version_text(self.versions()?.version?)
     }
 
     /// `data_api_version` of the stored Flow JSON, if any.
     pub fn data_api_version(&self) -> Option<String> {
-        self.json_field("data_api_version")
+        version_text(self.versions()?.data_api_version?)
     }
 
-    fn json_field(&self, name: &str) -> Option<String> {
-        let document: serde_json::Value = serde_json::from_str(self.json.as_deref()?).ok()?;
-        match &document[name] {
-            serde_json::Value::String(text) => Some(text.clone()),
-            serde_json::Value::Number(number) => Some(number.to_string()),
-            _ => None,
+    fn versions(&self) -> Option<Versions> {
+        let json = self.json.as_deref()?;
+        // Only an object has members (serde would read a list as a struct).
+        if !json.trim_start().starts_with('{') {
+            return None;
         }
+        serde_json::from_str(json).ok()
+    }
+}
+
+/// The version members of a Flow JSON. Only these are built as values; the
+/// others are skipped unread, so a document nested deeper than serde_json
+/// builds a `Value` (as deep as `MAX_JSON_NESTING`) still has its versions.
+#[derive(serde::Deserialize)]
+struct Versions {
+    version: Option<serde_json::Value>,
+    data_api_version: Option<serde_json::Value>,
+}
+
+fn version_text(value: serde_json::Value) -> Option<String> {
+    match value {
+        serde_json::Value::String(text) => Some(text),
+        serde_json::Value::Number(number) => Some(number.to_string()),
+        _ => None,
     }
 }
 

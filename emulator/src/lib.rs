@@ -52,12 +52,14 @@ mod template_rules;
 mod templates;
 pub mod timestamp;
 
+pub use config::MAX_UPLOAD_TTL;
 pub use config::{
     AccessKey, CredentialParseError, EmulatorConfig, StsKey, DEMO_ACCESS_KEY_ID,
     DEMO_ACCESS_KEY_SECRET,
 };
 pub use fault::{Fault, FaultParseError, FaultRule, FlowSelector, MAX_LARGE_BYTES};
 pub use flow_doc::large_flow;
+pub use flow_doc::MAX_JSON_NESTING;
 pub use server::{start, RunningEmulator, StartError};
 pub use stats::Stats;
 pub use templates::Review;

@@ -33,10 +33,23 @@ pub enum StateFileError {
     },
     #[error("cannot write the state file {path}: {source}")]
     Write { path: String, source: io::Error },
+    #[error("the directory {directory} of the state file does not exist (or is not a directory); create it, or name a file in an existing directory")]
+    NoDirectory { directory: String },
 }
 
-/// The state in `path`; empty when the file does not exist yet.
+/// The state in `path` (flows and templates); empty when the file does not exist yet. Its
+/// directory must exist: otherwise every later save would fail, and the
+/// emulator would run on keeping nothing.
 pub fn load(path: &Path) -> Result<State, StateFileError> {
+    let directory = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    if !directory.is_dir() {
+        return Err(StateFileError::NoDirectory {
+            directory: directory.display().to_string(),
+        });
+    }
     let text = match std::fs::read_to_string(path) {
         Ok(text) => text,
         Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(State::default()),
@@ -107,5 +120,19 @@ mod tests {
         assert_eq!(load(&path).unwrap(), State::default());
         std::fs::write(&path, "not json").unwrap();
         assert!(matches!(load(&path), Err(StateFileError::Parse { .. })));
+    }
+
+    #[test]
+    fn a_state_file_in_a_missing_directory_is_refused_naming_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("no-such-dir");
+        let err = load(&missing.join("state.json")).unwrap_err();
+        assert!(matches!(err, StateFileError::NoDirectory { .. }), "{err}");
+        assert!(
+            err.to_string().contains(&missing.display().to_string()),
+            "{err}"
+        );
+        // A file in an existing directory that does not exist yet is fine.
+        assert!(load(&dir.path().join("state.json")).is_ok());
     }
 }

@@ -14,12 +14,21 @@ use std::fmt;
 use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
+use super::SyntaxError;
+
 /// How deep below the document root the rules look. Real flows nest about
 /// fifteen levels (screen, layout, Form, If, Switch, action, payload); the
 /// cap keeps the walks' recursion and their re-reading of nested text
 /// bounded on pathological documents, which the parser itself accepts at
 /// any depth.
 pub(super) const MAX_DEPTH: usize = 48;
+
+/// The deepest nesting of arrays and objects a Flow JSON may have, the
+/// document itself being level 1. CAMS documents no limit; this is the
+/// figure the emulator enforces too (`cams-emulator`'s `MAX_JSON_NESTING`),
+/// so a document accepted at plan is never refused as "not JSON" later,
+/// and no real flow comes near it.
+pub const MAX_NESTING: usize = 128;
 
 /// One JSON value of the document and where it is.
 #[derive(Clone)]
@@ -60,14 +69,59 @@ pub(super) struct Object<'a> {
     members: Vec<(String, &'a RawValue)>,
 }
 
-/// Parses the whole text; any JSON text is accepted.
-pub(super) fn parse(text: &str) -> Result<Node<'_>, serde_json::Error> {
+/// Parses the whole text; any JSON text nested at most [`MAX_NESTING`]
+/// deep is accepted.
+pub(super) fn parse(text: &str) -> Result<Node<'_>, SyntaxError> {
     let raw: &RawValue = serde_json::from_str(text)?;
+    if let Some((line, column)) = too_deep(text) {
+        return Err(SyntaxError {
+            line,
+            column,
+            message: format!(
+                "arrays and objects nested more than {MAX_NESTING} levels deep, which CAMS is not known to accept"
+            ),
+        });
+    }
     Ok(Node {
         raw,
         pointer: String::new(),
         depth: 0,
     })
+}
+
+/// Where valid JSON `text` first opens an array or object more than
+/// [`MAX_NESTING`] levels deep: its 1-based line and byte column, as
+/// serde_json counts them.
+fn too_deep(text: &str) -> Option<(usize, usize)> {
+    let (mut depth, mut line, mut line_start) = (0usize, 1usize, 0usize);
+    let (mut in_string, mut escaped) = (false, false);
+    for (at, byte) in text.bytes().enumerate() {
+        if in_string {
+            match byte {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match byte {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Some((line, at - line_start + 1));
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            b'\n' => {
+                line += 1;
+                line_start = at + 1;
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 impl<'a> Node<'a> {
@@ -304,5 +358,25 @@ mod tests {
         let kinds: Vec<Kind> = root.as_array().unwrap().iter().map(Node::kind).collect();
         use Kind::*;
         assert_eq!(kinds, vec![Object, Array, String, Number, Bool, Bool, Null]);
+    }
+
+    /// Issue 16 item 15: one documented depth, the emulator's too.
+    #[test]
+    fn nesting_is_accepted_to_the_limit_and_refused_one_past_it() {
+        let nested = |levels: usize| {
+            format!(
+                "{{\"a\":\n{}1{}}}",
+                "[".repeat(levels - 1),
+                "]".repeat(levels - 1)
+            )
+        };
+        assert!(parse(&nested(MAX_NESTING)).is_ok());
+        let err = parse(&nested(MAX_NESTING + 1)).err().expect("refused");
+        // The 129th level opens on line 2, at column 128.
+        assert_eq!((err.line, err.column), (2, MAX_NESTING), "{err}");
+        assert!(err.message.contains("128 levels"), "{err}");
+        // Brackets inside strings are text.
+        let in_string = format!("[\"{}\\\"[\"]", "[".repeat(500));
+        assert!(parse(&in_string).is_ok());
     }
 }

@@ -5,7 +5,7 @@ use proptest::prelude::*;
 use serde_json::{Map, Value};
 
 use super::fixtures::{good, set, with_data_exchange};
-use super::{check, Problem};
+use super::{check, json, Problem};
 
 /// Words the rules look for, so random documents reach them.
 const WORDS: [&str; 30] = [
@@ -145,16 +145,21 @@ proptest! {
 }
 
 #[test]
-fn deep_nesting_is_accepted_without_recursing_through_it() {
-    // Far deeper than any walk goes: the walks stop at their depth cap.
-    let depth = 100_000;
-    let inner = format!("{}{}", "[".repeat(depth), "]".repeat(depth));
-    let text = format!(
-        r#"{{"version":"7.1","screens":[{{"id":"A","terminal":true,"layout":{{"children":{inner}}},"title":{inner}}}]}}"#
-    );
-    let problems = check(&text).unwrap();
+fn deep_nesting_is_refused_or_read_without_recursing_through_it() {
+    let document = |depth: usize| {
+        let inner = format!("{}{}", "[".repeat(depth), "]".repeat(depth));
+        format!(
+            r#"{{"version":"7.1","screens":[{{"id":"A","terminal":true,"layout":{{"children":{inner}}},"title":{inner}}}]}}"#
+        )
+    };
+    // Deeper than the walks go (they stop at their depth cap), within the
+    // documented nesting limit.
+    let problems = check(&document(json::MAX_NESTING - 5)).unwrap();
     assert!(
         problems.iter().all(|p| p.pointer.len() < 1000),
         "{problems:?}"
     );
+    // Far past the limit: refused, naming it, without a stack overflow.
+    let refused = check(&document(100_000)).unwrap_err();
+    assert!(refused.message.contains("128 levels"), "{refused}");
 }
