@@ -209,11 +209,12 @@ fn a_flow_from_draft_to_published_to_replaced_to_deprecated() {
         let (code, out) = plan(&w, &tf, url, "PUBLISHED");
         assert_eq!(code, 0, "{version}: after publish:\n{out}");
 
-        // Back to draft: refused at plan, naming the attribute.
+        // Back to draft: a planned replacement, naming the attribute.
         let (code, out) = plan(&w, &tf, url, "DRAFT");
-        assert_eq!(code, 1, "{version}:\n{out}");
+        assert_eq!(code, 2, "{version}:\n{out}");
         assert!(
-            out.contains("Flow Status Cannot Go Back") && out.contains("status"),
+            out.contains("Flow Will Be Replaced")
+                && out.contains("\"PUBLISHED\" -> \"DRAFT\" # forces replacement"),
             "{out}"
         );
 
@@ -432,5 +433,282 @@ fn a_new_flow_not_visible_at_once_is_looked_for_again() {
         let (code, out) = plan(&w, &tf, url, "PUBLISHED");
         assert_eq!(code, 0, "{version}:\n{out}");
         assert_eq!(status_in_cams(url, &id), Some(FlowStatus::Published));
+    }
+}
+
+/// A flow whose space is set on the resource only (the provider has none),
+/// and whose `status` is left out unless the variable sets it.
+const RESOURCE_SPACE_TF: &str = r#"
+terraform {
+  required_providers {
+    cams = { source = "local/cams" }
+  }
+}
+variable "endpoint" { type = string }
+variable "status" {
+  type    = string
+  default = null
+}
+provider "cams" {
+  endpoint = var.endpoint
+}
+resource "cams_flow" "signup" {
+  name          = "signup"
+  categories    = ["SIGN_UP", "LEAD_GENERATION"]
+  content       = file("${path.module}/flow.json")
+  cust_space_id = "cams-e2e-space"
+  status        = var.status
+}
+output "id" { value = cams_flow.signup.id }
+"#;
+
+/// `terraform ARGS -var endpoint=URL [-var status=STATUS]`, with the exit
+/// code and the whole output.
+fn run_with_status(
+    w: &Workdir,
+    tf: &Path,
+    args: &[&str],
+    url: &str,
+    status: Option<&str>,
+) -> (i32, String) {
+    // The subcommand, the flags, then the rest (import's address and id
+    // must come last).
+    let (command, rest) = args.split_first().expect("a subcommand");
+    let mut all: Vec<String> = vec![(*command).to_owned()];
+    all.extend(["-no-color".into(), "-input=false".into()]);
+    all.extend(["-var".into(), format!("endpoint={url}")]);
+    if let Some(status) = status {
+        all.extend(["-var".into(), format!("status={status}")]);
+    }
+    all.extend(rest.iter().map(|a| (*a).to_owned()));
+    let all: Vec<&str> = all.iter().map(String::as_str).collect();
+    let o = w.run(tf, &all);
+    (o.status.code().unwrap_or(-1), text(&o))
+}
+
+/// A published flow made outside Terraform, as a live flow customers use.
+fn published_flow(url: &str, document: &str) -> String {
+    let cams = client(url);
+    let rt = runtime();
+    let cancel = CancellationToken::new();
+    let categories = vec!["LEAD_GENERATION".to_owned(), "SIGN_UP".to_owned()];
+    let id = rt
+        .block_on(cams.create_flow(
+            &NewFlow {
+                name: "signup",
+                categories: &categories,
+                cust_space_id: Some(SPACE),
+                endpoint_uri: None,
+            },
+            &cancel,
+        ))
+        .unwrap()
+        .flow_id;
+    rt.block_on(cams.set_flow_json(&id, SPACE, document.as_bytes(), &cancel))
+        .unwrap();
+    rt.block_on(cams.publish_flow(&id, Some(SPACE), &cancel))
+        .unwrap();
+    id
+}
+
+fn calls(emu: &LocalEmulator, operation: &str) -> u64 {
+    emu.stats()["requests_by_operation"][operation]
+        .as_u64()
+        .unwrap_or(0)
+}
+
+#[test]
+fn an_imported_live_flow_is_adopted_never_replaced_unless_asked() {
+    for (tf, version) in terraforms() {
+        let emu = LocalEmulator::start(&[]);
+        let url = emu.url.as_str();
+        let id = published_flow(url, &flow_json("Live").to_string());
+        let w = Workdir::new(RESOURCE_SPACE_TF, None).with_demo_keys();
+        write_flow(&w, &flow_json("Live").to_string());
+
+        // The documented plain form: the space cannot be read back.
+        let (code, out) = run_with_status(&w, &tf, &["import", "cams_flow.signup", &id], url, None);
+        assert_eq!(code, 0, "{version}: import:\n{out}");
+
+        // Neither the space set on the resource nor the left-out status
+        // replaces the live flow or fails: the space is adopted in place,
+        // and the status is what CAMS has.
+        let (code, out) = run_with_status(&w, &tf, &["plan", "-detailed-exitcode"], url, None);
+        assert_ne!(code, 1, "{version}: plan after import:\n{out}");
+        assert!(
+            !out.contains("forces replacement") && !out.contains("must be replaced"),
+            "{version}: plan after import must not replace:\n{out}"
+        );
+        let (code, out) = run_with_status(&w, &tf, &["apply", "-auto-approve"], url, None);
+        assert_eq!(code, 0, "{version}: apply after import:\n{out}");
+        assert_eq!(output(&w, &tf, "id"), id, "{version}: same flow");
+        assert_eq!(status_in_cams(url, &id), Some(FlowStatus::Published));
+        // Only the setup's calls: adopting calls nothing that changes CAMS.
+        for (operation, by_setup) in [
+            ("CreateFlow", 1),
+            ("UpdateFlowJSONAsset", 1),
+            ("ModifyFlow", 0),
+            ("DeprecateFlow", 0),
+        ] {
+            assert_eq!(
+                calls(&emu, operation),
+                by_setup,
+                "{version}: adopting calls no {operation}"
+            );
+        }
+        let (code, out) = run_with_status(&w, &tf, &["plan", "-detailed-exitcode"], url, None);
+        assert_eq!(code, 0, "{version}: plan after adoption:\n{out}");
+
+        // Asking a published flow back to DRAFT: a planned replacement with
+        // the warning, changing nothing at plan time.
+        let (code, out) =
+            run_with_status(&w, &tf, &["plan", "-detailed-exitcode"], url, Some("DRAFT"));
+        assert_eq!(code, 2, "{version}: backward status:\n{out}");
+        assert!(
+            out.contains("must be replaced")
+                && out.contains("forces replacement")
+                && out.contains("Flow Will Be Replaced"),
+            "{version}: backward status plans a replacement:\n{out}"
+        );
+        assert_eq!(status_in_cams(url, &id), Some(FlowStatus::Published));
+        // `-replace` with the backward status works, as the advice says.
+        let address = "-replace=cams_flow.signup";
+        let (code, out) = run_with_status(
+            &w,
+            &tf,
+            &["plan", "-detailed-exitcode", address],
+            url,
+            Some("DRAFT"),
+        );
+        assert_eq!(code, 2, "{version}: -replace:\n{out}");
+        assert!(out.contains("will be replaced, as requested"), "{out}");
+
+        // So does `taint`.
+        let o = w.run(&tf, &["taint", "cams_flow.signup"]);
+        assert!(o.status.success(), "{version}: taint:\n{}", text(&o));
+        let (code, out) =
+            run_with_status(&w, &tf, &["plan", "-detailed-exitcode"], url, Some("DRAFT"));
+        assert_eq!(code, 2, "{version}: tainted:\n{out}");
+        assert!(out.contains("tainted, so must be replaced"), "{out}");
+        let o = w.run(&tf, &["untaint", "cams_flow.signup"]);
+        assert!(o.status.success(), "{version}: untaint:\n{}", text(&o));
+        assert_eq!(status_in_cams(url, &id), Some(FlowStatus::Published));
+
+        // Applied: a new draft, the published one deprecated.
+        let (code, out) = run_with_status(&w, &tf, &["apply", "-auto-approve"], url, Some("DRAFT"));
+        assert_eq!(code, 0, "{version}: apply backward status:\n{out}");
+        let new_id = output(&w, &tf, "id");
+        assert_ne!(new_id, id, "{version}");
+        assert_eq!(status_in_cams(url, &id), Some(FlowStatus::Deprecated));
+        assert_eq!(status_in_cams(url, &new_id), Some(FlowStatus::Draft));
+    }
+}
+
+#[test]
+fn an_empty_endpoint_uri_is_kept_as_written() {
+    // A variable's empty default: applied, published and planned again
+    // without "inconsistent result", taint or change.
+    let main_tf = MAIN_TF.replace(
+        "  status     = var.status\n",
+        "  status     = var.status\n  endpoint_uri = var.endpoint_uri\n",
+    ) + "variable \"endpoint_uri\" {\n  type    = string\n  default = \"\"\n}\n";
+    assert!(main_tf.contains("endpoint_uri = var.endpoint_uri"));
+    for (tf, version) in terraforms() {
+        let emu = LocalEmulator::start(&[]);
+        let url = emu.url.as_str();
+        let w = Workdir::new(&main_tf, None).with_demo_keys();
+        write_flow(&w, &flow_json("x").to_string());
+        for status in ["DRAFT", "PUBLISHED"] {
+            ok(
+                &apply(&w, &tf, url, status),
+                &format!("{version}: {status}"),
+            );
+            let (code, out) = plan(&w, &tf, url, status);
+            assert_eq!(code, 0, "{version}: {status} plans no change:\n{out}");
+        }
+        let id = output(&w, &tf, "id");
+        assert_eq!(status_in_cams(url, &id), Some(FlowStatus::Published));
+        assert_eq!(
+            calls(&emu, "CreateFlow"),
+            1,
+            "{version}: one flow, never replaced"
+        );
+    }
+}
+
+#[test]
+fn a_document_larger_than_the_provider_uploads_fails_at_plan() {
+    let main_tf = MAIN_TF.replace(
+        "  cust_space_id = \"cams-e2e-space\"\n}",
+        "  cust_space_id = \"cams-e2e-space\"\n  max_content_bytes = 2000\n}",
+    );
+    assert!(main_tf.contains("max_content_bytes = 2000"));
+    for (tf, version) in terraforms() {
+        let emu = LocalEmulator::start(&[]);
+        let url = emu.url.as_str();
+        let w = Workdir::new(&main_tf, None).with_demo_keys();
+        let document = flow_json("x").to_string() + &" ".repeat(2000);
+        write_flow(&w, &document);
+        // A draft too: the upload would fail whatever the status.
+        let o = apply(&w, &tf, url, "DRAFT");
+        let out = text(&o);
+        assert!(!o.status.success(), "{version}:\n{out}");
+        assert!(
+            out.contains("Flow JSON Too Large") && out.contains("max_content_bytes = 2000"),
+            "{version}:\n{out}"
+        );
+        assert_eq!(
+            calls(&emu, "CreateFlow"),
+            0,
+            "{version}: failed before CreateFlow"
+        );
+    }
+}
+
+#[test]
+fn every_problem_of_every_draft_is_shown() {
+    // Two drafts with three problems each: Terraform's CLI folds warnings
+    // sharing a summary, so each flow's problems must be in view.
+    let main_tf = MAIN_TF.to_owned()
+        + r#"
+resource "cams_flow" "survey" {
+  name       = "survey"
+  categories = ["SURVEY"]
+  content    = file("${path.module}/flow.json")
+}
+"#;
+    let mut broken = flow_json("x");
+    broken["extra"] = serde_json::json!(1);
+    broken["screens"][0]["success"] = serde_json::json!(true);
+    broken["screens"][1]["success"] = serde_json::json!("yes");
+    let problems = cams_provider::provider::flow_rules::check(&broken.to_string()).unwrap();
+    assert!(problems.len() >= 3, "{problems:?}");
+    for (tf, version) in terraforms() {
+        let emu = LocalEmulator::start(&[]);
+        let url = emu.url.as_str();
+        let w = Workdir::new(&main_tf, None).with_demo_keys();
+        write_flow(&w, &broken.to_string());
+        let validated = w.run(&tf, &["validate", "-no-color"]);
+        let (code, planned) = plan(&w, &tf, url, "DRAFT");
+        assert_eq!(code, 2, "{version}:\n{planned}");
+        for (what, out) in [("validate", text(&validated)), ("plan", planned)] {
+            assert!(
+                !out.contains("more similar warnings"),
+                "{version} {what}:\n{out}"
+            );
+            for flow in ["signup", "survey"] {
+                let summary = format!("Flow JSON of \"{flow}\" Has {} Problems", problems.len());
+                assert!(
+                    out.contains(&summary),
+                    "{version} {what}: {summary}:\n{out}"
+                );
+            }
+            for problem in &problems {
+                assert!(
+                    out.contains(&problem.pointer),
+                    "{version} {what}: {problem}:\n{out}"
+                );
+            }
+        }
     }
 }

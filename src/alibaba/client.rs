@@ -21,13 +21,13 @@ use super::error_codes::{is_flow_not_found, RetryClass};
 use super::http::{
     build_client, read_body_capped, within_deadline, Deadline, ReadFailure, TransportFailure,
 };
+use super::limiters;
 use super::operations::{Operation, CAMS_API_VERSION};
-use super::pacing;
 use super::redact::Redactor;
 use super::retry::{self, GiveUp, RetryFailure, RetryPolicy, Verdict};
 use super::rpc_query::{self, Freshness, RpcAction};
 use super::signature;
-use super::upload::AuthorizationCache;
+use super::upload_authorization::AuthorizationCache;
 
 /// The action name of `GetFlowJSONAssest`, misspelt as in the real API.
 pub const GET_FLOW_JSON_ACTION: &str = "GetFlowJSONAssest";
@@ -332,7 +332,7 @@ impl CamsClient {
             .credentials()
             .await
             .map_err(AttemptError::Credentials)?;
-        let limiter = pacing::limiter_for(
+        let limiter = limiters::limiter_for(
             &credentials.access_key_id,
             op,
             self.rate_per_second(op),

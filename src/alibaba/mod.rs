@@ -37,6 +37,7 @@ pub mod flows;
 pub mod host_budget;
 pub mod http;
 pub mod limiter;
+pub mod limiters;
 pub mod operations;
 pub mod oss_endpoint;
 pub mod oss_signature;

@@ -12,117 +12,86 @@ pub const CAMS_API_VERSION: &str = "2020-06-06";
 /// figure every documented Flow operation shares.
 pub const UNDOCUMENTED_RATE_PER_SECOND: u32 = 5;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Operation {
-    CreateFlow,
-    GetFlow,
-    ListFlow,
-    ModifyFlow,
-    UpdateFlowJsonAsset,
-    GetFlowJsonAsset,
-    GetFlowPreviewUrl,
-    PublishFlow,
-    DeprecateFlow,
-    DeleteFlow,
-    GetUploadAuthorization,
-    CreateChatappTemplate,
-    ModifyChatappTemplate,
-    GetChatappTemplateDetail,
-    ListChatappTemplate,
-    DeleteChatappTemplate,
+/// Declares every operation once: its variant, the `Action` parameter as
+/// the API spells it, whether a repeat after it reached CAMS is harmless,
+/// and its calls per second per account with where the figure comes from.
+/// The enum, [`Operation::ALL`] and the accessors all come from this one
+/// table, so adding an operation is adding a row.
+macro_rules! operations {
+    ($(
+        $(#[$doc:meta])*
+        $variant:ident => $action:literal, idempotent: $idempotent:literal, rate: $rate:expr;
+    )*) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Operation {
+            $($(#[$doc])* $variant,)*
+        }
+
+        impl Operation {
+            /// Every operation, in the table's order.
+            pub const ALL: [Operation; [$(stringify!($variant)),*].len()] =
+                [$(Operation::$variant),*];
+
+            /// The `Action` parameter, spelt as the API spells it.
+            pub fn action(self) -> &'static str {
+                match self {
+                    $(Operation::$variant => $action,)*
+                }
+            }
+
+            /// False for an operation whose repeat after it reached CAMS
+            /// would act twice (`CreateFlow` makes a second flow). The
+            /// others either read, or set a state that a repeat sets again
+            /// (a repeated `PublishFlow` or `DeleteFlow` at worst answers
+            /// an error).
+            pub fn is_idempotent(self) -> bool {
+                match self {
+                    $(Operation::$variant => $idempotent,)*
+                }
+            }
+
+            /// Calls per second per account.
+            pub fn documented_rate_per_second(self) -> NonZeroU32 {
+                let rate: u32 = match self {
+                    $(Operation::$variant => $rate,)*
+                };
+                NonZeroU32::new(rate).unwrap_or(NonZeroU32::MIN)
+            }
+        }
+    };
 }
 
-impl Operation {
-    pub const ALL: [Operation; 16] = [
-        Operation::CreateFlow,
-        Operation::GetFlow,
-        Operation::ListFlow,
-        Operation::ModifyFlow,
-        Operation::UpdateFlowJsonAsset,
-        Operation::GetFlowJsonAsset,
-        Operation::GetFlowPreviewUrl,
-        Operation::PublishFlow,
-        Operation::DeprecateFlow,
-        Operation::DeleteFlow,
-        Operation::GetUploadAuthorization,
-        Operation::CreateChatappTemplate,
-        Operation::ModifyChatappTemplate,
-        Operation::GetChatappTemplateDetail,
-        Operation::ListChatappTemplate,
-        Operation::DeleteChatappTemplate,
-    ];
-
-    /// The `Action` parameter, spelt as the API spells it.
-    pub fn action(self) -> &'static str {
-        match self {
-            Operation::CreateFlow => "CreateFlow",
-            Operation::GetFlow => "GetFlow",
-            Operation::ListFlow => "ListFlow",
-            Operation::ModifyFlow => "ModifyFlow",
-            Operation::UpdateFlowJsonAsset => "UpdateFlowJSONAsset",
-            // Misspelt in the real API.
-            Operation::GetFlowJsonAsset => "GetFlowJSONAssest",
-            Operation::GetFlowPreviewUrl => "GetFlowPreviewUrl",
-            Operation::PublishFlow => "PublishFlow",
-            Operation::DeprecateFlow => "DeprecateFlow",
-            Operation::DeleteFlow => "DeleteFlow",
-            Operation::GetUploadAuthorization => "GetChatappUploadAuthorization",
-            Operation::CreateChatappTemplate => "CreateChatappTemplate",
-            Operation::ModifyChatappTemplate => "ModifyChatappTemplate",
-            Operation::GetChatappTemplateDetail => "GetChatappTemplateDetail",
-            Operation::ListChatappTemplate => "ListChatappTemplate",
-            Operation::DeleteChatappTemplate => "DeleteChatappTemplate",
-        }
-    }
-
-    /// False for an operation whose repeat after it reached CAMS would act
-    /// twice: `CreateFlow` makes a second flow; a repeated
-    /// `CreateChatappTemplate` would answer that the name is taken, hiding
-    /// that the first attempt created the template. Everything else either
-    /// reads, or sets a state that a repeat sets again (a repeated
-    /// `PublishFlow` or `DeleteFlow` at worst answers an error; a repeated
-    /// `ModifyChatappTemplate` sends the same content again).
-    pub fn is_idempotent(self) -> bool {
-        !matches!(
-            self,
-            Operation::CreateFlow | Operation::CreateChatappTemplate
-        )
-    }
-
-    /// Calls per second per account (one table, with where each figure
-    /// comes from).
-    pub fn documented_rate_per_second(self) -> NonZeroU32 {
-        let rate = match self {
-            // Pages of alibabacloud.com/help/en/chatapp/developer-reference/
-            // api-cams-2020-06-06-<action>. GetFlowJSONAssest:
-            // "5 QPS per account".
-            Operation::GetFlowJsonAsset => 5,
-            // UpdateFlowJSONAsset: 5 QPS per account.
-            Operation::UpdateFlowJsonAsset => 5,
-            // GetChatappUploadAuthorization: 5 QPS per
-            // account.
-            Operation::GetUploadAuthorization => 5,
-            // CreateChatappTemplate and ModifyChatappTemplate: 50 QPS per
-            // account.
-            Operation::CreateChatappTemplate | Operation::ModifyChatappTemplate => 50,
-            // GetChatappTemplateDetail, ListChatappTemplate,
-            // DeleteChatappTemplate: 5 QPS per account.
-            Operation::GetChatappTemplateDetail
-            | Operation::ListChatappTemplate
-            | Operation::DeleteChatappTemplate => 5,
-            // Their pages' figures were not checked here: the default,
-            // the limit every documented Flow operation has.
-            Operation::CreateFlow
-            | Operation::GetFlow
-            | Operation::ListFlow
-            | Operation::ModifyFlow
-            | Operation::GetFlowPreviewUrl
-            | Operation::PublishFlow
-            | Operation::DeprecateFlow
-            | Operation::DeleteFlow => UNDOCUMENTED_RATE_PER_SECOND,
-        };
-        NonZeroU32::new(rate).unwrap_or(NonZeroU32::MIN)
-    }
+// Rates: the pages alibabacloud.com/help/en/chatapp/developer-reference/
+// api-cams-2020-06-06-<action>; where a page's figure was not checked
+// here, the default every documented Flow operation has.
+operations! {
+    /// Not idempotent: a repeat makes a second flow.
+    CreateFlow => "CreateFlow", idempotent: false, rate: UNDOCUMENTED_RATE_PER_SECOND;
+    GetFlow => "GetFlow", idempotent: true, rate: UNDOCUMENTED_RATE_PER_SECOND;
+    ListFlow => "ListFlow", idempotent: true, rate: UNDOCUMENTED_RATE_PER_SECOND;
+    ModifyFlow => "ModifyFlow", idempotent: true, rate: UNDOCUMENTED_RATE_PER_SECOND;
+    /// Its page: "5 QPS per account".
+    UpdateFlowJsonAsset => "UpdateFlowJSONAsset", idempotent: true, rate: 5;
+    /// Misspelt in the real API. Its page: "5 QPS per account".
+    GetFlowJsonAsset => "GetFlowJSONAssest", idempotent: true, rate: 5;
+    GetFlowPreviewUrl => "GetFlowPreviewUrl", idempotent: true, rate: UNDOCUMENTED_RATE_PER_SECOND;
+    PublishFlow => "PublishFlow", idempotent: true, rate: UNDOCUMENTED_RATE_PER_SECOND;
+    DeprecateFlow => "DeprecateFlow", idempotent: true, rate: UNDOCUMENTED_RATE_PER_SECOND;
+    DeleteFlow => "DeleteFlow", idempotent: true, rate: UNDOCUMENTED_RATE_PER_SECOND;
+    /// Its page: "5 QPS per account".
+    GetUploadAuthorization => "GetChatappUploadAuthorization", idempotent: true, rate: 5;
+    /// Not idempotent: a repeat would answer that the name is taken,
+    /// hiding that the first one created the template. Its page: 50 QPS
+    /// per account.
+    CreateChatappTemplate => "CreateChatappTemplate", idempotent: false, rate: 50;
+    /// Its page: 50 QPS per account. A repeat sends the same content again.
+    ModifyChatappTemplate => "ModifyChatappTemplate", idempotent: true, rate: 50;
+    /// Its page: 5 QPS per account.
+    GetChatappTemplateDetail => "GetChatappTemplateDetail", idempotent: true, rate: 5;
+    /// Its page: 5 QPS per account.
+    ListChatappTemplate => "ListChatappTemplate", idempotent: true, rate: 5;
+    /// Its page: 5 QPS per account.
+    DeleteChatappTemplate => "DeleteChatappTemplate", idempotent: true, rate: 5;
 }
 
 impl fmt::Display for Operation {

@@ -120,6 +120,37 @@ pub fn authorization(access_key_id: &str, secret: &str, request: &SignedRequest<
     )
 }
 
+/// Every header a signed request sends, derived from what was signed, so
+/// the request cannot carry a header the signature does not cover (or miss
+/// one it does): `Content-MD5` and `Content-Type` when set, `Date`, the
+/// request's own headers, then `Authorization` with `signature` (made by
+/// [`sign`] over [`string_to_sign`] of the same request).
+pub fn request_headers(
+    access_key_id: &str,
+    signature: &str,
+    request: &SignedRequest<'_>,
+) -> Vec<(String, String)> {
+    let mut headers = Vec::with_capacity(request.headers.len() + 4);
+    if !request.content_md5.is_empty() {
+        headers.push(("content-md5".to_owned(), request.content_md5.to_owned()));
+    }
+    if !request.content_type.is_empty() {
+        headers.push(("content-type".to_owned(), request.content_type.to_owned()));
+    }
+    headers.push(("date".to_owned(), request.date.to_owned()));
+    headers.extend(
+        request
+            .headers
+            .iter()
+            .map(|(name, value)| ((*name).to_owned(), (*value).to_owned())),
+    );
+    headers.push((
+        "authorization".to_owned(),
+        format!("OSS {access_key_id}:{signature}"),
+    ));
+    headers
+}
+
 /// The query of a presigned `GET` URL for `bucket/key`, valid until
 /// `expires` (Unix seconds): `OSSAccessKeyId`, `Expires`, `Signature` and,
 /// with STS credentials, `security-token`; values percent-encoded.
@@ -200,6 +231,45 @@ mod tests {
         assert_eq!(http_date(t), "Wed, 01 May 2024 08:00:00 GMT");
         let t = time::macros::datetime!(2026-11-06 23:05:09 UTC);
         assert_eq!(http_date(t), "Fri, 06 Nov 2026 23:05:09 GMT");
+    }
+
+    #[test]
+    fn request_headers_are_the_signed_ones_and_the_authorization() {
+        let request = SignedRequest {
+            method: "PUT",
+            content_md5: "kAFQmDzST7DWlj99KOF/cg==",
+            content_type: "application/json",
+            date: "Wed, 01 May 2024 08:00:00 GMT",
+            headers: &[("x-oss-security-token", "tok")],
+            bucket: "b",
+            key: "k",
+            subresources: &[],
+        };
+        let signature = sign("secret", &string_to_sign(&request));
+        let headers = request_headers("id", &signature, &request);
+        let names: Vec<&str> = headers.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "content-md5",
+                "content-type",
+                "date",
+                "x-oss-security-token",
+                "authorization"
+            ]
+        );
+        assert_eq!(headers[4].1, authorization("id", "secret", &request));
+        let bare = SignedRequest {
+            content_md5: "",
+            content_type: "",
+            headers: &[],
+            ..request
+        };
+        let names: Vec<String> = request_headers("id", &signature, &bare)
+            .into_iter()
+            .map(|(n, _)| n)
+            .collect();
+        assert_eq!(names, ["date", "authorization"]);
     }
 
     #[test]

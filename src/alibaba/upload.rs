@@ -409,18 +409,14 @@ impl CamsClient {
             authorization.access_key_secret.expose(),
             &oss_signature::string_to_sign(&signed),
         );
-        let response = self
-            .inner
-            .http
-            .put(url.clone())
-            .header(reqwest::header::CONTENT_TYPE, CONTENT_TYPE)
-            .header("content-md5", content_md5)
-            .header(reqwest::header::DATE, &date)
-            .header("x-oss-security-token", token)
-            .header(
-                reqwest::header::AUTHORIZATION,
-                format!("OSS {}:{signature}", authorization.access_key_id),
-            )
+        // The headers sent are the ones signed (one list, in the signer).
+        let mut put = self.inner.http.put(url.clone());
+        for (name, value) in
+            oss_signature::request_headers(&authorization.access_key_id, &signature, &signed)
+        {
+            put = put.header(name, value);
+        }
+        let response = put
             .body(document.to_vec())
             .send()
             .await

@@ -10,7 +10,9 @@
 //!   consistency checks and value shaping); `v5`/`v6` adapt it.
 
 mod adapter;
+pub mod config;
 mod consistency;
+pub mod context;
 pub mod diagnostics;
 pub mod function;
 pub mod go_plugin;
@@ -37,6 +39,8 @@ pub mod value;
 use std::process::ExitCode;
 use std::sync::Arc;
 
+pub use config::{Attr, Config, State, ValidateRequest};
+pub use context::{Context, ProviderData};
 pub use diagnostics::{AttributePath, Diagnostic, Diagnostics};
 pub use function::{
     CallRequest, CallResponse, Function, FunctionDefinition, FunctionError, Parameter,
@@ -46,8 +50,8 @@ pub use plan_modifier::{
     SemanticEquality, UseStateForUnknown,
 };
 pub use provider::{
-    Attr, Config, ConfigureRequest, ConfigureResponse, Context, DataSource, Provider, ProviderData,
-    ReadDataSourceRequest, ReadDataSourceResponse, State, ValidateRequest,
+    ConfigureRequest, ConfigureResponse, DataSource, Provider, ReadDataSourceRequest,
+    ReadDataSourceResponse,
 };
 pub use resource::{
     ApplyResponse, CreateRequest, DeleteRequest, DeleteResponse, ImportRequest, ImportResponse,

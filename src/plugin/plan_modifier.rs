@@ -10,7 +10,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use super::diagnostics::{AttributePath, Diagnostics};
-use super::value::Value;
+use super::value::{json_texts_equal, Value};
 
 /// What a plan modifier sees about one attribute.
 #[derive(Clone, Copy, Debug)]
@@ -202,6 +202,19 @@ impl RequiresReplaceIf {
     }
 }
 
+impl RequiresReplaceIf {
+    /// Replaces only on a change between two values the prior state knows:
+    /// a null prior value (an attribute an import could not read back) is
+    /// adopted from the plan in place. For optional+computed attributes,
+    /// whose null in state means "not known yet" rather than "unset".
+    pub fn prior_known() -> Self {
+        Self::new(
+            "If the value of this attribute changes from one known value to another, Terraform will destroy and recreate the resource; a value the prior state lacks (e.g. after an import) is adopted in place.",
+            |req| !req.state.is_null(),
+        )
+    }
+}
+
 impl PlanModifier for RequiresReplaceIf {
     fn description(&self) -> String {
         self.description.clone()
@@ -241,26 +254,17 @@ impl SemanticEquality {
     }
 
     /// JSON text: equal when both parse to the same JSON value (object
-    /// member order and white space do not matter; numbers compare as
-    /// written, so `1` and `1.0` differ).
+    /// member order, white space and string escapes do not matter; numbers
+    /// compare as exact decimals, so `1e20` equals `100000000000000000000`
+    /// but not `100000000000000000001`).
     pub fn json() -> Self {
         Self::new(
             "A JSON document equal in meaning to the prior one keeps the prior text.",
             |prior, planned| match (prior.as_str(), planned.as_str()) {
-                (Some(a), Some(b)) => json_equal(a, b),
+                (Some(a), Some(b)) => json_texts_equal(a, b),
                 _ => false,
             },
         )
-    }
-}
-
-fn json_equal(a: &str, b: &str) -> bool {
-    match (
-        serde_json::from_str::<serde_json::Value>(a),
-        serde_json::from_str::<serde_json::Value>(b),
-    ) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => false,
     }
 }
 
@@ -338,6 +342,26 @@ mod tests {
     }
 
     #[test]
+    fn requires_replace_prior_known_adopts_a_value_the_state_lacks() {
+        let m = RequiresReplaceIf::prior_known();
+        let path = AttributePath::of("a");
+        let adopt = |state: Value, plan: Value| {
+            m.modify(&PlanModifierRequest {
+                path: &path,
+                config: &plan,
+                state: &state,
+                plan: &plan,
+                creating: false,
+            })
+            .requires_replace
+        };
+        assert!(!adopt(Value::Null, "space-1".into()), "null prior: adopted");
+        assert!(!adopt(Value::Null, Value::unknown()), "null prior: adopted");
+        assert!(adopt("space-1".into(), "space-2".into()), "known change");
+        assert!(!adopt("space-1".into(), "space-1".into()));
+    }
+
+    #[test]
     fn json_semantic_equality_keeps_the_prior_text() {
         let prior: Value = r#"{"a":1,"b":[true]}"#.into();
         let reformatted: Value = "{\n  \"b\": [ true ],\n  \"a\": 1\n}".into();
@@ -346,6 +370,12 @@ mod tests {
         assert_eq!(r.plan, Some(prior.clone()));
         let changed: Value = r#"{"a":2,"b":[true]}"#.into();
         assert_eq!(run(&m, changed.clone(), prior.clone(), changed).plan, None);
+        // Beyond f64: a change in the 21st digit is a change.
+        let big: Value = r#"{"a":100000000000000000000,"b":[true]}"#.into();
+        let bigger: Value = r#"{"a":100000000000000000001,"b":[true]}"#.into();
+        assert_eq!(run(&m, bigger.clone(), big.clone(), bigger).plan, None);
+        let same: Value = r#"{"a":1e20,"b":[true]}"#.into();
+        assert_eq!(run(&m, same.clone(), big.clone(), same).plan, Some(big));
         let broken: Value = "{".into();
         assert_eq!(run(&m, broken.clone(), prior, broken).plan, None);
     }

@@ -7,8 +7,9 @@ use std::sync::Arc;
 
 use proptest::prelude::*;
 
+use super::context::Context;
 use super::plan_modifier::{RequiresReplace, SemanticEquality, UseStateForUnknown};
-use super::provider::{ConfigureRequest, ConfigureResponse, Context, Provider};
+use super::provider::{ConfigureRequest, ConfigureResponse, Provider};
 use super::resource::{
     ApplyResponse, CreateRequest, DeleteRequest, DeleteResponse, ReadRequest, ReadResponse,
     Resource, UpdateRequest,

@@ -4,8 +4,9 @@
 //! checks); a resource implements its CRUD, and optionally a plan hook,
 //! import and state upgrades.
 
+use super::config::{Config, State, ValidateRequest};
+use super::context::Context;
 use super::diagnostics::{AttributePath, Diagnostic, Diagnostics};
-use super::provider::{Config, Context, State, ValidateRequest};
 use super::schema::Schema;
 use super::value::{self, Type, Value};
 

@@ -255,14 +255,6 @@ impl Block {
         }
         Type::Object(attrs)
     }
-
-    pub fn find_attribute(&self, name: &str) -> Option<&Attribute> {
-        self.attributes.iter().find(|a| a.name == name)
-    }
-
-    pub fn find_block(&self, name: &str) -> Option<&NestedBlock> {
-        self.blocks.iter().find(|b| b.type_name == name)
-    }
 }
 
 impl Attribute {

@@ -45,6 +45,8 @@ pub const PROVIDER_ADDRESS: &str = "registry.terraform.io/local/cams";
 pub struct Configured {
     pub client: CamsClient,
     pub cust_space_id: Option<String>,
+    /// The provider's `max_content_bytes`, which also caps uploads.
+    pub max_content_bytes: u64,
 }
 
 #[derive(Default)]
@@ -150,6 +152,7 @@ impl CamsProvider {
             ProviderData::new(Configured {
                 client,
                 cust_space_id: settings.cust_space_id,
+                max_content_bytes: settings.max_content_bytes,
             }),
             warnings,
         ))

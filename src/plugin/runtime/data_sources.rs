@@ -4,8 +4,9 @@ use super::guard::guard;
 use super::{
     decode, deprecation_warnings, not_found, Entry, ProviderServer, RawValue, StateOutcome,
 };
+use crate::plugin::config::{Config, ValidateRequest};
 use crate::plugin::diagnostics::{Diagnostic, Diagnostics};
-use crate::plugin::provider::{Config, DataSource, ReadDataSourceRequest, ValidateRequest};
+use crate::plugin::provider::{DataSource, ReadDataSourceRequest};
 use crate::plugin::resource::Private;
 use crate::plugin::shape;
 

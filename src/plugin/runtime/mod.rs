@@ -19,11 +19,11 @@ use std::sync::{Arc, RwLock};
 
 use tokio_util::sync::CancellationToken;
 
+use super::config::{Config, ValidateRequest};
+use super::context::{Context, ProviderData};
 use super::diagnostics::{AttributePath, Diagnostic, Diagnostics};
 use super::function::{Function, FunctionDefinition};
-use super::provider::{
-    Config, ConfigureRequest, Context, DataSource, Provider, ProviderData, ValidateRequest,
-};
+use super::provider::{ConfigureRequest, DataSource, Provider};
 use super::resource::{Private, Resource};
 use super::schema::{Block, Schema};
 use super::shape::{self, ObjectSchema};
@@ -127,13 +127,6 @@ impl ProviderServer {
             // leave it to Terraform.
             check_consistency: cfg!(debug_assertions),
         }
-    }
-
-    /// Turns the runtime's own consistency checks on or off (on in debug
-    /// builds).
-    pub fn with_consistency_checks(mut self, on: bool) -> Self {
-        self.check_consistency = on;
-        self
     }
 
     pub fn provider_schema(&self) -> &Schema {

@@ -8,10 +8,10 @@ use super::{
     decode, deprecation_warnings, not_found, Entry, PlanOutcome, ProviderServer, RawValue,
     StateOutcome,
 };
+use crate::plugin::config::{Config, ValidateRequest};
 use crate::plugin::consistency;
 use crate::plugin::diagnostics::{AttributePath, Diagnostic, Diagnostics};
 use crate::plugin::planning::{self, PlanInputs};
-use crate::plugin::provider::{Config, ValidateRequest};
 use crate::plugin::resource::{
     self, CreateRequest, DeleteRequest, ImportRequest, ModifyPlanRequest, Private, ReadRequest,
     Resource, UpdateRequest, UpgradeStateRequest,

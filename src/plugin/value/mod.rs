@@ -25,7 +25,7 @@ mod ty;
 mod values;
 
 pub use error::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind, MAX_DEPTH};
-pub use json::{decode_json, encode_json};
+pub use json::{decode_json, encode_json, json_texts_equal};
 pub use msgpack::{decode_msgpack, encode_msgpack};
 pub use number::{Number, NumberError};
 pub use path::{AttributePath, PathStep};

@@ -211,14 +211,6 @@ impl Value {
         }
     }
 
-    /// The entries of a map value.
-    pub fn as_map(&self) -> Option<&BTreeMap<String, Value>> {
-        match self.without_dynamic() {
-            Value::Map(entries) => Some(entries),
-            _ => None,
-        }
-    }
-
     /// A short name of the variant, for error messages.
     pub fn kind_name(&self) -> &'static str {
         match self {

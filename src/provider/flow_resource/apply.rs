@@ -9,8 +9,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crate::alibaba::{CamsClient, CamsError, FlowChanges, NewFlow, SetFlowJsonError, UploadError};
 use crate::plugin::{
-    ApplyResponse, Context, CreateRequest, DeleteRequest, DeleteResponse, Diagnostic, Diagnostics,
-    UpdateRequest,
+    ApplyResponse, Config, Context, CreateRequest, DeleteRequest, DeleteResponse, Diagnostic,
+    Diagnostics, UpdateRequest,
 };
 use crate::provider::errors::{cams_advice, deadline_advice};
 use crate::provider::Configured;
@@ -161,7 +161,7 @@ pub async fn create(ctx: &Context, req: CreateRequest) -> ApplyResponse {
                 name: &model.name,
                 categories: &model.categories,
                 cust_space_id: Some(&space),
-                endpoint_uri: model.endpoint_uri.as_deref(),
+                endpoint_uri: model.endpoint_in_cams(),
             },
             &ctx.cancel,
         )
@@ -245,9 +245,16 @@ pub async fn update(ctx: &Context, req: UpdateRequest) -> ApplyResponse {
         (Ok(c), Ok(p), Ok(n)) => (c, p, n),
         (Err(d), _, _) | (_, Err(d), _) | (_, _, Err(d)) => return ApplyResponse::failed(d),
     };
+    let prior = adopt_unread(prior, &planned, &req.prior_state);
     let cams = &configured.client;
     let id = prior.id.clone().unwrap_or_default();
-    let Some(space) = space_of(&prior, &configured) else {
+    // The planned space first: after an import by plain FLOW_ID the prior
+    // state has none, and the plan adopts the configured one.
+    let Some(space) = planned
+        .cust_space_id
+        .clone()
+        .or_else(|| space_of(&prior, &configured))
+    else {
         return ApplyResponse::failed(missing_space());
     };
     // `current` follows what CAMS holds after each step, so a failure
@@ -259,9 +266,9 @@ pub async fn update(ctx: &Context, req: UpdateRequest) -> ApplyResponse {
 
     let metadata_changed = prior.name != planned.name
         || prior.categories != planned.categories
-        || prior.endpoint_uri != planned.endpoint_uri;
+        || prior.endpoint_in_cams() != planned.endpoint_in_cams();
     if metadata_changed {
-        let cleared = planned.endpoint_uri.is_none() && prior.endpoint_uri.is_some();
+        let cleared = planned.endpoint_in_cams().is_none() && prior.endpoint_in_cams().is_some();
         let changes = FlowChanges {
             flow_id: &id,
             name: &planned.name,
@@ -270,7 +277,7 @@ pub async fn update(ctx: &Context, req: UpdateRequest) -> ApplyResponse {
             endpoint_uri: if cleared {
                 Some("")
             } else {
-                planned.endpoint_uri.as_deref()
+                planned.endpoint_in_cams()
             },
         };
         if let Err(e) = cams.modify_flow(&changes, &ctx.cancel).await {
@@ -283,8 +290,9 @@ pub async fn update(ctx: &Context, req: UpdateRequest) -> ApplyResponse {
         }
         current.name = planned.name.clone();
         current.categories = planned.categories.clone();
-        current.endpoint_uri = planned.endpoint_uri.clone();
     }
+    // Kept as written ("" and null mean the same to CAMS).
+    current.endpoint_uri = planned.endpoint_uri.clone();
     if prior.content != planned.content {
         if let Err(e) = cams
             .set_flow_json(&id, &space, planned.content.as_bytes(), &ctx.cancel)
@@ -298,6 +306,27 @@ pub async fn update(ctx: &Context, req: UpdateRequest) -> ApplyResponse {
         return partial(&current, d);
     }
     ApplyResponse::ok(current.to_state())
+}
+
+/// What the prior state of a published or deprecated flow lacks (an import
+/// whose GetFlow did not return the name or categories) is taken from the
+/// plan, as the plan adopted it: CAMS could not change it anyway.
+fn adopt_unread(mut prior: FlowModel, planned: &FlowModel, state: &Config) -> FlowModel {
+    if !matches!(prior.status.as_str(), "PUBLISHED" | "DEPRECATED") {
+        return prior;
+    }
+    let unread = |name: &str| {
+        state
+            .get(name)
+            .is_none_or(crate::plugin::value::Value::is_null)
+    };
+    if unread("name") {
+        prior.name = planned.name.clone();
+    }
+    if unread("categories") {
+        prior.categories = planned.categories.clone();
+    }
+    prior
 }
 
 pub async fn delete(ctx: &Context, req: DeleteRequest) -> DeleteResponse {

@@ -17,6 +17,8 @@ pub struct FlowModel {
     /// Sorted, as a set.
     pub categories: Vec<String>,
     pub content: String,
+    /// As written: `""` (a variable's empty default) stays `""` in the
+    /// state, and means no endpoint to CAMS, as null does.
     pub endpoint_uri: Option<String>,
     pub cust_space_id: Option<String>,
     pub status: String,
@@ -38,13 +40,18 @@ impl FlowModel {
                 name: known_string(config, "name")?.unwrap_or_default(),
                 categories,
                 content: known_string(config, "content")?.unwrap_or_default(),
-                endpoint_uri: known_string(config, "endpoint_uri")?.filter(|s| !s.is_empty()),
+                endpoint_uri: known_string(config, "endpoint_uri")?,
                 cust_space_id: known_string(config, "cust_space_id")?.filter(|s| !s.is_empty()),
                 status: known_string(config, "status")?
                     .unwrap_or_else(|| DEFAULT_STATUS.to_owned()),
             })
         };
         read().map_err(Diagnostics::from)
+    }
+
+    /// The endpoint CAMS is given: none for null and for `""`.
+    pub fn endpoint_in_cams(&self) -> Option<&str> {
+        self.endpoint_uri.as_deref().filter(|e| !e.is_empty())
     }
 
     /// The state of this flow, with everything that follows from `content`.

@@ -2,6 +2,7 @@
 //! the forward-only status, and the replacement of a flow CAMS no longer
 //! lets us change.
 
+use crate::alibaba::upload::MAX_UPLOAD_BYTES;
 use crate::plugin::value::Value;
 use crate::plugin::{Attr, Config, Context, Diagnostic, ModifyPlanRequest, ModifyPlanResponse};
 use crate::provider::Configured;
@@ -20,9 +21,14 @@ pub fn modify_plan(ctx: &Context, req: ModifyPlanRequest) -> ModifyPlanResponse 
     }
     let creating = req.prior_state.is_null();
 
-    // status: the configured one, else the default.
+    // status: the configured one; left out, DRAFT for a new flow and what
+    // CAMS has for an existing one (an imported PUBLISHED flow stays so).
     let status = match req.config.string("status") {
-        Ok(Attr::Null) => Attr::Known(DEFAULT_STATUS.to_owned()),
+        Ok(Attr::Null) if creating => Attr::Known(DEFAULT_STATUS.to_owned()),
+        Ok(Attr::Null) => match req.prior_state.string("status") {
+            Ok(Attr::Known(prior)) => Attr::Known(prior),
+            _ => Attr::Known(DEFAULT_STATUS.to_owned()),
+        },
         Ok(other) => other,
         Err(d) => {
             resp.diagnostics.push(d);
@@ -38,14 +44,18 @@ pub fn modify_plan(ctx: &Context, req: ModifyPlanRequest) -> ModifyPlanResponse 
     );
 
     // cust_space_id: the configured one, else the provider's (known at
-    // plan time, so the plan shows it).
-    if creating && req.config.get("cust_space_id").is_none_or(Value::is_null) {
+    // plan time, so the plan shows it). An existing flow whose space the
+    // state lacks (imported by plain FLOW_ID) adopts it the same way.
+    let space_unknown_before = creating || is_null(&req.prior_state, "cust_space_id");
+    if space_unknown_before && is_null(&req.config, "cust_space_id") {
         let provider_space = ctx
             .provider_data::<Configured>()
             .ok()
             .and_then(|c| c.cust_space_id.clone());
         match provider_space {
             Some(space) => resp.set("cust_space_id", Value::String(space)),
+            None if !creating && ctx.is_configured() => resp.set("cust_space_id", Value::Null),
+            None if !creating => resp.set("cust_space_id", Value::unknown()),
             None if ctx.is_configured() => resp.diagnostics.push(
                 Diagnostic::error(
                     "Missing Cust Space ID",
@@ -62,6 +72,11 @@ pub fn modify_plan(ctx: &Context, req: ModifyPlanRequest) -> ModifyPlanResponse 
     let planned_content = req.plan.string("content").unwrap_or(Attr::Unknown);
     let prior_content = req.prior_state.string("content").unwrap_or(Attr::Null);
     let content_unchanged = !creating && planned_content == prior_content;
+    if let (false, Attr::Known(text)) = (content_unchanged, &planned_content) {
+        if let Some(d) = over_upload_limit(ctx, text) {
+            resp.diagnostics.push(d.at(req.config.path_of("content")));
+        }
+    }
     if !content_unchanged {
         for (name, value) in derived(&planned_content) {
             resp.set(name, value);
@@ -105,8 +120,10 @@ fn plan_destroy(prior: &Config, resp: &mut ModifyPlanResponse) {
     }
 }
 
-/// Updating: the status only moves forward, and a flow past DRAFT cannot
-/// be changed in CAMS, so a change to it replaces it.
+/// Updating: a flow past DRAFT cannot be changed in CAMS, and its status
+/// only moves forward, so a change to it, or a status asked back, replaces
+/// it. The replacement is planned (visible, changing nothing yet), so
+/// editing the configuration, `-replace` and `taint` all work.
 fn plan_update(req: &ModifyPlanRequest, status: &Attr<String>, resp: &mut ModifyPlanResponse) {
     let prior_status = req
         .prior_state
@@ -114,6 +131,9 @@ fn plan_update(req: &ModifyPlanRequest, status: &Attr<String>, resp: &mut Modify
         .ok()
         .and_then(Attr::known)
         .unwrap_or_else(|| DEFAULT_STATUS.to_owned());
+    if !matches!(prior_status.as_str(), "PUBLISHED" | "DEPRECATED") {
+        return;
+    }
     let id = req
         .prior_state
         .string("id")
@@ -121,39 +141,81 @@ fn plan_update(req: &ModifyPlanRequest, status: &Attr<String>, resp: &mut Modify
         .and_then(Attr::known)
         .unwrap_or_default();
 
-    let changed: Vec<&str> = DRAFT_ONLY
+    let mut changed: Vec<&str> = DRAFT_ONLY
         .into_iter()
-        .filter(|name| req.plan.get(name) != req.prior_state.get(name))
+        .filter(|name| changes_in_cams(req, name))
         .collect();
-    let frozen = matches!(prior_status.as_str(), "PUBLISHED" | "DEPRECATED");
-    if frozen && !changed.is_empty() {
-        // A new flow is made: the status may then be anything.
-        for name in &changed {
-            resp.requires_replace.push(req.config.path_of(name));
-        }
-        resp.diagnostics.push(Diagnostic::warning(
+    let backward = match status {
+        Attr::Known(wanted) => matches!(
+            (rank(&prior_status), rank(wanted)),
+            (Some(from), Some(to)) if to < from
+        ),
+        _ => false,
+    };
+    if backward {
+        changed.push("status");
+    }
+    let Some(first) = changed.first() else {
+        return;
+    };
+    for name in &changed {
+        resp.requires_replace.push(req.config.path_of(name));
+    }
+    let why = if backward {
+        "a flow's status only moves forward (DRAFT → PUBLISHED → DEPRECATED) and CAMS does not allow changing a flow once it is published"
+    } else {
+        "CAMS does not allow changing a flow once it is published"
+    };
+    let retired = if prior_status == "PUBLISHED" {
+        "deprecated, since a published flow cannot be deleted"
+    } else {
+        "removed from the state; it stays in CAMS as deprecated"
+    };
+    resp.diagnostics.push(
+        Diagnostic::warning(
             "Flow Will Be Replaced",
             format!(
-                "Flow {id} is {prior_status}, and CAMS does not allow changing a flow once it is published, so the change to {} replaces it: Terraform creates a new flow and retires this one ({}).",
+                "Flow {id} is {prior_status}, and {why}, so the change to {} replaces it: Terraform creates a new flow and retires this one ({retired}). To keep this flow, undo the change (status = \"{prior_status}\" or a later status).",
                 changed.join(", "),
-                if prior_status == "PUBLISHED" { "deprecated, since a published flow cannot be deleted" } else { "removed from the state; it stays in CAMS as deprecated" }
             ),
-        ).at(req.config.path_of(changed[0])));
-        return;
+        )
+        .at(req.config.path_of(first)),
+    );
+}
+
+/// Whether the plan changes `name` in CAMS. A name or categories the prior
+/// state lacks (an import whose GetFlow did not return them) is adopted,
+/// not a change; an `endpoint_uri` of `""` means no endpoint, as null does.
+fn changes_in_cams(req: &ModifyPlanRequest, name: &str) -> bool {
+    let prior = req.prior_state.get(name).unwrap_or(&Value::Null);
+    let planned = req.plan.get(name).unwrap_or(&Value::Null);
+    if prior.is_null() && matches!(name, "name" | "categories") {
+        return false;
     }
-    if let Attr::Known(wanted) = status {
-        if let (Some(from), Some(to)) = (rank(&prior_status), rank(wanted)) {
-            if to < from {
-                resp.diagnostics.push(
-                    Diagnostic::error(
-                        "Flow Status Cannot Go Back",
-                        format!(
-                            "Flow {id} is {prior_status} in CAMS and status asks for {wanted}, but a flow only moves forward: DRAFT → PUBLISHED → DEPRECATED. Keep status = \"{prior_status}\" (or a later status), or replace the flow to start again as a draft (terraform apply -replace=ADDRESS)."
-                        ),
-                    )
-                    .at(req.config.path_of("status")),
-                );
-            }
+    if name == "endpoint_uri" {
+        let empty = |v: &Value| v.is_null() || v.as_str() == Some("");
+        if empty(prior) && empty(planned) {
+            return false;
         }
     }
+    planned != prior
+}
+
+/// A document to upload that is larger than the provider uploads
+/// (`max_content_bytes`, at most the 10 MiB of a Flow JSON): known at plan,
+/// so it fails the plan rather than the apply after CreateFlow. The 10 MiB
+/// themselves are checked at validate.
+fn over_upload_limit(ctx: &Context, content: &str) -> Option<Diagnostic> {
+    let max_content_bytes = ctx.provider_data::<Configured>().ok()?.max_content_bytes;
+    let size = content.len() as u64;
+    (size > max_content_bytes && size <= MAX_UPLOAD_BYTES).then(|| {
+        Diagnostic::error(
+            "Flow JSON Too Large",
+            format!("content is {size} bytes, more than max_content_bytes = {max_content_bytes} in the provider block, which caps uploads as well as downloads. Raise max_content_bytes (up to {MAX_UPLOAD_BYTES}, the 10 MiB of a Flow JSON) or make the document smaller."),
+        )
+    })
+}
+
+fn is_null(object: &Config, name: &str) -> bool {
+    object.get(name).is_none_or(Value::is_null)
 }

@@ -127,10 +127,12 @@ fn state_of(
     if let Some(status) = &flow.status {
         state.set("status", Value::String(status.as_str().to_owned()));
     }
-    state.set(
-        "endpoint_uri",
-        opt(flow.endpoint_uri.clone().filter(|e| !e.is_empty())),
-    );
+    // No endpoint in CAMS: a state that wrote `""` keeps it, as written.
+    let endpoint = flow.endpoint_uri.clone().filter(|e| !e.is_empty());
+    let written_empty = state.get("endpoint_uri") == Some(&Value::String(String::new()));
+    if endpoint.is_some() || !written_empty {
+        state.set("endpoint_uri", opt(endpoint));
+    }
     let content_attr = match &content {
         Some(text) => Attr::Known(text.clone()),
         None => Attr::Null,

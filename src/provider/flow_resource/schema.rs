@@ -2,7 +2,7 @@
 
 use crate::plugin::value::Type;
 use crate::plugin::{
-    Attribute, Block, RequiresReplace, Schema, SemanticEquality, UseStateForUnknown,
+    Attribute, Block, RequiresReplaceIf, Schema, SemanticEquality, UseStateForUnknown,
 };
 
 /// The eight categories CAMS documents for a flow (ModifyFlow's page;
@@ -53,28 +53,28 @@ pub fn flow_resource_schema() -> Schema {
             Attribute::required(
                 "content",
                 Type::String,
-                "The Flow JSON document, e.g. `file(\"flows/signup.json\")`. It is checked offline against Meta's static rules at plan time: problems are errors when `status` is `PUBLISHED`, warnings otherwise; text that is not JSON is always an error. A document equal in meaning to the one in state (white space, key order, string escapes) keeps the state's text, so re-formatting the file plans no change. Uploaded to the space's OSS bucket and handed to CAMS with UpdateFlowJSONAsset.",
+                "The Flow JSON document, e.g. `file(\"flows/signup.json\")`. It is checked offline against Meta's static rules at plan time: problems are errors when `status` is `PUBLISHED` or `DEPRECATED` (a new flow is published before it is deprecated), warnings otherwise; text that is not JSON, or larger than 10 MiB or than the provider's `max_content_bytes`, is always an error. A document equal in meaning to the one in state (white space, key order, string escapes) keeps the state's text, so re-formatting the file plans no change. Uploaded to the space's OSS bucket and handed to CAMS with UpdateFlowJSONAsset.",
             )
             .plan_modifier(SemanticEquality::json()),
         )
         .attribute(Attribute::optional(
             "endpoint_uri",
             Type::String,
-            "The https endpoint of a flow that exchanges data (`data_api_version`). Changed in place while the flow is a draft.",
+            "The https endpoint of a flow that exchanges data (`data_api_version`). Changed in place while the flow is a draft. `\"\"` (e.g. a variable's empty default) means no endpoint, as null does, and is kept in the state as written.",
         ))
         .attribute(
             Attribute::optional_computed(
                 "cust_space_id",
                 Type::String,
-                "The `CustSpaceId` (ISV sub-customer space or instance ID) the flow belongs to. Defaults to the provider's `cust_space_id`; one of the two is needed, since the Flow JSON is uploaded to the space's storage. Changing it replaces the flow.",
+                "The `CustSpaceId` (ISV sub-customer space or instance ID) the flow belongs to. Defaults to the provider's `cust_space_id`; one of the two is needed, since the Flow JSON is uploaded to the space's storage. Changing it replaces the flow; after an import by plain `FLOW_ID` (which cannot read the space back) the configured or provider value is adopted in place, without replacement.",
             )
             .plan_modifier(UseStateForUnknown)
-            .plan_modifier(RequiresReplace),
+            .plan_modifier(RequiresReplaceIf::prior_known()),
         )
         .attribute(Attribute::optional_computed(
             "status",
             Type::String,
-            "`DRAFT` (the default), `PUBLISHED` or `DEPRECATED`. A flow only moves forward: DRAFT → PUBLISHED → DEPRECATED; asking to go back is an error at plan time. Destroying a draft deletes it; CAMS cannot delete a published flow, so destroying one deprecates it; a deprecated flow is only removed from the state.",
+            "`DRAFT`, `PUBLISHED` or `DEPRECATED`. Left out, a new flow is a `DRAFT` and an existing (e.g. imported) flow keeps the status CAMS has. A flow only moves forward: DRAFT → PUBLISHED → DEPRECATED; asking a published or deprecated flow for an earlier status plans its replacement (a new flow in that status; the old one is retired), with a warning. Destroying a draft deletes it; CAMS cannot delete a published flow, so destroying one deprecates it; a deprecated flow is only removed from the state.",
         ))
         .attribute(
             Attribute::computed(

@@ -2,7 +2,8 @@
 //! request, checked at `terraform validate` and at every plan. Unknown
 //! values are skipped.
 
-use crate::plugin::{Attr, Config, Diagnostic, Diagnostics};
+use crate::alibaba::upload::MAX_UPLOAD_BYTES;
+use crate::plugin::{Attr, AttributePath, Config, Diagnostic, Diagnostics};
 use crate::provider::flow_rules::{self, Problem};
 
 use super::schema::{CATEGORIES, STATUSES};
@@ -87,7 +88,9 @@ pub fn validate(config: &Config) -> Diagnostics {
         Err(d) => diags.push(d),
     }
     if let Attr::Known(content) = &content {
-        let publishing = matches!(&status, Attr::Known(s) if s == "PUBLISHED");
+        // A flow created as DEPRECATED is published first, so Meta checks
+        // it as it does a flow to be published.
+        let publishing = matches!(&status, Attr::Known(s) if s == "PUBLISHED" || s == "DEPRECATED");
         diags.extend(content_diagnostics(config, content, publishing));
     }
     diags
@@ -103,6 +106,19 @@ fn is_https_url(text: &str) -> bool {
 /// problems).
 pub fn content_diagnostics(config: &Config, content: &str, publishing: bool) -> Diagnostics {
     let path = config.path_of("content");
+    // CAMS takes no larger document whatever the status, so this is an
+    // error even for a draft, and the rules need not read it.
+    if content.len() as u64 > MAX_UPLOAD_BYTES {
+        return Diagnostic::error(
+            "Flow JSON Too Large",
+            format!(
+                "content is {} bytes, more than the {MAX_UPLOAD_BYTES} bytes (10 MiB) a Flow JSON may have (Meta's limit for the document; the provider uploads no larger file). Make the document smaller, e.g. split the flow.",
+                content.len()
+            ),
+        )
+        .at(path)
+        .into();
+    }
     let problems = match flow_rules::check(content) {
         Ok(problems) => problems,
         Err(syntax) => {
@@ -114,44 +130,156 @@ pub fn content_diagnostics(config: &Config, content: &str, publishing: bool) -> 
             .into()
         }
     };
-    let mut diags = Diagnostics::new();
-    let (summary, consequence) = if publishing {
-        (
-            "Flow JSON Cannot Be Published",
-            "Meta refuses to publish a flow with this problem; fix it or keep status = \"DRAFT\".",
-        )
+    if publishing {
+        publishing_errors(&problems, &path)
     } else {
-        (
-            "Flow JSON Problem",
-            "Drafts may have problems, but the flow cannot be published until it is fixed.",
-        )
-    };
+        draft_warning(config, &problems, &path)
+    }
+}
+
+/// One error per problem: Terraform shows every error.
+fn publishing_errors(problems: &[Problem], path: &AttributePath) -> Diagnostics {
+    let mut diags = Diagnostics::new();
+    let summary = "Flow JSON Cannot Be Published";
     for problem in problems.iter().take(MAX_PROBLEMS_SHOWN) {
         let detail = format!(
-            "{} (rule {}). {consequence}",
+            "{} (rule {}). Meta refuses to publish a flow with this problem; fix it or keep status = \"DRAFT\".",
             shown(problem),
             problem.rule.id()
         );
-        let d = if publishing {
-            Diagnostic::error(summary, detail)
-        } else {
-            Diagnostic::warning(summary, detail)
-        };
-        diags.push(d.at(path.clone()));
+        diags.push(Diagnostic::error(summary, detail).at(path.clone()));
     }
     if problems.len() > MAX_PROBLEMS_SHOWN {
         let more = problems.len() - MAX_PROBLEMS_SHOWN;
         let detail = format!("{more} more problem(s) in content are not shown; provider::cams::flow_json_problems(content) lists them all.");
-        let d = if publishing {
-            Diagnostic::error(summary, detail)
-        } else {
-            Diagnostic::warning(summary, detail)
-        };
-        diags.push(d.at(path));
+        diags.push(Diagnostic::error(summary, detail).at(path.clone()));
     }
     diags
 }
 
+/// All of a draft's problems in one warning whose summary names the flow:
+/// Terraform's CLI folds warnings that share a summary into the first
+/// ("and N more similar warnings elsewhere"), which would hide every
+/// problem but one, and every other flow's.
+fn draft_warning(config: &Config, problems: &[Problem], path: &AttributePath) -> Diagnostics {
+    if problems.is_empty() {
+        return Diagnostics::new();
+    }
+    let flow = match config.string("name") {
+        Ok(Attr::Known(name)) if !name.trim().is_empty() => format!(" of {name:?}"),
+        _ => String::new(),
+    };
+    let count = problems.len();
+    let plural = if count == 1 { "" } else { "s" };
+    let mut detail = String::new();
+    for problem in problems.iter().take(MAX_PROBLEMS_SHOWN) {
+        detail.push_str(&format!(
+            "- {} (rule {})\n",
+            shown(problem),
+            problem.rule.id()
+        ));
+    }
+    if count > MAX_PROBLEMS_SHOWN {
+        detail.push_str(&format!(
+            "- and {} more, not shown; provider::cams::flow_json_problems(content) lists them all\n",
+            count - MAX_PROBLEMS_SHOWN
+        ));
+    }
+    detail.push_str(
+        "\nDrafts may have problems, but the flow cannot be published until they are fixed.",
+    );
+    Diagnostic::warning(
+        format!("Flow JSON{flow} Has {count} Problem{plural}"),
+        detail,
+    )
+    .at(path.clone())
+    .into()
+}
+
 fn shown(problem: &Problem) -> String {
     problem.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plugin::value::Value;
+    use crate::provider::test_support::{object, text};
+
+    /// A flow whose only screen is not terminal: a rule problem.
+    const NO_TERMINAL_SCREEN: &str = r#"{"version":"7.0","screens":[{"id":"A","layout":{"type":"SingleColumnLayout","children":[]}}]}"#;
+
+    fn flow(status: Value) -> Config {
+        flow_with(status, NO_TERMINAL_SCREEN)
+    }
+
+    fn flow_with(status: Value, content: &str) -> Config {
+        Config::new(object(&[
+            ("name", text("n")),
+            ("categories", Value::Set(vec![text("OTHER")])),
+            ("content", text(content)),
+            ("endpoint_uri", Value::Null),
+            ("cust_space_id", Value::Null),
+            ("status", status),
+        ]))
+    }
+
+    #[test]
+    fn a_document_over_the_upload_limit_is_an_error_for_every_status() {
+        let limit = MAX_UPLOAD_BYTES as usize;
+        let padded = |len: usize| {
+            let mut text = NO_TERMINAL_SCREEN.to_owned();
+            text.push_str(&" ".repeat(len - text.len()));
+            text
+        };
+        for status in [text("DRAFT"), Value::Null, text("PUBLISHED")] {
+            let too_large = validate(&flow_with(status.clone(), &padded(limit + 1)));
+            assert!(
+                too_large
+                    .iter()
+                    .any(|d| d.is_error() && d.summary == "Flow JSON Too Large"),
+                "{status:?}: {too_large:?}"
+            );
+            let at_limit = validate(&flow_with(status.clone(), &padded(limit)));
+            assert!(
+                !at_limit.iter().any(|d| d.summary == "Flow JSON Too Large"),
+                "{status:?}: {at_limit:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_drafts_problems_are_one_warning_naming_the_flow_and_listing_each() {
+        let mut document: serde_json::Value = serde_json::from_str(NO_TERMINAL_SCREEN).unwrap();
+        document["extra"] = serde_json::json!(1);
+        document["screens"][0]["success"] = serde_json::json!(true);
+        let problems = flow_rules::check(&document.to_string()).unwrap();
+        assert!(problems.len() >= 3, "{problems:?}");
+        let diags = validate(&flow_with(text("DRAFT"), &document.to_string()));
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        let warning = diags.iter().next().unwrap();
+        assert_eq!(
+            warning.summary,
+            format!("Flow JSON of \"n\" Has {} Problems", problems.len())
+        );
+        for problem in &problems {
+            assert!(
+                warning.detail.contains(&problem.to_string()),
+                "{problem}: {warning:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn rule_problems_are_errors_for_every_status_that_publishes() {
+        for status in ["PUBLISHED", "DEPRECATED"] {
+            let diags = validate(&flow(text(status)));
+            assert!(diags.has_errors(), "{status}: {diags:?}");
+        }
+        for status in [text("DRAFT"), Value::Null] {
+            let diags = validate(&flow(status.clone()));
+            assert!(!diags.has_errors(), "{status:?}: {diags:?}");
+            assert!(!diags.is_empty(), "{status:?}: warned");
+        }
+    }
 }

@@ -4,7 +4,10 @@
 
 mod decode;
 mod encode;
+mod meaning;
 pub(crate) mod syntax;
+mod type_json;
 
 pub use decode::decode_json;
 pub use encode::encode_json;
+pub use meaning::json_texts_equal;

@@ -4,10 +4,9 @@ use std::collections::BTreeMap;
 
 use rmp::Marker;
 
-use super::reader::{is_ext, marker_name, Reader};
+use super::reader::{is_ext, marker_name, read_number_after, Reader};
 use super::refinements;
 use crate::plugin::value::error::{DecodeError, DecodeErrorKind, MAX_DEPTH};
-use crate::plugin::value::number::Number;
 use crate::plugin::value::path::PathStep;
 use crate::plugin::value::ty::Type;
 use crate::plugin::value::values::Value;
@@ -209,36 +208,4 @@ fn decode_dynamic(
 
 fn utf8(bytes: &[u8]) -> Result<String, DecodeError> {
     String::from_utf8(bytes.to_vec()).map_err(|_| DecodeErrorKind::InvalidUtf8.into())
-}
-
-/// A number whose marker was just read: any int, float32/64, or a string of
-/// decimal text. `None` if the marker is none of those.
-pub(super) fn read_number_after(
-    reader: &mut Reader<'_>,
-    marker: Marker,
-) -> Result<Option<Number>, DecodeError> {
-    let number = match marker {
-        Marker::FixPos(n) => Number::from(i64::from(n)),
-        Marker::FixNeg(n) => Number::from(i64::from(n)),
-        Marker::U8 => Number::from(i64::from(reader.u8()?)),
-        Marker::U16 => Number::from(i64::from(reader.u16()?)),
-        Marker::U32 => Number::from(i64::from(reader.u32()?)),
-        Marker::U64 => Number::from(reader.u64()?),
-        Marker::I8 => Number::from(i64::from(reader.i8()?)),
-        Marker::I16 => Number::from(i64::from(reader.i16()?)),
-        Marker::I32 => Number::from(i64::from(reader.i32()?)),
-        Marker::I64 => Number::from(reader.i64()?),
-        Marker::F32 => {
-            Number::try_from(f64::from(reader.f32()?)).map_err(DecodeErrorKind::Number)?
-        }
-        Marker::F64 => Number::try_from(reader.f64()?).map_err(DecodeErrorKind::Number)?,
-        _ => match reader.bytes_after(marker)? {
-            Some(bytes) => {
-                let text = std::str::from_utf8(bytes).map_err(|_| DecodeErrorKind::InvalidUtf8)?;
-                text.parse().map_err(DecodeErrorKind::Number)?
-            }
-            None => return Ok(None),
-        },
-    };
-    Ok(Some(number))
 }

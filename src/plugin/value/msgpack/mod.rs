@@ -6,6 +6,7 @@ mod decode;
 mod encode;
 mod reader;
 mod refinements;
+mod writer;
 
 pub use decode::decode_msgpack;
 pub use encode::encode_msgpack;

@@ -6,7 +6,8 @@
 
 use rmp::Marker;
 
-use crate::plugin::value::error::{DecodeErrorKind, MAX_DEPTH};
+use crate::plugin::value::error::{DecodeError, DecodeErrorKind, MAX_DEPTH};
+use crate::plugin::value::number::Number;
 
 /// What the next msgpack item is, in words, for error messages.
 pub(super) fn marker_name(marker: Marker) -> &'static str {
@@ -245,6 +246,38 @@ impl<'a> Reader<'a> {
         };
         self.take(fixed).map(|_| ())
     }
+}
+
+/// A number whose marker was just read: any int, float32/64, or a string of
+/// decimal text. `None` if the marker is none of those.
+pub(super) fn read_number_after(
+    reader: &mut Reader<'_>,
+    marker: Marker,
+) -> std::result::Result<Option<Number>, DecodeError> {
+    let number = match marker {
+        Marker::FixPos(n) => Number::from(i64::from(n)),
+        Marker::FixNeg(n) => Number::from(i64::from(n)),
+        Marker::U8 => Number::from(i64::from(reader.u8()?)),
+        Marker::U16 => Number::from(i64::from(reader.u16()?)),
+        Marker::U32 => Number::from(i64::from(reader.u32()?)),
+        Marker::U64 => Number::from(reader.u64()?),
+        Marker::I8 => Number::from(i64::from(reader.i8()?)),
+        Marker::I16 => Number::from(i64::from(reader.i16()?)),
+        Marker::I32 => Number::from(i64::from(reader.i32()?)),
+        Marker::I64 => Number::from(reader.i64()?),
+        Marker::F32 => {
+            Number::try_from(f64::from(reader.f32()?)).map_err(DecodeErrorKind::Number)?
+        }
+        Marker::F64 => Number::try_from(reader.f64()?).map_err(DecodeErrorKind::Number)?,
+        _ => match reader.bytes_after(marker)? {
+            Some(bytes) => {
+                let text = std::str::from_utf8(bytes).map_err(|_| DecodeErrorKind::InvalidUtf8)?;
+                text.parse().map_err(DecodeErrorKind::Number)?
+            }
+            None => return Ok(None),
+        },
+    };
+    Ok(Some(number))
 }
 
 #[cfg(test)]

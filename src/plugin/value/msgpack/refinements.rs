@@ -4,9 +4,8 @@
 
 use rmp::Marker;
 
-use super::decode::read_number_after;
-use super::encode::{write_number, Out};
-use super::reader::Reader;
+use super::reader::{read_number_after, Reader};
+use super::writer::{write_number, Out};
 use crate::plugin::value::error::EncodeError;
 use crate::plugin::value::values::{Nullness, NumberBound, Refinements};
 
