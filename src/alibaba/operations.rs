@@ -1,5 +1,6 @@
-//! The CAMS operations this client calls (flows and message templates): their action names, whether
-//! a repeat is harmless, and each one's documented rate limit.
+//! The CAMS operations this client calls (Flow and message template
+//! operations): their action names, whether a repeat is harmless, and each
+//! one's documented rate limit.
 
 use std::fmt;
 use std::num::NonZeroU32;
@@ -79,8 +80,9 @@ operations! {
     DeleteFlow => "DeleteFlow", idempotent: true, rate: UNDOCUMENTED_RATE_PER_SECOND;
     /// Its page: "5 QPS per account".
     GetUploadAuthorization => "GetChatappUploadAuthorization", idempotent: true, rate: 5;
-    /// Its page: 50 QPS per account. Not idempotent: a repeat would answer
-    /// that the name is taken, hiding that the first attempt created it.
+    /// Not idempotent: a repeat would answer that the name is taken,
+    /// hiding that the first one created the template. Its page: 50 QPS
+    /// per account.
     CreateChatappTemplate => "CreateChatappTemplate", idempotent: false, rate: 50;
     /// Its page: 50 QPS per account. A repeat sends the same content again.
     ModifyChatappTemplate => "ModifyChatappTemplate", idempotent: true, rate: 50;
