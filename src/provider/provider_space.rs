@@ -2,6 +2,11 @@
 //! it, so that `cams_flow` can report a missing space at `terraform
 //! validate` instead of at plan.
 //!
+//! A warning, not an error: validation cannot tell a flow to be created
+//! (which the plan refuses without a space) from one already in the state,
+//! say imported by its FlowId alone, which may keep its name, categories and
+//! status without one; only uploading Flow JSON needs the space.
+//!
 //! What Terraform does (seen in its logs, 1.0.3 and 1.11.4 alike): each
 //! provider block (alias) runs in a plugin process of its own; in
 //! `validate` it calls ValidateProviderConfig before ValidateResourceConfig
@@ -20,6 +25,9 @@ use crate::plugin::{Attr, Config, Diagnostic, Diagnostics};
 pub const MISSING_SPACE_SUMMARY: &str = "Missing Cust Space ID";
 /// Why a flow needs a space, and where to set it.
 pub const MISSING_SPACE_DETAIL: &str = "A flow belongs to a CAMS space, and its Flow JSON is uploaded to that space's storage (CAMS hands out upload credentials per space): set cust_space_id in the provider block (the ISV sub-customer space ID, or a direct customer's instance ID), or on the resource.";
+/// What happens without one, for the warning at validate.
+const WITHOUT_SPACE: &str =
+    "Without one, creating this flow fails at plan, and changing its content fails at apply.";
 
 /// One of the states below.
 #[derive(Debug, Default)]
@@ -45,7 +53,7 @@ impl ProviderSpace {
     }
 
     /// A `cams_flow` without its own `cust_space_id`, under a provider block
-    /// known to have none, is an error on the resource's `cust_space_id`.
+    /// known to have none, gets a warning on the resource's `cust_space_id`.
     pub fn check_resource(&self, resource_config: &Config, diags: &mut Diagnostics) {
         let provider_lacks_it = matches!(
             self.0.load(Ordering::Relaxed),
@@ -53,8 +61,11 @@ impl ProviderSpace {
         );
         if provider_lacks_it && matches!(resource_config.string("cust_space_id"), Ok(Attr::Null)) {
             diags.push(
-                Diagnostic::error(MISSING_SPACE_SUMMARY, MISSING_SPACE_DETAIL)
-                    .at(resource_config.path_of("cust_space_id")),
+                Diagnostic::warning(
+                    MISSING_SPACE_SUMMARY,
+                    format!("{MISSING_SPACE_DETAIL} {WITHOUT_SPACE}"),
+                )
+                .at(resource_config.path_of("cust_space_id")),
             );
         }
     }
@@ -70,28 +81,29 @@ mod tests {
         Config::new(object(&[("cust_space_id", value)]))
     }
 
-    fn errors(provider: Option<Value>, resource: Value) -> usize {
+    fn warnings(provider: Option<Value>, resource: Value) -> usize {
         let known = ProviderSpace::default();
         if let Some(value) = provider {
             known.record(&space(value));
         }
         let mut diags = Diagnostics::new();
         known.check_resource(&space(resource), &mut diags);
+        assert!(!diags.has_errors(), "a warning, never an error: {diags:?}");
         diags.len()
     }
 
     #[test]
     fn reported_only_when_both_are_known_to_lack_it() {
-        assert_eq!(errors(Some(Value::Null), Value::Null), 1);
-        assert_eq!(errors(Some(text("  ")), Value::Null), 1);
-        assert_eq!(errors(Some(Value::Null), text("cams-1")), 0);
-        assert_eq!(errors(Some(text("cams-1")), Value::Null), 0);
-        assert_eq!(errors(Some(Value::unknown()), Value::Null), 0);
-        assert_eq!(errors(Some(Value::Null), Value::unknown()), 0);
+        assert_eq!(warnings(Some(Value::Null), Value::Null), 1);
+        assert_eq!(warnings(Some(text("  ")), Value::Null), 1);
+        assert_eq!(warnings(Some(Value::Null), text("cams-1")), 0);
+        assert_eq!(warnings(Some(text("cams-1")), Value::Null), 0);
+        assert_eq!(warnings(Some(Value::unknown()), Value::Null), 0);
+        assert_eq!(warnings(Some(Value::Null), Value::unknown()), 0);
         // A provider block without arguments, which Terraform does not
         // send for validation.
-        assert_eq!(errors(None, Value::Null), 1);
-        assert_eq!(errors(None, text("cams-1")), 0);
+        assert_eq!(warnings(None, Value::Null), 1);
+        assert_eq!(warnings(None, text("cams-1")), 0);
     }
 
     #[test]

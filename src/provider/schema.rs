@@ -76,7 +76,7 @@ pub fn provider_schema() -> Schema {
         .attribute(Attribute::optional(
             "cust_space_id",
             Type::String,
-            "The CAMS space (`CustSpaceId`: the ISV sub-customer space ID, or a direct customer's instance ID) that flows belong to. `cams_flow` needs one, since a flow's Flow JSON is uploaded to its space's storage: set it here, or on each resource; `terraform validate` reports a flow with neither. Resources and data sources that set their own `cust_space_id` use theirs.",
+            "The CAMS space (`CustSpaceId`: the ISV sub-customer space ID, or a direct customer's instance ID) that flows belong to. `cams_flow` needs one, since a flow's Flow JSON is uploaded to its space's storage: set it here, or on each resource; `terraform validate` warns about a flow with neither, and the plan refuses to create one. Resources and data sources that set their own `cust_space_id` use theirs.",
         ))
         .attribute(Attribute::optional(
             "max_retries",
