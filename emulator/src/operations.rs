@@ -48,7 +48,8 @@ pub const OPERATIONS: &[(&str, &str, u32)] = &[
     ("DeleteChatappTemplate", CAMS_VERSION, 5),
     // STS AssumeRole: not a CAMS operation; STS's own limit is undocumented here.
     ("AssumeRole", STS_VERSION, UNDOCUMENTED_QPS),
-    // STS AssumeRoleWithOIDC: anonymous, paced per client address instead.
+    // STS AssumeRoleWithOIDC: anonymous, so not paced (there is no AccessKeyId
+    // to pace); listed for its version and the per-operation counts.
     ("AssumeRoleWithOIDC", STS_VERSION, UNDOCUMENTED_QPS),
 ];
 
