@@ -3,7 +3,8 @@
 //! whose Meta review only the admin call decides (`--template-review
 //! manual`): create, review fail then modify, review pass, a change refused
 //! on an approved template, replacement under a new name, import, drift of
-//! the review (no diff) and of the content (a diff), delete.
+//! the review (no diff) and of the content (a diff), delete; the approval
+//! that waits for Meta's verdict, and the data sources.
 
 mod common;
 
@@ -342,6 +343,22 @@ resource "cams_chatapp_template_approval" "signup" {
     create = "5m"
   }
 }
+data "cams_chatapp_template" "signup" {
+  name       = cams_chatapp_template.signup.name
+  language   = "en_US"
+  depends_on = [cams_chatapp_template_approval.signup]
+}
+data "cams_chatapp_templates" "approved" {
+  name         = "signup"
+  audit_status = "pass"
+  depends_on   = [cams_chatapp_template_approval.signup]
+}
+output "looked_up" {
+  value = "${data.cams_chatapp_template.signup.audit_status}:${data.cams_chatapp_template.signup.buttons[0].flow_id}"
+}
+output "approved" {
+  value = join(",", data.cams_chatapp_templates.approved.templates[*].id)
+}
 "#;
 
 /// Waits (bounded) until CAMS shows the template with `status`.
@@ -395,6 +412,8 @@ fn an_approval_waits_for_the_verdict_and_follows_the_template() {
         review(&emu.url, name, "pass", None);
         let o = waiting.wait_with_output().unwrap();
         assert!(o.status.success(), "{version}: approval:\n{}", text(&o));
+        assert_eq!(r.output("looked_up"), format!("pass:{SIGNUP_FLOW}"));
+        assert_eq!(r.output("approved"), format!("{SPACE}:{name}:en_US"));
         let (code, out) = r.plan(name, BODY);
         assert!(
             code != 1 && resource_unchanged(&out),
