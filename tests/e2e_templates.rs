@@ -449,3 +449,61 @@ fn an_approval_waits_for_the_verdict_and_follows_the_template() {
         assert!(out.contains("TAG_CONTENT_MISMATCH"), "{out}");
     }
 }
+
+/// `make demo`'s configuration (examples/quickstart): the template's FLOW
+/// button opens the new flow's first screen, and a second plan has nothing
+/// to do, also once Meta (the emulator, after its default delay) decided.
+#[test]
+fn the_quickstart_creates_a_template_opening_its_flow() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let main_tf = std::fs::read_to_string(root.join("examples/quickstart/main.tf"))
+        .unwrap()
+        .replace(
+            "${path.module}/../flows/",
+            &format!("{}/", root.join("examples/flows").display()),
+        );
+    for (tf, version) in terraforms() {
+        let emu = LocalEmulator::start(&["--template-review", "pass:0"]);
+        let w = Workdir::new(&main_tf, None)
+            .env("ALIBABA_CLOUD_ACCESS_KEY_ID", DEMO_KEY_ID)
+            .env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", DEMO_SECRET);
+        let o = w.apply(&tf, &[("endpoint", &emu.url)]);
+        assert!(o.status.success(), "{version}: quickstart:\n{}", text(&o));
+        let flow_id = String::from_utf8(w.output_raw(&tf, "flow_id")).unwrap();
+        let t = runtime()
+            .block_on(client(&emu.url).get_template(
+                &TemplateRef {
+                    key: TemplateKey::Name("signup_invite"),
+                    language: "en_US",
+                    cust_space_id: Some("cams-demo-space"),
+                },
+                &CancellationToken::new(),
+            ))
+            .unwrap();
+        let button = &t
+            .components
+            .iter()
+            .find(|c| c.kind == "BUTTONS")
+            .unwrap()
+            .buttons[0];
+        assert_eq!(button.flow_id.as_deref(), Some(flow_id.as_str()));
+        assert_eq!(button.navigate_screen.as_deref(), Some("CREATE_ACCOUNT"));
+        let o = w.run(
+            &tf,
+            &[
+                "plan",
+                "-detailed-exitcode",
+                "-input=false",
+                "-no-color",
+                "-var",
+                &format!("endpoint={}", emu.url),
+            ],
+        );
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{version}: plan again:\n{}",
+            text(&o)
+        );
+    }
+}
