@@ -507,3 +507,95 @@ fn the_quickstart_creates_a_template_opening_its_flow() {
         );
     }
 }
+
+const FLOW_TF: &str = r#"
+terraform {
+  required_providers {
+    cams = { source = "local/cams" }
+  }
+}
+variable "endpoint" { type = string }
+provider "cams" {
+  endpoint      = var.endpoint
+  cust_space_id = "cams-e2e-space"
+}
+resource "cams_flow" "signup" {
+  name       = "signup"
+  categories = ["SIGN_UP"]
+  content    = file("${path.module}/flow.json")
+  status     = "PUBLISHED"
+}
+resource "cams_chatapp_template" "signup" {
+  name     = "signup_invite"
+  language = "en_US"
+  category = "MARKETING"
+  body {
+    text     = "Hi {{1}}, sign up in two minutes."
+    examples = ["Alice"]
+  }
+  button {
+    type            = "FLOW"
+    text            = "Sign up"
+    flow_id         = cams_flow.signup.id
+    flow_action     = "NAVIGATE"
+    navigate_screen = cams_flow.signup.screen_ids[0]
+  }
+}
+output "flow_id" { value = cams_flow.signup.id }
+"#;
+
+/// The quick-start flow with its first screen titled `title`.
+fn flow_titled(title: &str) -> String {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let text =
+        std::fs::read_to_string(root.join(format!("examples/flows/{SIGNUP_FLOW}.json"))).unwrap();
+    let mut doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    doc["screens"][0]["title"] = serde_json::Value::from(title);
+    doc.to_string()
+}
+
+/// A published flow changes: CAMS cannot change it, so Terraform replaces
+/// it, and the template's FLOW button follows the new flow in place
+/// (the template was rejected, so CAMS lets it change).
+#[test]
+fn a_flow_button_follows_a_replaced_flow() {
+    for (tf, version) in terraforms() {
+        let emu = LocalEmulator::start(&["--template-review", "manual"]);
+        let w = Workdir::new(FLOW_TF, None)
+            .env("ALIBABA_CLOUD_ACCESS_KEY_ID", DEMO_KEY_ID)
+            .env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", DEMO_SECRET);
+        std::fs::write(w.path().join("flow.json"), flow_titled("Join us")).unwrap();
+        let o = w.apply(&tf, &[("endpoint", &emu.url)]);
+        assert!(o.status.success(), "{version}: create:\n{}", text(&o));
+        let first_flow = String::from_utf8(w.output_raw(&tf, "flow_id")).unwrap();
+        review(&emu.url, "signup_invite", "fail", Some("INVALID_FORMAT"));
+
+        std::fs::write(w.path().join("flow.json"), flow_titled("Join us today")).unwrap();
+        let o = w.apply(&tf, &[("endpoint", &emu.url)]);
+        let out = text(&o);
+        assert!(o.status.success(), "{version}: replace the flow:\n{out}");
+        assert!(
+            out.contains("1 added, 1 changed, 1 destroyed"),
+            "{version}:\n{out}"
+        );
+        let new_flow = String::from_utf8(w.output_raw(&tf, "flow_id")).unwrap();
+        assert_ne!(new_flow, first_flow);
+        let t = runtime()
+            .block_on(
+                client(&emu.url)
+                    .get_template(&reference("signup_invite"), &CancellationToken::new()),
+            )
+            .unwrap();
+        let button = &t
+            .components
+            .iter()
+            .find(|c| c.kind == "BUTTONS")
+            .unwrap()
+            .buttons[0];
+        assert_eq!(
+            button.flow_id.as_deref(),
+            Some(new_flow.as_str()),
+            "{version}"
+        );
+    }
+}
