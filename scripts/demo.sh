@@ -64,7 +64,7 @@ if ! "$tf" apply -auto-approve -input=false -no-color -var "endpoint=$url" >"$wo
   cat "$work/apply.log"
   exit 1
 fi
-grep -E '^(cams_flow|data.cams_flow_json).*(complete|Read complete)|^Apply complete' "$work/apply.log" | sed 's/^/    /'
+grep -E '^(cams_flow|cams_chatapp_template|data.cams_flow_json).*(complete|Read complete)|^Apply complete' "$work/apply.log" | sed 's/^/    /'
 echo "==> what the emulator saw (CreateFlow, the upload to its OSS bucket, UpdateFlowJSONAsset, PublishFlow, then the read-back)"
 sed 's/^/    /' "$work/emulator.log"
 echo "==> the new flow"
@@ -79,5 +79,8 @@ echo
 echo
 "$tf" output -raw same_document
 echo
+echo "==> the message template whose FLOW button opens the flow, and Meta's review as of the apply"
+echo "    template: $("$tf" output -raw template_id)"
+"$tf" state show -no-color cams_chatapp_template.signup | grep -E 'audit_status|template_code' | sed 's/^ */    /'
 echo "==> plan again: nothing to change"
 "$tf" plan -input=false -no-color -var "endpoint=$url" | grep -E 'No changes|Plan:' | sed 's/^/    /'

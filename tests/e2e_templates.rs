@@ -3,7 +3,8 @@
 //! whose Meta review only the admin call decides (`--template-review
 //! manual`): create, review fail then modify, review pass, a change refused
 //! on an approved template, replacement under a new name, import, drift of
-//! the review (no diff) and of the content (a diff), delete.
+//! the review (no diff) and of the content (a diff), delete; the approval
+//! that waits for Meta's verdict, and the data sources.
 
 mod common;
 
@@ -342,6 +343,22 @@ resource "cams_chatapp_template_approval" "signup" {
     create = "5m"
   }
 }
+data "cams_chatapp_template" "signup" {
+  name       = cams_chatapp_template.signup.name
+  language   = "en_US"
+  depends_on = [cams_chatapp_template_approval.signup]
+}
+data "cams_chatapp_templates" "approved" {
+  name         = "signup"
+  audit_status = "pass"
+  depends_on   = [cams_chatapp_template_approval.signup]
+}
+output "looked_up" {
+  value = "${data.cams_chatapp_template.signup.audit_status}:${data.cams_chatapp_template.signup.buttons[0].flow_id}"
+}
+output "approved" {
+  value = join(",", data.cams_chatapp_templates.approved.templates[*].id)
+}
 "#;
 
 /// Waits (bounded) until CAMS shows the template with `status`.
@@ -395,6 +412,8 @@ fn an_approval_waits_for_the_verdict_and_follows_the_template() {
         review(&emu.url, name, "pass", None);
         let o = waiting.wait_with_output().unwrap();
         assert!(o.status.success(), "{version}: approval:\n{}", text(&o));
+        assert_eq!(r.output("looked_up"), format!("pass:{SIGNUP_FLOW}"));
+        assert_eq!(r.output("approved"), format!("{SPACE}:{name}:en_US"));
         let (code, out) = r.plan(name, BODY);
         assert!(
             code != 1 && resource_unchanged(&out),
@@ -428,5 +447,155 @@ fn an_approval_waits_for_the_verdict_and_follows_the_template() {
         );
         assert!(out.contains("Template Rejected by Meta"), "{out}");
         assert!(out.contains("TAG_CONTENT_MISMATCH"), "{out}");
+    }
+}
+
+/// `make demo`'s configuration (examples/quickstart): the template's FLOW
+/// button opens the new flow's first screen, and a second plan has nothing
+/// to do, also once Meta (the emulator, after its default delay) decided.
+#[test]
+fn the_quickstart_creates_a_template_opening_its_flow() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let main_tf = std::fs::read_to_string(root.join("examples/quickstart/main.tf"))
+        .unwrap()
+        .replace(
+            "${path.module}/../flows/",
+            &format!("{}/", root.join("examples/flows").display()),
+        );
+    for (tf, version) in terraforms() {
+        let emu = LocalEmulator::start(&["--template-review", "pass:0"]);
+        let w = Workdir::new(&main_tf, None)
+            .env("ALIBABA_CLOUD_ACCESS_KEY_ID", DEMO_KEY_ID)
+            .env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", DEMO_SECRET);
+        let o = w.apply(&tf, &[("endpoint", &emu.url)]);
+        assert!(o.status.success(), "{version}: quickstart:\n{}", text(&o));
+        let flow_id = String::from_utf8(w.output_raw(&tf, "flow_id")).unwrap();
+        let t = runtime()
+            .block_on(client(&emu.url).get_template(
+                &TemplateRef {
+                    key: TemplateKey::Name("signup_invite"),
+                    language: "en_US",
+                    cust_space_id: Some("cams-demo-space"),
+                },
+                &CancellationToken::new(),
+            ))
+            .unwrap();
+        let button = &t
+            .components
+            .iter()
+            .find(|c| c.kind == "BUTTONS")
+            .unwrap()
+            .buttons[0];
+        assert_eq!(button.flow_id.as_deref(), Some(flow_id.as_str()));
+        assert_eq!(button.navigate_screen.as_deref(), Some("CREATE_ACCOUNT"));
+        let o = w.run(
+            &tf,
+            &[
+                "plan",
+                "-detailed-exitcode",
+                "-input=false",
+                "-no-color",
+                "-var",
+                &format!("endpoint={}", emu.url),
+            ],
+        );
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{version}: plan again:\n{}",
+            text(&o)
+        );
+    }
+}
+
+const FLOW_TF: &str = r#"
+terraform {
+  required_providers {
+    cams = { source = "local/cams" }
+  }
+}
+variable "endpoint" { type = string }
+provider "cams" {
+  endpoint      = var.endpoint
+  cust_space_id = "cams-e2e-space"
+}
+resource "cams_flow" "signup" {
+  name       = "signup"
+  categories = ["SIGN_UP"]
+  content    = file("${path.module}/flow.json")
+  status     = "PUBLISHED"
+}
+resource "cams_chatapp_template" "signup" {
+  name     = "signup_invite"
+  language = "en_US"
+  category = "MARKETING"
+  body {
+    text     = "Hi {{1}}, sign up in two minutes."
+    examples = ["Alice"]
+  }
+  button {
+    type            = "FLOW"
+    text            = "Sign up"
+    flow_id         = cams_flow.signup.id
+    flow_action     = "NAVIGATE"
+    navigate_screen = cams_flow.signup.screen_ids[0]
+  }
+}
+output "flow_id" { value = cams_flow.signup.id }
+"#;
+
+/// The quick-start flow with its first screen titled `title`.
+fn flow_titled(title: &str) -> String {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let text =
+        std::fs::read_to_string(root.join(format!("examples/flows/{SIGNUP_FLOW}.json"))).unwrap();
+    let mut doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    doc["screens"][0]["title"] = serde_json::Value::from(title);
+    doc.to_string()
+}
+
+/// A published flow changes: CAMS cannot change it, so Terraform replaces
+/// it, and the template's FLOW button follows the new flow in place
+/// (the template was rejected, so CAMS lets it change).
+#[test]
+fn a_flow_button_follows_a_replaced_flow() {
+    for (tf, version) in terraforms() {
+        let emu = LocalEmulator::start(&["--template-review", "manual"]);
+        let w = Workdir::new(FLOW_TF, None)
+            .env("ALIBABA_CLOUD_ACCESS_KEY_ID", DEMO_KEY_ID)
+            .env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", DEMO_SECRET);
+        std::fs::write(w.path().join("flow.json"), flow_titled("Join us")).unwrap();
+        let o = w.apply(&tf, &[("endpoint", &emu.url)]);
+        assert!(o.status.success(), "{version}: create:\n{}", text(&o));
+        let first_flow = String::from_utf8(w.output_raw(&tf, "flow_id")).unwrap();
+        review(&emu.url, "signup_invite", "fail", Some("INVALID_FORMAT"));
+
+        std::fs::write(w.path().join("flow.json"), flow_titled("Join us today")).unwrap();
+        let o = w.apply(&tf, &[("endpoint", &emu.url)]);
+        let out = text(&o);
+        assert!(o.status.success(), "{version}: replace the flow:\n{out}");
+        assert!(
+            out.contains("1 added, 1 changed, 1 destroyed"),
+            "{version}:\n{out}"
+        );
+        let new_flow = String::from_utf8(w.output_raw(&tf, "flow_id")).unwrap();
+        assert_ne!(new_flow, first_flow);
+        let t = runtime()
+            .block_on(
+                client(&emu.url)
+                    .get_template(&reference("signup_invite"), &CancellationToken::new()),
+            )
+            .unwrap();
+        let button = &t
+            .components
+            .iter()
+            .find(|c| c.kind == "BUTTONS")
+            .unwrap()
+            .buttons[0];
+        assert_eq!(
+            button.flow_id.as_deref(),
+            Some(new_flow.as_str()),
+            "{version}"
+        );
     }
 }

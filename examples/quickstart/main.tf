@@ -40,6 +40,26 @@ resource "cams_flow" "signup" {
   status     = "PUBLISHED"
 }
 
+# A message template whose FLOW button opens the flow on its first screen.
+# Creating it sends it to Meta's review (the emulator approves it after a
+# few seconds); the apply does not wait for the verdict.
+resource "cams_chatapp_template" "signup" {
+  name     = "signup_invite"
+  language = "en_US"
+  category = "MARKETING"
+  body {
+    text     = "Hi {{1}}, sign up in two minutes."
+    examples = ["Alice"]
+  }
+  button {
+    type            = "FLOW"
+    text            = "Sign up"
+    flow_id         = cams_flow.signup.id
+    flow_action     = "NAVIGATE"
+    navigate_screen = cams_flow.signup.screen_ids[0]
+  }
+}
+
 # The same flow read back from CAMS: GetFlowJSONAssest, then the download.
 data "cams_flow_json" "signup" {
   flow_id = cams_flow.signup.id
@@ -73,4 +93,9 @@ output "sha256" {
 output "same_document" {
   description = "Whether the document read back is byte for byte the one uploaded."
   value       = data.cams_flow_json.signup.content_sha256 == cams_flow.signup.content_sha256
+}
+
+output "template_id" {
+  description = "The message template, as [CUST_SPACE_ID:]NAME:LANGUAGE."
+  value       = cams_chatapp_template.signup.id
 }

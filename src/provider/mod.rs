@@ -87,6 +87,8 @@ impl Provider for CamsProvider {
             Arc::new(flow_json::FlowJson),
             Arc::new(flow_data_source::FlowDataSource),
             Arc::new(flows_data_source::FlowsDataSource),
+            Arc::new(templates::TemplateDataSource),
+            Arc::new(templates::TemplatesDataSource),
         ]
     }
 

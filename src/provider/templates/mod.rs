@@ -7,10 +7,12 @@
 //! * [`plan`]: in place, replaced, or refused (a deleted name is blocked).
 //! * [`resource`]: create, read, update, delete, import.
 //! * [`approval`]: `cams_chatapp_template_approval`, the wait for Meta.
+//! * [`data_sources`]: `cams_chatapp_template` and `cams_chatapp_templates`.
 //! * [`errors`]: failed template calls as diagnostics.
 
 pub mod approval;
 pub mod checks;
+pub mod data_sources;
 mod errors;
 pub mod model;
 mod plan;
@@ -18,5 +20,6 @@ pub mod resource;
 pub mod schema;
 
 pub use approval::ApprovalResource;
+pub use data_sources::{TemplateDataSource, TemplatesDataSource};
 pub use resource::TemplateResource;
 pub use schema::template_schema;
