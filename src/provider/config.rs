@@ -13,7 +13,7 @@ use crate::alibaba::rpc_query::SignatureVersion;
 use crate::plugin::{Attr, Config, Diagnostic, Diagnostics};
 
 use super::schema::{
-    DEFAULT_MAX_CONTENT_BYTES, DEFAULT_MAX_RETRIES, DEFAULT_RATE_LIMIT, DEFAULT_REGION,
+    DEFAULT_MAX_CONTENT_BYTES, DEFAULT_MAX_RETRIES, DEFAULT_REGION,
     DEFAULT_REQUEST_TIMEOUT_SECONDS, DEFAULT_THROTTLE_TIMEOUT_SECONDS, REGION_ENV,
     SHARED_RATE_LIMIT_ENV, SIGNATURE_VERSION_ENV,
 };
@@ -26,7 +26,8 @@ pub struct ProviderSettings {
     pub endpoint: Option<String>,
     pub cust_space_id: Option<String>,
     pub max_retries: u32,
-    pub rate_limit: u32,
+    /// `None`: each operation's documented limit.
+    pub rate_limit: Option<u32>,
     pub max_content_bytes: u64,
     pub request_timeout_seconds: u64,
     pub throttle_timeout_seconds: u64,
@@ -445,8 +446,7 @@ pub fn settings(
         cust_space_id: known(string(config, "cust_space_id", &mut diags)),
         max_retries: whole_number(config, &MAX_RETRIES, &mut diags)
             .map_or(DEFAULT_MAX_RETRIES, |v| v as u32),
-        rate_limit: whole_number(config, &RATE_LIMIT, &mut diags)
-            .map_or(DEFAULT_RATE_LIMIT, |v| v as u32),
+        rate_limit: whole_number(config, &RATE_LIMIT, &mut diags).map(|v| v as u32),
         max_content_bytes: whole_number(config, &MAX_CONTENT_BYTES, &mut diags)
             .unwrap_or(DEFAULT_MAX_CONTENT_BYTES),
         request_timeout_seconds: whole_number(config, &REQUEST_TIMEOUT, &mut diags)
@@ -779,6 +779,16 @@ mod tests {
                 .then(|| env_value.clone())
                 .flatten()
         })
+    }
+
+    /// Unset, `rate_limit` overrides nothing, so template create and
+    /// modify keep their 50 per second; set, it applies to every operation.
+    #[test]
+    fn rate_limit_overrides_the_documented_limits_only_when_set() {
+        use crate::plugin::value::{Number, Value};
+        assert_eq!(settings_with(&[], None).unwrap().rate_limit, None);
+        let set = [("rate_limit", Value::Number(Number::from(7i64)))];
+        assert_eq!(settings_with(&set, None).unwrap().rate_limit, Some(7));
     }
 
     #[test]

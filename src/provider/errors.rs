@@ -8,8 +8,8 @@ use crate::plugin::{Config, Diagnostic, Diagnostics};
 use crate::alibaba::error_codes::RetryClass;
 
 use super::schema::{
-    DEFAULT_MAX_CONTENT_BYTES, DEFAULT_RATE_LIMIT, DEFAULT_REQUEST_TIMEOUT_SECONDS,
-    DEFAULT_THROTTLE_TIMEOUT_SECONDS, SHARED_RATE_LIMIT_ENV,
+    DEFAULT_MAX_CONTENT_BYTES, DEFAULT_REQUEST_TIMEOUT_SECONDS, DEFAULT_THROTTLE_TIMEOUT_SECONDS,
+    SHARED_RATE_LIMIT_ENV,
 };
 
 /// Whether CAMS answered "too many requests": the client's own
@@ -100,7 +100,7 @@ pub fn cams_advice(e: &CamsError) -> Option<String> {
             "Check flow_id, and cust_space_id (or the provider's `cust_space_id`) when the flow belongs to an ISV sub-customer space: the flow may have been deleted, or it may belong to another space or account.".into(),
         ),
         a if is_throttled(a) => Some(format!(
-            "The account's request rate is shared by every process using this AccessKey ID, on this machine and others. Runs of this user on this machine share it through `shared_rate_limit` (on unless turned off, also by {SHARED_RATE_LIMIT_ENV}); runs elsewhere slow down when throttled. To wait longer, raise `throttle_timeout` in the provider block (default {DEFAULT_THROTTLE_TIMEOUT_SECONDS} s); to leave room for other clients of the account, lower `rate_limit` (default {DEFAULT_RATE_LIMIT})."
+            "The account's request rate is shared by every process using this AccessKey ID, on this machine and others. Runs of this user on this machine share it through `shared_rate_limit` (on unless turned off, also by {SHARED_RATE_LIMIT_ENV}); runs elsewhere slow down when throttled. To wait longer, raise `throttle_timeout` in the provider block (default {DEFAULT_THROTTLE_TIMEOUT_SECONDS} s); to leave room for other clients of the account, lower `rate_limit` (by default each operation's documented limit, 5 per second for most)."
         )),
         _ => None,
     }

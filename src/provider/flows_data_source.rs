@@ -59,10 +59,10 @@ pub fn flows_data_source_schema() -> Schema {
             Attribute::optional(
                 "with_status",
                 Type::Bool,
-                "Also read each flow's status (DRAFT, PUBLISHED or DEPRECATED), which ListFlow does not carry, to tell a live flow from a deprecated one of the same name. Costs one GetFlow call per listed flow, paced like every CAMS call: at the default rate_limit of 5 per second, N flows add about N/5 seconds to every read. A flow deleted between the list and its GetFlow is left out. Default false: status is null.",
+                "Also read each flow's status (DRAFT, PUBLISHED or DEPRECATED), which ListFlow does not carry, to tell a live flow from a deprecated one of the same name. Costs one GetFlow call per listed flow, paced like every CAMS call: at GetFlow's documented 5 per second, N flows add about N/5 seconds to every read. A flow deleted between the list and its GetFlow is left out. Default false: status is null.",
             )
             .markdown(
-                "Also read each flow's `status` (`DRAFT`, `PUBLISHED` or `DEPRECATED`), which `ListFlow` does not carry, to tell a live flow from a deprecated one of the same name. Costs one `GetFlow` call per listed flow, paced like every CAMS call: at the default `rate_limit` of 5 per second, *N* flows add about *N*/5 seconds to every read (100 flows: 20 s). A flow deleted between the list and its `GetFlow` is left out. Default `false`: `status` is null.",
+                "Also read each flow's `status` (`DRAFT`, `PUBLISHED` or `DEPRECATED`), which `ListFlow` does not carry, to tell a live flow from a deprecated one of the same name. Costs one `GetFlow` call per listed flow, paced like every CAMS call: at `GetFlow`'s documented 5 per second, *N* flows add about *N*/5 seconds to every read (100 flows: 20 s). A flow deleted between the list and its `GetFlow` is left out. Default `false`: `status` is null.",
             ),
         )
         .attribute(Attribute::computed(

@@ -131,9 +131,9 @@ impl CamsProvider {
         let client_config = ClientConfig {
             region: settings.region.clone(),
             endpoint: settings.endpoint.clone(),
-            rate_limit_per_second: Some(
-                NonZeroU32::new(settings.rate_limit).unwrap_or(NonZeroU32::MIN),
-            ),
+            // Unset: each operation keeps its own documented limit (50 per
+            // second for template create and modify, 5 for the rest).
+            rate_limit_per_second: settings.rate_limit.and_then(NonZeroU32::new),
             max_attempts: settings.max_retries,
             max_content_bytes: settings.max_content_bytes,
             request_timeout: std::time::Duration::from_secs(settings.request_timeout_seconds),

@@ -5,7 +5,6 @@ use crate::plugin::value::Type;
 use crate::plugin::{Attribute, Block, NestedBlock, Schema};
 
 pub const DEFAULT_REGION: &str = "ap-southeast-1";
-pub const DEFAULT_RATE_LIMIT: u32 = 5;
 pub const DEFAULT_MAX_RETRIES: u32 = 5;
 pub const DEFAULT_MAX_CONTENT_BYTES: u64 = 64 * 1024 * 1024;
 pub const DEFAULT_REQUEST_TIMEOUT_SECONDS: u64 = 60;
@@ -86,7 +85,7 @@ pub fn provider_schema() -> Schema {
         .attribute(Attribute::optional(
             "rate_limit",
             Type::Number,
-            "Most CAMS requests per second per AccessKey ID and operation, shared by every read in this Terraform run and, with `shared_rate_limit`, by every provider process of this user on this machine. Defaults to 5, the documented limit of each Flow operation. 1 to 1000.",
+            "Most CAMS requests per second per AccessKey ID and operation, shared by every read in this Terraform run and, with `shared_rate_limit`, by every provider process of this user on this machine. Unset, each operation keeps its documented limit: 5 for every Flow operation and for reading, listing and deleting templates, 50 for creating and modifying templates. Set, it applies to every operation. 1 to 1000.",
         ))
         .attribute(Attribute::optional(
             "shared_rate_limit",
