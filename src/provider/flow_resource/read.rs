@@ -7,7 +7,7 @@ use crate::plugin::{
     Attr, Config, Context, Diagnostic, Diagnostics, ImportResponse, ReadRequest, ReadResponse,
     State,
 };
-use crate::provider::errors::download_advice;
+use crate::provider::errors::{download_advice, shown_id};
 use crate::provider::Configured;
 
 use super::apply::{seconds_since_created, step_failed, while_not_visible};
@@ -156,7 +156,23 @@ fn state_of(
 
 /// `terraform import cams_flow.x FLOW_ID` or `CUST_SPACE_ID:FLOW_ID`. The
 /// read that follows fills in the rest.
+/// The longest import id taken: a FlowId is a few dozen digits and a
+/// CustSpaceId a few dozen characters, so anything longer is a mistake (a
+/// pasted file, a wrong variable) to refuse before any request, without
+/// echoing it whole.
+const MAX_IMPORT_ID_CHARS: usize = 256;
+
 pub fn import(id: &str) -> ImportResponse {
+    if id.chars().count() > MAX_IMPORT_ID_CHARS {
+        return ImportResponse {
+            diagnostics: Diagnostic::error(
+                "Invalid Import ID",
+                format!("{} is longer than the {MAX_IMPORT_ID_CHARS} characters an import id may have: use FLOW_ID, or CUST_SPACE_ID:FLOW_ID for a flow of an ISV sub-customer space.", shown_id(id)),
+            )
+            .into(),
+            ..ImportResponse::default()
+        };
+    }
     let (space, flow_id) = match id.split_once(':') {
         Some((space, flow)) => (Some(space.trim()), flow.trim()),
         None => (None, id.trim()),
@@ -165,7 +181,7 @@ pub fn import(id: &str) -> ImportResponse {
         return ImportResponse {
             diagnostics: Diagnostic::error(
                 "Invalid Import ID",
-                format!("{id:?} is not a flow to import: use FLOW_ID, or CUST_SPACE_ID:FLOW_ID for a flow of an ISV sub-customer space."),
+                format!("{} is not a flow to import: use FLOW_ID, or CUST_SPACE_ID:FLOW_ID for a flow of an ISV sub-customer space.", shown_id(id)),
             )
             .into(),
             ..ImportResponse::default()
@@ -196,5 +212,20 @@ mod tests {
         for bad in ["", ":926753", "cams-1:", " : "] {
             assert!(import(bad).diagnostics.has_errors(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn an_overlong_import_id_is_refused_and_not_echoed_whole() {
+        let id = "9".repeat(100_000);
+        let refused = import(&id);
+        assert!(refused.state.is_none());
+        let detail: String = refused
+            .diagnostics
+            .iter()
+            .map(|d| d.detail.clone())
+            .collect();
+        assert!(detail.contains("100000 characters"), "{detail}");
+        assert!(detail.len() < 500, "{} bytes echoed", detail.len());
+        assert!(import(&"9".repeat(MAX_IMPORT_ID_CHARS)).state.is_some());
     }
 }
