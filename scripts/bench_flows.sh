@@ -7,9 +7,12 @@
 #      flow by operation, dropped (throttled) requests, and the floor the
 #      per-operation limits allow;
 #   2. a plan refreshing M unchanged flows (default 50): wall time, paced
-#      calls per flow, and its floor.
+#      calls per flow, and its floor;
+#   3. a plan refreshing T unchanged message templates (default 50, the
+#      flows gone): wall time, paced calls per template (the goal: one
+#      GetChatappTemplateDetail each), and its floor.
 #
-#   scripts/bench_flows.sh [-c CREATE] [-r REFRESH]
+#   scripts/bench_flows.sh [-c CREATE] [-r REFRESH] [-t TEMPLATES]
 #
 # The floor of K calls of one operation under "at most 5 in any second" is
 # (K / 5 - 1) seconds (5 go at once, then 5 per second); operations are
@@ -19,11 +22,13 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 create=20
 refresh=50
+templates=50
 while [[ $# -gt 0 ]]; do
   case $1 in
     -c) create=$2; shift 2 ;;
     -r) refresh=$2; shift 2 ;;
-    *) echo "usage: $0 [-c CREATE] [-r REFRESH]" >&2; exit 2 ;;
+    -t) templates=$2; shift 2 ;;
+    *) echo "usage: $0 [-c CREATE] [-r REFRESH] [-t TEMPLATES]" >&2; exit 2 ;;
   esac
 done
 work=$root/.tfwork/bench-flows
@@ -61,6 +66,10 @@ terraform {
 }
 variable "endpoint" { type = string }
 variable "n" { type = number }
+variable "t" {
+  type    = number
+  default = 0
+}
 provider "cams" {
   endpoint      = var.endpoint
   cust_space_id = "bench-space"
@@ -72,6 +81,16 @@ resource "cams_flow" "f" {
   content    = file("${path.module}/flow.json")
   status     = "PUBLISHED"
 }
+resource "cams_chatapp_template" "t" {
+  count    = var.t
+  name     = "bench_${count.index}"
+  language = "en_US"
+  category = "UTILITY"
+  body {
+    text     = "Order {{1}} is ready."
+    examples = ["A-1"]
+  }
+}
 TF
 export TF_CLI_CONFIG_FILE=$work/terraformrc CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
 export ALIBABA_CLOUD_ACCESS_KEY_ID=bench-id ALIBABA_CLOUD_ACCESS_KEY_SECRET=bench-secret
@@ -79,11 +98,12 @@ cd "$work/tf"
 
 stats() { curl -s "$url/_emulator/stats"; }
 reset() { curl -s -X POST "$url/_emulator/reset" >/dev/null; }
-# report TITLE FLOWS SECONDS: calls by operation, per flow, the floor.
+# report TITLE COUNT SECONDS [NOUN]: calls by operation, per resource, the floor.
 report() {
   stats | python3 -c '
 import json, sys
 title, flows, wall = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
+noun = sys.argv[4] if len(sys.argv) > 4 else "flow"
 s = json.load(sys.stdin)
 every = {k: v for k, v in s["requests_by_operation"].items() if v}
 # OSS requests (the upload, and CAMS fetching it) are not paced CAMS calls.
@@ -92,8 +112,8 @@ ops = {k: v for k, v in every.items() if k not in oss}
 paced = sum(ops.values())
 floor = max(max(v / 5 - 1, 0) for v in ops.values())
 ratio = wall / floor if floor else 0.0
-print("%s: %d flows in %.2f s; floor %.2f s; ratio %.2fx" % (title, flows, wall, floor, ratio))
-print("  CAMS calls: %d (%.2f per flow): %s" % (paced, paced / flows, ", ".join("%s %d" % kv for kv in sorted(ops.items()))))
+print("%s: %d %ss in %.2f s; floor %.2f s; ratio %.2fx" % (title, flows, noun, wall, floor, ratio))
+print("  CAMS calls: %d (%.2f per %s): %s" % (paced, paced / flows, noun, ", ".join("%s %d" % kv for kv in sorted(ops.items()))))
 print("  OSS requests: %s; Flow JSON downloads: %d; dropped (throttled): %d" % (", ".join("%s %d" % kv for kv in sorted(oss.items())) or "none", s.get("downloads", 0), s["throttled"]))
 ' "$@"
 }
@@ -115,4 +135,9 @@ timed() { # prints seconds
   secs=$(timed "$tf" plan -input=false -no-color -var "endpoint=$url" -var "n=$refresh")
   grep -q 'No changes' "$work/last.log" || { echo "the refresh plan was not empty" >&2; cat "$work/last.log" >&2; exit 1; }
   report "plan refreshing $refresh unchanged flows" "$refresh" "$secs"
+  "$tf" apply -auto-approve -input=false -no-color -var "endpoint=$url" -var "n=0" -var "t=$templates" >/dev/null
+  reset
+  secs=$(timed "$tf" plan -input=false -no-color -var "endpoint=$url" -var "n=0" -var "t=$templates")
+  grep -q 'No changes' "$work/last.log" || { echo "the template refresh plan was not empty" >&2; cat "$work/last.log" >&2; exit 1; }
+  report "plan refreshing $templates unchanged templates" "$templates" "$secs" template
 } | tee "$work/report.txt"
