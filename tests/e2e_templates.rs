@@ -8,8 +8,6 @@
 
 mod common;
 
-use std::io::{Read as _, Write as _};
-use std::net::TcpStream;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -128,26 +126,12 @@ impl Run<'_> {
 }
 
 /// The emulator's admin call: Meta's verdict on a template, at once.
-fn review(url: &str, name: &str, status: &str, reason: Option<&str>) {
-    let body = serde_json::json!({
+fn review(emu: &LocalEmulator, name: &str, status: &str, reason: Option<&str>) {
+    let (code, answer) = emu.review_template(&serde_json::json!({
         "name": name, "language": "en_US", "cust_space_id": SPACE,
         "status": status, "reason": reason,
-    })
-    .to_string();
-    let addr = url.trim_start_matches("http://").trim_end_matches('/');
-    let mut stream = TcpStream::connect(addr).expect("connect to emulator");
-    write!(
-        stream,
-        "POST /_emulator/templates/review HTTP/1.0\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
-        body.len()
-    )
-    .unwrap();
-    let mut response = String::new();
-    stream.read_to_string(&mut response).unwrap();
-    assert!(
-        response.starts_with("HTTP/1.0 200") || response.starts_with("HTTP/1.1 200"),
-        "{response}"
-    );
+    }));
+    assert_eq!(code, 200, "{answer}");
 }
 
 fn client(url: &str) -> CamsClient {
@@ -256,7 +240,7 @@ fn a_template_through_review_change_replacement_import_drift_and_delete() {
         assert_eq!(code, 0, "{version}: plan after create:\n{out}");
 
         // Meta rejects it: the refresh shows the verdict without a diff.
-        review(&emu.url, name, "fail", Some("INVALID_FORMAT"));
+        review(&emu, name, "fail", Some("INVALID_FORMAT"));
         // (The outputs follow the verdict; the resource itself has no change.)
         let (code, out) = r.plan(name, BODY);
         assert!(
@@ -277,7 +261,7 @@ fn a_template_through_review_change_replacement_import_drift_and_delete() {
 
         // Approved: a change is refused at plan (at `body`: see
         // tests/protocol_templates.rs), and nothing is touched.
-        review(&emu.url, name, "pass", None);
+        review(&emu, name, "pass", None);
         let (code, out) = r.plan(name, "Hi {{1}}, something else.");
         assert_eq!(code, 1, "{version}:\n{out}");
         assert!(out.contains("Template Cannot Be Changed In Place"), "{out}");
@@ -286,13 +270,13 @@ fn a_template_through_review_change_replacement_import_drift_and_delete() {
 
         // Drift of the content behind Terraform shows as a diff (the
         // emulator lets a rejected template change).
-        review(&emu.url, name, "fail", Some("INVALID_FORMAT"));
+        review(&emu, name, "fail", Some("INVALID_FORMAT"));
         change_body_in_cams(&emu.url, name, "Hi {{1}}, changed elsewhere.");
         // The change sent it back to review, where it cannot change.
         let (code, out) = r.plan(name, fixed);
         assert_eq!(code, 1, "{version}: under review:\n{out}");
         assert!(out.contains("Meta is reviewing it"), "{out}");
-        review(&emu.url, name, "fail", Some("INVALID_FORMAT"));
+        review(&emu, name, "fail", Some("INVALID_FORMAT"));
         let (code, out) = r.plan(name, fixed);
         assert_eq!(code, 2, "{version}: content drift:\n{out}");
         assert!(out.contains("changed elsewhere"), "{out}");
@@ -409,7 +393,7 @@ fn an_approval_waits_for_the_verdict_and_follows_the_template() {
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let waiting = r.w.spawn(r.tf, &args);
         wait_for_status(&emu.url, name, "auditing");
-        review(&emu.url, name, "pass", None);
+        review(&emu, name, "pass", None);
         let o = waiting.wait_with_output().unwrap();
         assert!(o.status.success(), "{version}: approval:\n{}", text(&o));
         assert_eq!(r.output("looked_up"), format!("pass:{SIGNUP_FLOW}"));
@@ -422,7 +406,7 @@ fn an_approval_waits_for_the_verdict_and_follows_the_template() {
 
         // Rejected after all: the fix goes in place, the approval is
         // replaced and reports Meta's reason when the new review fails.
-        review(&emu.url, name, "fail", Some("INVALID_FORMAT"));
+        review(&emu, name, "fail", Some("INVALID_FORMAT"));
         let fixed = "Hi {{1}}, join us in two minutes.";
         let (code, out) = r.plan(name, fixed);
         assert_eq!(code, 2, "{version}:\n{out}");
@@ -438,7 +422,7 @@ fn an_approval_waits_for_the_verdict_and_follows_the_template() {
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let waiting = r.w.spawn(r.tf, &args);
         wait_for_status(&emu.url, name, "auditing");
-        review(&emu.url, name, "fail", Some("TAG_CONTENT_MISMATCH"));
+        review(&emu, name, "fail", Some("TAG_CONTENT_MISMATCH"));
         let o = waiting.wait_with_output().unwrap();
         let out = text(&o);
         assert!(
@@ -568,7 +552,7 @@ fn a_flow_button_follows_a_replaced_flow() {
         let o = w.apply(&tf, &[("endpoint", &emu.url)]);
         assert!(o.status.success(), "{version}: create:\n{}", text(&o));
         let first_flow = String::from_utf8(w.output_raw(&tf, "flow_id")).unwrap();
-        review(&emu.url, "signup_invite", "fail", Some("INVALID_FORMAT"));
+        review(&emu, "signup_invite", "fail", Some("INVALID_FORMAT"));
 
         std::fs::write(w.path().join("flow.json"), flow_titled("Join us today")).unwrap();
         let o = w.apply(&tf, &[("endpoint", &emu.url)]);
