@@ -9,7 +9,7 @@
 
 use std::hint::black_box;
 
-use cams_provider::provider::flow_rules::{check, check_at_most, MAX_DOCUMENT_BYTES};
+use cams_provider::provider::flows::rules::{check, check_at_most, MAX_DOCUMENT_BYTES};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 
 const REAL: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/flow_json/real");

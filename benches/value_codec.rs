@@ -12,7 +12,7 @@ use std::hint::black_box;
 use cams_provider::plugin::value::{
     decode_json, decode_msgpack, encode_json, encode_msgpack, Nullness, Refinements, Type, Value,
 };
-use cams_provider::provider::schema::flow_json_schema;
+use cams_provider::provider::flows::json_data_source::flow_json_schema;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 
 /// A Flow JSON document of at least `min_bytes`: screens appended until it

@@ -15,7 +15,7 @@ use cams_provider::alibaba::credentials::{
 };
 use cams_provider::alibaba::rpc_query::SignatureVersion;
 use cams_provider::alibaba::{CamsClient, ClientConfig};
-use cams_provider::provider::credential_errors;
+use cams_provider::provider::block::credential_errors;
 use common::local_emulator::{LocalEmulator, SIGNUP_FLOW};
 use common::oidc::{TestIdp, AUDIENCE, PROVIDER_ARN, ROLE_ARN};
 use tokio_util::sync::CancellationToken;

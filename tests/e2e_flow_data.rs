@@ -203,7 +203,7 @@ fn broken_signup() -> String {
 
 /// What the offline engine itself says, as the function must return it.
 fn engine_lines(content: &str) -> Vec<String> {
-    match cams_provider::provider::flow_rules::check(content) {
+    match cams_provider::provider::flows::rules::check(content) {
         Ok(problems) => problems
             .iter()
             .map(|p| format!("{p} (rule {})", p.rule))
@@ -257,7 +257,7 @@ fn functions_work_without_provider_configuration_on_terraform_1_8_and_later() {
         );
         assert_eq!(out["broken_problems"]["value"], json!(broken_lines));
         // The same problems as objects, with their rule and position.
-        let details: Vec<Value> = cams_provider::provider::flow_rules::check(&broken)
+        let details: Vec<Value> = cams_provider::provider::flows::rules::check(&broken)
             .unwrap()
             .iter()
             .map(|p| {

@@ -683,7 +683,7 @@ resource "cams_flow" "survey" {
     broken["extra"] = serde_json::json!(1);
     broken["screens"][0]["success"] = serde_json::json!(true);
     broken["screens"][1]["success"] = serde_json::json!("yes");
-    let problems = cams_provider::provider::flow_rules::check(&broken.to_string()).unwrap();
+    let problems = cams_provider::provider::flows::rules::check(&broken.to_string()).unwrap();
     assert!(problems.len() >= 3, "{problems:?}");
     for (tf, version) in terraforms() {
         let emu = LocalEmulator::start(&[]);

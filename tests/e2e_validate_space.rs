@@ -2,7 +2,7 @@
 //! provider block sets none, with every Terraform under test: a block with
 //! arguments is validated (ValidateProviderConfig) before the resources that
 //! use it, in the same plugin process; one without any (empty, alias only,
-//! absent) is not sent for validation at all (src/provider/provider_space.rs).
+//! absent) is not sent for validation at all (src/provider/block/space.rs).
 
 mod common;
 

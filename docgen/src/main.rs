@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use cams_docs::{generate, stale_files, write, Catalog, DocsError};
-use cams_provider::provider::flow_rules::{catalogue, Rule};
+use cams_provider::provider::flows::rules::{catalogue, Rule};
 use cams_provider::provider::CamsProvider;
 
 const USAGE: &str = "usage: cams-docs (--write | --check) [--root REPOSITORY]";

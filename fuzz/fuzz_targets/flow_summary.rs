@@ -7,7 +7,7 @@
 
 #![no_main]
 
-use cams_provider::provider::flow_summary::{summarize, FlowSummary};
+use cams_provider::provider::flows::summary::{summarize, FlowSummary};
 use libfuzzer_sys::fuzz_target;
 use serde_json::Value;
 

@@ -16,8 +16,10 @@ use crate::plugin::{Block, Config, Diagnostic};
 
 use crate::plugin::value::Value;
 
+use super::block::{credential_errors, schema, settings as config};
+use super::errors;
+use super::flows::json_data_source;
 use super::test_support::{full_block, object, text};
-use super::{config, credential_errors, errors, schema};
 
 /// Variables of the environment that are not ours but are fine to name.
 const FOREIGN_VARIABLES: &[&str] = &[
@@ -71,15 +73,15 @@ fn known() -> (BTreeSet<String>, String) {
     let mut documented = String::new();
     for s in [
         schema::provider_schema(),
-        schema::flow_json_schema(),
-        super::flow_resource::flow_resource_schema(),
+        json_data_source::flow_json_schema(),
+        super::flows::resource::flow_resource_schema(),
     ] {
         names_in(&s.block, "", &mut names);
         descriptions_in(&s.block, &mut documented);
     }
     // Flow JSON rule ids, which validation diagnostics name.
     names.extend(
-        crate::provider::flow_rules::Rule::ALL
+        crate::provider::flows::rules::Rule::ALL
             .iter()
             .map(|r| r.id().to_owned()),
     );
@@ -308,7 +310,7 @@ fn every_advice_text() -> Vec<String> {
         ("status", text("PUBLISHED")),
     ]));
     out.extend(
-        super::flow_resource::validate::validate(&bad_flow)
+        super::flows::resource::validate::validate(&bad_flow)
             .into_iter()
             .map(|d| format!("{}\n{}", d.summary, d.detail)),
     );

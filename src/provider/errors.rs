@@ -7,7 +7,7 @@ use crate::plugin::{Config, Diagnostic, Diagnostics};
 
 use crate::alibaba::error_codes::RetryClass;
 
-use super::schema::{
+use super::block::schema::{
     DEFAULT_MAX_CONTENT_BYTES, DEFAULT_REQUEST_TIMEOUT_SECONDS, DEFAULT_THROTTLE_TIMEOUT_SECONDS,
     SHARED_RATE_LIMIT_ENV,
 };
@@ -22,7 +22,7 @@ fn is_throttled(e: &CamsError) -> bool {
 
 pub fn fetch_error(flow_id: &str, config: &Config, e: &FetchError) -> Diagnostics {
     if let FetchError::Asset(CamsError::Credentials { error, .. }) = e {
-        let mut d = super::credential_errors::diagnostic(error, None);
+        let mut d = super::block::credential_errors::diagnostic(error, None);
         d.detail = format!(
             "Reading the Flow JSON of flow_id {} needed Alibaba Cloud credentials: {}",
             shown_id(flow_id),
@@ -128,7 +128,7 @@ pub fn download_advice(e: &DownloadError) -> Option<String> {
 /// not-found answer is reported on `flow_id` when the configuration has it.
 pub fn cams_error(what: &str, config: &Config, e: &CamsError) -> Diagnostics {
     if let CamsError::Credentials { error, .. } = e {
-        let mut d = super::credential_errors::diagnostic(error, None);
+        let mut d = super::block::credential_errors::diagnostic(error, None);
         d.detail = format!("{what} needed Alibaba Cloud credentials: {}", d.detail);
         return d.into();
     }

@@ -1,26 +1,14 @@
 //! The `cams` provider: wires the plugin runtime to the Alibaba client.
 //!
-//! * [`schema`]: what users write (and the docs they see).
-//! * [`config`]: provider block validation and settings.
-//! * [`flow_json`]: the `cams_flow_json` data source.
-//! * [`flow_data_source`], [`flows_data_source`]: `cams_flow` and `cams_flows`.
-//! * [`functions`]: the offline Flow JSON functions.
-//! * [`errors`]: client errors as diagnostics.
+//! * [`block`]: the provider block (schema, settings, credential errors).
+//! * [`flows`]: the flows domain (resource, data sources, offline rules,
+//!   functions).
+//! * [`templates`]: the message templates domain.
+//! * [`errors`]: client errors as diagnostics, shared by the domains.
 
-pub mod config;
-pub mod credential_errors;
+pub mod block;
 pub mod errors;
-pub mod flow_data_source;
-pub mod flow_json;
-pub mod flow_resource;
-pub mod flow_rules;
-pub mod flow_summary;
-pub mod flows_data_source;
-pub mod functions;
-mod id_checks;
-mod preview_expiry;
-pub mod provider_space;
-pub mod schema;
+pub mod flows;
 pub mod templates;
 
 #[cfg(test)]
@@ -55,7 +43,7 @@ pub struct Configured {
 pub struct CamsProvider {
     /// What the provider block's validation saw of `cust_space_id`, for
     /// `cams_flow`'s validation.
-    space: Arc<provider_space::ProviderSpace>,
+    space: Arc<block::space::ProviderSpace>,
 }
 
 impl CamsProvider {
@@ -71,22 +59,22 @@ impl Provider for CamsProvider {
     }
 
     fn schema(&self) -> Schema {
-        schema::provider_schema()
+        block::schema::provider_schema()
     }
 
     fn functions(&self) -> Vec<Arc<dyn crate::plugin::Function>> {
         vec![
-            Arc::new(functions::FlowJsonProblems),
-            Arc::new(functions::FlowJsonProblemDetails),
-            Arc::new(functions::FlowJsonSummary),
+            Arc::new(flows::functions::FlowJsonProblems),
+            Arc::new(flows::functions::FlowJsonProblemDetails),
+            Arc::new(flows::functions::FlowJsonSummary),
         ]
     }
 
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
         vec![
-            Arc::new(flow_json::FlowJson),
-            Arc::new(flow_data_source::FlowDataSource),
-            Arc::new(flows_data_source::FlowsDataSource),
+            Arc::new(flows::json_data_source::FlowJson),
+            Arc::new(flows::data_source::FlowDataSource),
+            Arc::new(flows::list_data_source::FlowsDataSource),
             Arc::new(templates::TemplateDataSource),
             Arc::new(templates::TemplatesDataSource),
         ]
@@ -94,7 +82,7 @@ impl Provider for CamsProvider {
 
     fn resources(&self) -> Vec<Arc<dyn Resource>> {
         vec![
-            Arc::new(flow_resource::FlowResource::new(self.space.clone())),
+            Arc::new(flows::resource::FlowResource::new(self.space.clone())),
             Arc::new(templates::TemplateResource),
             Arc::new(templates::ApprovalResource),
         ]
@@ -102,7 +90,7 @@ impl Provider for CamsProvider {
 
     async fn validate(&self, req: ValidateRequest) -> Diagnostics {
         self.space.record(&req.config);
-        config::validate(&req.config)
+        block::settings::validate(&req.config)
     }
 
     async fn configure(&self, _ctx: &Context, req: ConfigureRequest) -> ConfigureResponse {
@@ -127,7 +115,7 @@ impl CamsProvider {
         &self,
         config: &Config,
     ) -> Result<(ProviderData, Diagnostics), Diagnostics> {
-        let settings = config::settings(config, &|name| std::env::var(name).ok())?;
+        let settings = block::settings::settings(config, &|name| std::env::var(name).ok())?;
         let client_config = ClientConfig {
             region: settings.region.clone(),
             endpoint: settings.endpoint.clone(),
@@ -152,8 +140,10 @@ impl CamsProvider {
                 e.without_url().to_string(),
             ))
         })?;
-        let creds = credentials::resolve(&settings.credentials, &SystemEnv, http.clone())
-            .map_err(|e| Diagnostics::from(credential_errors::diagnostic(&e, Some(config))))?;
+        let creds =
+            credentials::resolve(&settings.credentials, &SystemEnv, http.clone()).map_err(|e| {
+                Diagnostics::from(block::credential_errors::diagnostic(&e, Some(config)))
+            })?;
         let mut warnings = Diagnostics::new();
         if creds.source().starts_with("environment") {
             warnings.extend(env_family_warning());

@@ -8,7 +8,7 @@ use crate::provider::errors::cams_advice;
 
 pub fn template_error(what: &str, e: &CamsError) -> Diagnostics {
     if let CamsError::Credentials { error, .. } = e {
-        let mut d = crate::provider::credential_errors::diagnostic(error, None);
+        let mut d = crate::provider::block::credential_errors::diagnostic(error, None);
         d.detail = format!("{what} needed Alibaba Cloud credentials: {}", d.detail);
         return d.into();
     }

@@ -4,7 +4,7 @@
 
 use crate::plugin::model::Model;
 use crate::plugin::{Attr, AttributePath, Context, Diagnostic, Diagnostics, ModifyPlanRequest};
-use crate::provider::flow_summary::summarize;
+use crate::provider::flows::summary::summarize;
 use crate::provider::Configured;
 
 use super::model::{template_id, TemplateModel};

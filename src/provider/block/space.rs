@@ -21,7 +21,7 @@ use std::sync::atomic::{AtomicU8, Ordering};
 
 use crate::plugin::{Attr, Config, Diagnostic, Diagnostics};
 
-/// The summary of the error, as the plan reports it too (flow_resource/plan.rs).
+/// The summary of the error, as the plan reports it too (flows/resource/plan.rs).
 pub const MISSING_SPACE_SUMMARY: &str = "Missing Cust Space ID";
 /// Why a flow needs a space, and where to set it.
 pub const MISSING_SPACE_DETAIL: &str = "A flow belongs to a CAMS space, and its Flow JSON is uploaded to that space's storage (CAMS hands out upload credentials per space): set cust_space_id in the provider block (the ISV sub-customer space ID, or a direct customer's instance ID), or on the resource.";

@@ -4,7 +4,7 @@
 
 use crate::alibaba::upload::MAX_UPLOAD_BYTES;
 use crate::plugin::{Attr, AttributePath, Config, Diagnostic, Diagnostics};
-use crate::provider::flow_rules::{self, Problem};
+use crate::provider::flows::rules::{self as flow_rules, Problem};
 
 use super::schema::{CATEGORIES, STATUSES};
 
@@ -34,7 +34,7 @@ pub fn validate(config: &Config) -> Diagnostics {
             );
         }
     }
-    crate::provider::id_checks::check_cust_space_id(config, &mut diags);
+    crate::provider::flows::id_checks::check_cust_space_id(config, &mut diags);
     if let Attr::Known(status) = &status {
         if !STATUSES.contains(&status.as_str()) {
             diags.push(

@@ -11,10 +11,10 @@ use crate::plugin::{
     ReadDataSourceResponse, Schema, State, ValidateRequest,
 };
 
-use super::errors::{self, shown_id};
 use super::id_checks;
 use super::preview_expiry::preview_url_expires;
-use super::Configured;
+use crate::provider::errors::{self, shown_id};
+use crate::provider::Configured;
 
 /// The `cams_flow` data source.
 pub struct FlowDataSource;

@@ -1,6 +1,6 @@
 //! A borrowed, lazy view of a JSON document for the rules.
 //!
-//! Like [`super::super::flow_summary`], the document is never built as a
+//! Like [`super::super::summary`], the document is never built as a
 //! `serde_json::Value` tree (a tree costs several times the text, and a Flow
 //! JSON may be megabytes): the whole text is validated once, and each
 //! container is split into its members only when a rule looks inside it.

@@ -5,7 +5,7 @@ use sha2::{Digest as _, Sha256};
 
 use crate::plugin::value::Value;
 use crate::plugin::{Attr, Config, Diagnostic, Diagnostics, State};
-use crate::provider::flow_summary::summarize;
+use crate::provider::flows::summary::summarize;
 
 use super::schema::DEFAULT_STATUS;
 

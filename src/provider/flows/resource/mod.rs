@@ -25,12 +25,12 @@ pub use schema::{flow_resource_schema, CATEGORIES, STATUSES};
 
 /// The `cams_flow` resource.
 pub struct FlowResource {
-    provider_space: std::sync::Arc<crate::provider::provider_space::ProviderSpace>,
+    provider_space: std::sync::Arc<crate::provider::block::space::ProviderSpace>,
 }
 
 impl FlowResource {
     pub fn new(
-        provider_space: std::sync::Arc<crate::provider::provider_space::ProviderSpace>,
+        provider_space: std::sync::Arc<crate::provider::block::space::ProviderSpace>,
     ) -> Self {
         Self { provider_space }
     }

@@ -1,5 +1,5 @@
-//! The schemas of the `cams` provider block and the `cams_flow_json` data
-//! source, with the description users see in `terraform providers schema`.
+//! The schema of the `cams` provider block, with the descriptions users
+//! see in `terraform providers schema` and the generated docs.
 
 use crate::plugin::value::Type;
 use crate::plugin::{Attribute, Block, NestedBlock, Schema};
@@ -181,58 +181,6 @@ pub fn provider_schema() -> Schema {
                 )),
             0,
             1,
-        )),
-    )
-}
-
-pub fn flow_json_schema() -> Schema {
-    Schema::new(
-        Block::new(
-            "Reads the Flow JSON document of a WhatsApp Flow stored in CAMS (API `GetFlowJSONAssest`) and downloads it. Use `jsondecode(content)` to work with it.",
-        )
-        .attribute(Attribute::required(
-            "flow_id",
-            Type::String,
-            "ID of the WhatsApp Flow, as returned by CAMS `CreateFlow`. Must not be empty.",
-        ))
-        .attribute(Attribute::optional(
-            "cust_space_id",
-            Type::String,
-            "`CustSpaceId` of the flow's space. Defaults to the provider's `cust_space_id`. Must not be empty when set.",
-        ))
-        .attribute(Attribute::computed("id", Type::String, "Same as `flow_id`."))
-        .attribute(
-            Attribute::computed(
-                "file_path",
-                Type::String,
-                "The URL CAMS returned for the Flow JSON file: usually a presigned OSS URL, a bearer credential until it expires, hence sensitive.",
-            )
-            .sensitive(),
-        )
-        .attribute(Attribute::computed(
-            "content",
-            Type::String,
-            "The Flow JSON document, byte for byte as downloaded.",
-        ))
-        .attribute(Attribute::computed(
-            "content_sha256",
-            Type::String,
-            "Lowercase hex SHA-256 of `content`, as downloaded.",
-        ))
-        .attribute(Attribute::computed(
-            "request_id",
-            Type::String,
-            "The CAMS `RequestId` of the `GetFlowJSONAssest` call, for Alibaba Cloud support.",
-        ))
-        .attribute(Attribute::computed(
-            "flow_json_version",
-            Type::String,
-            "The document's Flow JSON `version` (e.g. `7.0`); null when absent. A numeric `version` is given as its JSON text.",
-        ))
-        .attribute(Attribute::computed(
-            "screen_ids",
-            Type::List(Box::new(Type::String)),
-            "The `id` of each screen, in document order; empty when there are none. Screens without a string `id` are skipped.",
         )),
     )
 }

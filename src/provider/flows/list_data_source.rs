@@ -16,9 +16,9 @@ use crate::plugin::{
     ReadDataSourceResponse, Schema, State, ValidateRequest,
 };
 
-use super::errors;
 use super::id_checks;
-use super::Configured;
+use crate::provider::errors;
+use crate::provider::Configured;
 
 /// The `cams_flows` data source.
 pub struct FlowsDataSource;

@@ -18,8 +18,8 @@ use crate::plugin::{
     CallRequest, CallResponse, Function, FunctionDefinition, FunctionError, Parameter,
 };
 
-use super::flow_rules::{self, Checked, Problem, SyntaxError, DEFAULT_MAX_PROBLEMS};
-use super::flow_summary::summarize;
+use super::rules::{self as flow_rules, Checked, Problem, SyntaxError, DEFAULT_MAX_PROBLEMS};
+use super::summary::summarize;
 
 /// The one parameter both functions take.
 fn content_parameter() -> Parameter {
