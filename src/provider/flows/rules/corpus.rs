@@ -152,7 +152,7 @@ fn every_rule_has_a_broken_and_a_fixed_document() {
         }
     }
     let covered: BTreeSet<Rule> = pairs.iter().map(|(rule, ..)| *rule).collect();
-    for rule in Rule::ALL {
+    for &rule in Rule::ALL {
         if !covered.contains(&rule) {
             failures.push(format!("{rule}: no pair"));
         }
