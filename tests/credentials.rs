@@ -40,6 +40,14 @@ impl Sandbox {
         }
     }
 
+    /// A sandbox whose `~/.aliyun/config.json` holds [`CLI_CONFIG`]'s
+    /// profiles, the set-up most tests start from.
+    fn with_profiles() -> Self {
+        let sandbox = Self::new();
+        sandbox.write_default_cli_config(CLI_CONFIG);
+        sandbox
+    }
+
     fn env(&self) -> MapEnv {
         MapEnv::new().with_home(self.home.path())
     }
@@ -54,6 +62,19 @@ impl Sandbox {
     /// Writes a CLI config file somewhere else under the sandbox.
     fn write_file(&self, name: &str, json: &str) -> PathBuf {
         write_file(&self.home.path().join(name), json)
+    }
+}
+
+/// The environment's AccessKey pair, as `ALIBABA_CLOUD_ACCESS_KEY_ID` and
+/// `ALIBABA_CLOUD_ACCESS_KEY_SECRET`.
+trait WithAccessKey {
+    fn with_access_key(self, id: &str, secret: &str) -> Self;
+}
+
+impl WithAccessKey for MapEnv {
+    fn with_access_key(self, id: &str, secret: &str) -> Self {
+        self.with_var("ALIBABA_CLOUD_ACCESS_KEY_ID", id)
+            .with_var("ALIBABA_CLOUD_ACCESS_KEY_SECRET", secret)
     }
 }
 
@@ -99,12 +120,10 @@ const CLI_CONFIG: &str = r#"{
 
 #[tokio::test]
 async fn explicit_values_beat_environment_and_profile() {
-    let sandbox = Sandbox::new();
-    sandbox.write_default_cli_config(CLI_CONFIG);
+    let sandbox = Sandbox::with_profiles();
     let env = sandbox
         .env()
-        .with_var("ALIBABA_CLOUD_ACCESS_KEY_ID", "ENV_ID")
-        .with_var("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "env-secret")
+        .with_access_key("ENV_ID", "env-secret")
         .with_var("ALIBABA_CLOUD_PROFILE", "other");
     let mut config = explicit("EXPLICIT_ID", "explicit-secret");
     config.security_token = Some(Secret::new("explicit-token"));
@@ -121,8 +140,7 @@ async fn explicit_values_beat_environment_and_profile() {
 
 #[test]
 fn explicit_keys_and_an_explicit_profile_or_file_are_a_conflict() {
-    let sandbox = Sandbox::new();
-    sandbox.write_default_cli_config(CLI_CONFIG);
+    let sandbox = Sandbox::with_profiles();
     for (setting, config) in [
         (
             "profile",
@@ -149,12 +167,8 @@ fn explicit_keys_and_an_explicit_profile_or_file_are_a_conflict() {
 
 #[tokio::test]
 async fn an_explicit_profile_is_used_ahead_of_environment_keys() {
-    let sandbox = Sandbox::new();
-    sandbox.write_default_cli_config(CLI_CONFIG);
-    let env = sandbox
-        .env()
-        .with_var("ALIBABA_CLOUD_ACCESS_KEY_ID", "ENV_ID")
-        .with_var("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "env-secret");
+    let sandbox = Sandbox::with_profiles();
+    let env = sandbox.env().with_access_key("ENV_ID", "env-secret");
     let config = CredentialsConfig {
         profile: Some("other".into()),
         ..Default::default()
@@ -167,12 +181,8 @@ async fn an_explicit_profile_is_used_ahead_of_environment_keys() {
 #[test]
 fn an_explicit_missing_profile_or_file_fails_even_with_environment_keys() {
     // Both used to be skipped silently because the environment's keys won.
-    let sandbox = Sandbox::new();
-    sandbox.write_default_cli_config(CLI_CONFIG);
-    let env = sandbox
-        .env()
-        .with_var("ALIBABA_CLOUD_ACCESS_KEY_ID", "ENV_ID")
-        .with_var("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "env-secret");
+    let sandbox = Sandbox::with_profiles();
+    let env = sandbox.env().with_access_key("ENV_ID", "env-secret");
     let missing_profile = CredentialsConfig {
         profile: Some("no-such-profile".into()),
         ..Default::default()
@@ -196,8 +206,7 @@ fn both_environment_families_with_different_ids_are_reported_by_name() {
     let sandbox = Sandbox::new();
     let env = sandbox
         .env()
-        .with_var("ALIBABA_CLOUD_ACCESS_KEY_ID", "NEW_ID")
-        .with_var("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "new-secret")
+        .with_access_key("NEW_ID", "new-secret")
         .with_var("ALICLOUD_ACCESS_KEY", "OLD_ID")
         .with_var("ALICLOUD_SECRET_KEY", "old-secret");
     let ignored = conflicting_env_families(&env).expect("a conflict");
@@ -205,8 +214,7 @@ fn both_environment_families_with_different_ids_are_reported_by_name() {
     assert_eq!(ignored.ignored, "ALICLOUD_ACCESS_KEY");
     let same = sandbox
         .env()
-        .with_var("ALIBABA_CLOUD_ACCESS_KEY_ID", "SAME")
-        .with_var("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "s")
+        .with_access_key("SAME", "s")
         .with_var("ALICLOUD_ACCESS_KEY", "SAME");
     assert_eq!(conflicting_env_families(&same), None);
 }
@@ -229,12 +237,10 @@ fn a_policy_that_is_not_json_is_refused_before_sts_is_called() {
 
 #[tokio::test]
 async fn environment_beats_profile() {
-    let sandbox = Sandbox::new();
-    sandbox.write_default_cli_config(CLI_CONFIG);
+    let sandbox = Sandbox::with_profiles();
     let env = sandbox
         .env()
-        .with_var("ALIBABA_CLOUD_ACCESS_KEY_ID", "ENV_ID")
-        .with_var("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "env-secret")
+        .with_access_key("ENV_ID", "env-secret")
         .with_var("ALIBABA_CLOUD_PROFILE", "other");
     let (creds, source) = creds_of(&CredentialsConfig::default(), &env).await;
     assert_eq!(creds.access_key_id, "ENV_ID");
@@ -261,8 +267,7 @@ async fn alibaba_cloud_env_family_beats_deprecated_alicloud_family() {
         .with_var("ALICLOUD_ACCESS_KEY", "OLD_ID")
         .with_var("ALICLOUD_SECRET_KEY", "old-secret")
         .with_var("ALICLOUD_SECURITY_TOKEN", "old-token")
-        .with_var("ALIBABA_CLOUD_ACCESS_KEY_ID", "NEW_ID")
-        .with_var("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "new-secret");
+        .with_access_key("NEW_ID", "new-secret");
     let (creds, _) = creds_of(&CredentialsConfig::default(), &env).await;
     assert_eq!(creds.access_key_id, "NEW_ID");
     assert_eq!(creds.access_key_secret.expose(), "new-secret");
@@ -328,10 +333,7 @@ fn env_id_without_secret_names_the_missing_variable() {
 #[test]
 fn explicit_half_pairs_are_errors() {
     let sandbox = Sandbox::new();
-    let env = sandbox
-        .env()
-        .with_var("ALIBABA_CLOUD_ACCESS_KEY_ID", "ENV_ID")
-        .with_var("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "env-secret");
+    let env = sandbox.env().with_access_key("ENV_ID", "env-secret");
     let only_id = CredentialsConfig {
         access_key: Some("ID".into()),
         ..Default::default()
@@ -357,8 +359,7 @@ async fn empty_strings_count_as_unset() {
     let sandbox = Sandbox::new();
     let env = sandbox
         .env()
-        .with_var("ALIBABA_CLOUD_ACCESS_KEY_ID", "")
-        .with_var("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "")
+        .with_access_key("", "")
         .with_var("ALIBABA_CLOUD_PROFILE", "")
         .with_var("ALIBABA_CLOUD_ROLE_ARN", "")
         .with_var("ALIBABA_CLOUD_ECS_METADATA", "")
@@ -437,8 +438,7 @@ fn default_file_without_current_or_default_profile_is_reported() {
 
 #[tokio::test]
 async fn profile_selection_explicit_then_env_then_current_then_default() {
-    let sandbox = Sandbox::new();
-    sandbox.write_default_cli_config(CLI_CONFIG);
+    let sandbox = Sandbox::with_profiles();
     let env_both = sandbox
         .env()
         .with_var("ALIBABA_CLOUD_PROFILE", "other")
@@ -477,8 +477,7 @@ async fn profile_selection_explicit_then_env_then_current_then_default() {
 
 #[tokio::test]
 async fn sts_token_profile_carries_the_token() {
-    let sandbox = Sandbox::new();
-    sandbox.write_default_cli_config(CLI_CONFIG);
+    let sandbox = Sandbox::with_profiles();
     let config = CredentialsConfig {
         profile: Some("sts".into()),
         ..Default::default()
@@ -532,8 +531,7 @@ fn current_naming_a_missing_profile_is_an_error() {
 
 #[test]
 fn unsupported_mode_names_the_mode_and_the_supported_ones() {
-    let sandbox = Sandbox::new();
-    sandbox.write_default_cli_config(CLI_CONFIG);
+    let sandbox = Sandbox::with_profiles();
     let config = CredentialsConfig {
         profile: Some("sso".into()),
         ..Default::default()
@@ -551,8 +549,7 @@ fn unsupported_mode_names_the_mode_and_the_supported_ones() {
 
 #[test]
 fn profile_missing_a_required_field_says_which() {
-    let sandbox = Sandbox::new();
-    sandbox.write_default_cli_config(CLI_CONFIG);
+    let sandbox = Sandbox::with_profiles();
     let config = CredentialsConfig {
         profile: Some("broken-ak".into()),
         ..Default::default()
@@ -567,8 +564,7 @@ fn profile_missing_a_required_field_says_which() {
 
 #[tokio::test]
 async fn credentials_file_path_precedence() {
-    let sandbox = Sandbox::new();
-    sandbox.write_default_cli_config(CLI_CONFIG);
+    let sandbox = Sandbox::with_profiles();
     let one = |id: &str| {
         format!(
             r#"{{"current":"p","profiles":[{{"name":"p","access_key_id":"{id}","access_key_secret":"s"}}]}}"#
@@ -1111,8 +1107,7 @@ async fn assume_role_on_top_of_sts_token_sends_the_signed_security_token() {
     let sandbox = Sandbox::new();
     let env = sandbox
         .env()
-        .with_var("ALIBABA_CLOUD_ACCESS_KEY_ID", "STS.BASE")
-        .with_var("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "base-secret")
+        .with_access_key("STS.BASE", "base-secret")
         .with_var("ALIBABA_CLOUD_SECURITY_TOKEN", "base token/+=");
     let config = with_role(
         CredentialsConfig::default(),
@@ -1503,10 +1498,7 @@ async fn ecs_role_from_explicit_setting_uses_the_token_and_caches() {
 async fn explicit_ecs_role_beats_environment_keys() {
     let ecs = FakeEcs::start("tf-ecs-role").await;
     let sandbox = Sandbox::new();
-    let env = sandbox
-        .env()
-        .with_var("ALIBABA_CLOUD_ACCESS_KEY_ID", "ENV_ID")
-        .with_var("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "env-secret");
+    let env = sandbox.env().with_access_key("ENV_ID", "env-secret");
     let config = CredentialsConfig {
         ecs_role_name: Some("tf-ecs-role".into()),
         ecs_metadata_endpoint: Some(ecs.endpoint()),
@@ -1678,8 +1670,7 @@ async fn no_debug_or_display_output_contains_a_secret() {
     )
     .await;
     let ecs = FakeEcs::start("tf-ecs-role").await;
-    let sandbox = Sandbox::new();
-    sandbox.write_default_cli_config(CLI_CONFIG);
+    let sandbox = Sandbox::with_profiles();
 
     let mut config = with_role(
         explicit("EXPLICIT_ID", "explicit-secret-XYZ"),
@@ -1709,10 +1700,7 @@ async fn no_debug_or_display_output_contains_a_secret() {
     let static_provider = resolve(&with_token, &sandbox.env(), http()).unwrap();
     assert_no_secret("StaticCredentials", &format!("{static_provider:?}"));
 
-    let env = sandbox
-        .env()
-        .with_var("ALIBABA_CLOUD_ACCESS_KEY_ID", "ENV_ID")
-        .with_var("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "env-secret-XYZ");
+    let env = sandbox.env().with_access_key("ENV_ID", "env-secret-XYZ");
     assert_no_secret("MapEnv", &format!("{env:?}"));
     let env_provider = resolve(&CredentialsConfig::default(), &env, http()).unwrap();
     assert_no_secret("env provider", &format!("{env_provider:?}"));
@@ -1803,11 +1791,7 @@ fn the_oidc_role_comes_after_environment_keys_and_is_not_assumed_twice() {
         "{oidc}"
     );
     assert!(!oidc.contains("STS AssumeRole acs"), "{oidc}");
-    let keys = source(
-        &oidc_env(&sandbox)
-            .with_var("ALIBABA_CLOUD_ACCESS_KEY_ID", "ENV_ID")
-            .with_var("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "env-secret"),
-    );
+    let keys = source(&oidc_env(&sandbox).with_access_key("ENV_ID", "env-secret"));
     assert!(keys.contains("ALIBABA_CLOUD_ACCESS_KEY_ID"), "{keys}");
     // An explicit assume_role block chains on the OIDC role.
     let chained = CredentialsConfig {
