@@ -16,22 +16,6 @@ use tokio_util::sync::CancellationToken;
 const SPACE: &str = "cams-space-1";
 const FLOW: &str = r#"{"version":"7.0","screens":[{"id":"WELCOME","terminal":true,"layout":{"type":"SingleColumnLayout","children":[{"type":"Footer","label":"Done","on-click-action":{"name":"complete","payload":{}}}]}}]}"#;
 
-fn client(emu: &LocalEmulator, secret: &str) -> CamsClient {
-    let credentials = Arc::new(StaticCredentials {
-        credentials: Credentials {
-            access_key_id: DEMO_KEY_ID.to_owned(),
-            access_key_secret: Secret::new(secret),
-            security_token: None,
-        },
-        source: "test".to_owned(),
-    });
-    let config = ClientConfig {
-        endpoint: Some(emu.url.clone()),
-        ..ClientConfig::default()
-    };
-    CamsClient::new(config, credentials).unwrap()
-}
-
 /// Creates a draft in the test space.
 async fn create(cams: &CamsClient, name: &str, category: &str) -> String {
     let categories = vec![category.to_owned()];
@@ -52,7 +36,7 @@ async fn create(cams: &CamsClient, name: &str, category: &str) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_flow_lives_its_whole_life_against_the_emulator() {
     let emu = LocalEmulator::start(&[]);
-    let cams = client(&emu, DEMO_SECRET);
+    let cams = emu.client(DEMO_SECRET);
     let cancel = CancellationToken::new();
     let categories = vec!["SIGN_UP".to_owned()];
 
@@ -123,7 +107,7 @@ async fn a_flow_lives_its_whole_life_against_the_emulator() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_deleted_draft_is_not_found_and_a_wrong_secret_is_refused() {
     let emu = LocalEmulator::start(&[]);
-    let cams = client(&emu, DEMO_SECRET);
+    let cams = emu.client(DEMO_SECRET);
     let cancel = CancellationToken::new();
     let id = create(&cams, "survey", "SURVEY").await;
     cams.delete_flow(&id, Some(SPACE), &cancel).await.unwrap();
@@ -131,7 +115,7 @@ async fn a_deleted_draft_is_not_found_and_a_wrong_secret_is_refused() {
     assert!(gone.is_not_found(), "{gone:?}");
     assert!(matches!(gone, CamsError::NotFound { .. }), "{gone:?}");
 
-    let wrong = client(&emu, "not-the-secret");
+    let wrong = emu.client("not-the-secret");
     let err = wrong.get_flow(&id, Some(SPACE), &cancel).await.unwrap_err();
     assert_eq!(err.code(), Some("SignatureDoesNotMatch"), "{err}");
     assert!(!err.to_string().contains("not-the-secret"));
@@ -140,7 +124,7 @@ async fn a_deleted_draft_is_not_found_and_a_wrong_secret_is_refused() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_uploads_share_one_upload_authorization() {
     let emu = LocalEmulator::start(&[]);
-    let cams = client(&emu, DEMO_SECRET);
+    let cams = emu.client(DEMO_SECRET);
     let cancel = CancellationToken::new();
     let mut ids = Vec::new();
     for i in 0..4 {

@@ -7,35 +7,17 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
-use cams_provider::alibaba::credentials::{Credentials, Secret, StaticCredentials};
 use cams_provider::alibaba::{
-    AuditStatus, Button, CamsClient, CamsError, ClientConfig, Component, NewFlow, NewTemplate,
-    TemplateChanges, TemplateFilter, TemplateKey, TemplateRef,
+    AuditStatus, Button, CamsClient, CamsError, Component, NewFlow, NewTemplate, TemplateChanges,
+    TemplateFilter, TemplateKey, TemplateRef,
 };
-use common::local_emulator::{LocalEmulator, DEMO_KEY_ID, DEMO_SECRET};
+use common::local_emulator::{LocalEmulator, DEMO_SECRET};
 use serde_json::json;
 use tokio_util::sync::CancellationToken;
 
 const SPACE: &str = "cams-space-templates";
 const FLOW_JSON: &str = r#"{"version":"7.0","screens":[{"id":"WELCOME","layout":{"type":"SingleColumnLayout","children":[]}},{"id":"DONE","terminal":true,"layout":{"type":"SingleColumnLayout","children":[{"type":"Footer","label":"Done","on-click-action":{"name":"complete","payload":{}}}]}}]}"#;
-
-fn client(emu: &LocalEmulator) -> CamsClient {
-    let credentials = Arc::new(StaticCredentials {
-        credentials: Credentials {
-            access_key_id: DEMO_KEY_ID.to_owned(),
-            access_key_secret: Secret::new(DEMO_SECRET),
-            security_token: None,
-        },
-        source: "test".to_owned(),
-    });
-    let config = ClientConfig {
-        endpoint: Some(emu.url.clone()),
-        ..ClientConfig::default()
-    };
-    CamsClient::new(config, credentials).unwrap()
-}
 
 /// A draft flow of the space with [`FLOW_JSON`] (screens WELCOME, DONE).
 async fn flow_with_screens(cams: &CamsClient) -> String {
@@ -137,7 +119,7 @@ fn decide(emu: &LocalEmulator, name: &str, body: serde_json::Value) -> serde_jso
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_template_with_a_flow_button_lives_its_whole_life_against_the_emulator() {
     let emu = LocalEmulator::start(&["--template-review", "manual"]);
-    let cams = client(&emu);
+    let cams = emu.client(DEMO_SECRET);
     let cancel = CancellationToken::new();
     let flow_id = flow_with_screens(&cams).await;
     let example = alice();
@@ -291,7 +273,7 @@ async fn a_template_with_a_flow_button_lives_its_whole_life_against_the_emulator
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_flow_button_must_open_a_live_flow_of_the_space_on_one_of_its_screens() {
     let emu = LocalEmulator::start(&["--template-review", "manual"]);
-    let cams = client(&emu);
+    let cams = emu.client(DEMO_SECRET);
     let cancel = CancellationToken::new();
     let flow_id = flow_with_screens(&cams).await;
     let example = alice();
@@ -384,7 +366,7 @@ async fn reviews_end_on_their_own_after_the_configured_delay() {
         ),
     ] {
         let emu = LocalEmulator::start(&["--template-review", review]);
-        let cams = client(&emu);
+        let cams = emu.client(DEMO_SECRET);
         let cancel = CancellationToken::new();
         let body = [text("BODY", "Your order shipped.")];
         cams.create_template(
@@ -408,7 +390,7 @@ async fn reviews_end_on_their_own_after_the_configured_delay() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_template_is_listed_across_pages() {
     let emu = LocalEmulator::start(&["--qps", "0"]);
-    let cams = client(&emu);
+    let cams = emu.client(DEMO_SECRET);
     let cancel = CancellationToken::new();
     let body = [text("BODY", "Your order shipped.")];
     for i in 0..45 {
@@ -454,7 +436,7 @@ async fn templates_and_blocked_names_survive_a_restart_with_state() {
     let body = [text("BODY", "Your order shipped.")];
     {
         let emu = LocalEmulator::start(&args);
-        let cams = client(&emu);
+        let cams = emu.client(DEMO_SECRET);
         for name in ["kept", "deleted"] {
             cams.create_template(
                 &NewTemplate {
@@ -472,7 +454,7 @@ async fn templates_and_blocked_names_survive_a_restart_with_state() {
             .unwrap();
     }
     let emu = LocalEmulator::start(&args);
-    let cams = client(&emu);
+    let cams = emu.client(DEMO_SECRET);
     let kept = cams
         .get_template(&by_name("kept", "en_US"), &cancel)
         .await

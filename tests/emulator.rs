@@ -1,38 +1,26 @@
 //! The CAMS emulator end to end: requests are signed by hand with the
 //! crate's RPC signer and sent with reqwest to an in-process emulator.
 
+mod common;
+
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use cams_emulator::{
-    self as emulator, AccessKey, EmulatorConfig, FaultRule, RunningEmulator, Stats, StsKey,
-};
+use cams_emulator::{AccessKey, EmulatorConfig, FaultRule, RunningEmulator, Stats, StsKey};
 use cams_provider::alibaba::signature;
+use common::in_process_emulator::{http, start};
+use common::local_emulator::flows_dir;
 use serde_json::Value;
 use time::OffsetDateTime;
+
+fn config() -> EmulatorConfig {
+    common::in_process_emulator::config(AK, SECRET)
+}
 
 const AK: &str = "test-ak";
 const SECRET: &str = "test-secret/+=";
 const SIGNUP_FLOW: &str = "9267533281264300";
 const BOOKING_FLOW: &str = "1000000000000001";
-
-fn flows_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/flows")
-}
-
-fn config() -> EmulatorConfig {
-    EmulatorConfig {
-        flows_dir: flows_dir(),
-        access_keys: vec![AccessKey::new(AK, SECRET)],
-        qps: Some(0),
-        ..EmulatorConfig::default()
-    }
-}
-
-async fn start(config: EmulatorConfig) -> RunningEmulator {
-    emulator::start(config).await.expect("emulator starts")
-}
 
 async fn start_with_faults(faults: &[&str]) -> RunningEmulator {
     let faults = faults
@@ -40,14 +28,6 @@ async fn start_with_faults(faults: &[&str]) -> RunningEmulator {
         .map(|f| f.parse::<FaultRule>().expect("valid fault"))
         .collect();
     start(EmulatorConfig { faults, ..config() }).await
-}
-
-fn http() -> reqwest::Client {
-    reqwest::Client::builder()
-        .no_proxy()
-        .timeout(Duration::from_secs(10))
-        .build()
-        .expect("client")
 }
 
 /// Builds a signed RPC request, with knobs to break each part of it.

@@ -4,44 +4,27 @@
 //! own signer and OSS requests with a V1 signer written here, so neither
 //! side checks itself.
 
+mod common;
+
 use std::time::Duration;
 
 use base64::Engine as _;
-use cams_emulator::{self as emulator, AccessKey, EmulatorConfig, FaultRule, RunningEmulator};
+use cams_emulator::{self as emulator, EmulatorConfig, FaultRule, RunningEmulator};
 use cams_provider::alibaba::signature;
+use common::in_process_emulator::{http, start};
+use common::local_emulator::flows_dir;
 use hmac::{Hmac, Mac};
 use serde_json::{json, Value};
 use sha1::Sha1;
 use time::OffsetDateTime;
 
+fn config() -> EmulatorConfig {
+    common::in_process_emulator::config(AK, SECRET)
+}
+
 const AK: &str = "flows-ak";
 const SECRET: &str = "flows-secret";
 const SIGNUP_FLOW: &str = "9267533281264300";
-
-fn flows_dir() -> std::path::PathBuf {
-    std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/flows")
-}
-
-fn config() -> EmulatorConfig {
-    EmulatorConfig {
-        flows_dir: flows_dir(),
-        access_keys: vec![AccessKey::new(AK, SECRET)],
-        qps: Some(0),
-        ..EmulatorConfig::default()
-    }
-}
-
-async fn start(config: EmulatorConfig) -> RunningEmulator {
-    emulator::start(config).await.expect("emulator starts")
-}
-
-fn http() -> reqwest::Client {
-    reqwest::Client::builder()
-        .no_proxy()
-        .timeout(Duration::from_secs(10))
-        .build()
-        .expect("client")
-}
 
 /// An answer: HTTP status, JSON body, `x-acs-retry-after`.
 struct Answer {

@@ -106,6 +106,25 @@ impl LocalEmulator {
         (status, serde_json::from_str(body).expect("review JSON"))
     }
 
+    /// A CAMS client of the demo access key with `secret` (a wrong one
+    /// for tests of refused signatures), pointed at this emulator.
+    pub fn client(&self, secret: &str) -> cams_provider::alibaba::CamsClient {
+        use cams_provider::alibaba::credentials::{Credentials, Secret, StaticCredentials};
+        let credentials = std::sync::Arc::new(StaticCredentials {
+            credentials: Credentials {
+                access_key_id: DEMO_KEY_ID.to_owned(),
+                access_key_secret: Secret::new(secret),
+                security_token: None,
+            },
+            source: "test".to_owned(),
+        });
+        let config = cams_provider::alibaba::ClientConfig {
+            endpoint: Some(self.url.clone()),
+            ..Default::default()
+        };
+        cams_provider::alibaba::CamsClient::new(config, credentials).unwrap()
+    }
+
     pub fn stat(&self, name: &str) -> u64 {
         self.stats()[name]
             .as_u64()

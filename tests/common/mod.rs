@@ -1,4 +1,5 @@
 pub mod https_static;
+pub mod in_process_emulator;
 pub mod local_emulator;
 pub mod model_resource;
 pub mod oidc;
