@@ -191,6 +191,16 @@ const VISIBLE: Property = prop("visible", Boolean);
 const ENABLED: Property = prop("enabled", Boolean);
 const REQUIRED: Property = prop("required", Boolean);
 const NAME: Property = prop("name", String).required();
+/// An input's error text (4.0 on).
+const ERROR_MESSAGE_V4: Property = prop("error-message", String).since(V4_0);
+/// What a selection input does when an option is cleared (6.0 on).
+const ON_UNSELECT: Property = prop("on-unselect-action", Action)
+    .since(V6_0)
+    .actions(UNSELECT_ACTIONS);
+/// What a selection input does when an option is chosen.
+const ON_SELECT: Property = prop("on-select-action", Action).actions(SELECT_ACTIONS);
+/// The initial value of a text or single-choice input (4.0 on).
+const INIT_TEXT: Property = prop("init-value", String).since(V4_0);
 const FONT_WEIGHTS: &[&str] = &["bold", "italic", "bold_italic", "normal"];
 const MEDIA_SIZES: &[&str] = &["regular", "large"];
 const SCALE_TYPES: &[&str] = &["cover", "contain"];
@@ -276,7 +286,7 @@ pub static COMPONENTS: &[Component] = &[
             NAME,
             VISIBLE,
             ENABLED,
-            prop("init-value", String).since(V4_0),
+            INIT_TEXT,
             prop("error-message", String).since(V4_0).max_chars(30),
             prop("label-variant", String)
                 .since(V7_0)
@@ -297,8 +307,8 @@ pub static COMPONENTS: &[Component] = &[
             prop("helper-text", String).max_chars(80),
             ENABLED,
             VISIBLE,
-            prop("init-value", String).since(V4_0),
-            prop("error-message", String).since(V4_0),
+            INIT_TEXT,
+            ERROR_MESSAGE_V4,
             prop("label-variant", String)
                 .since(V7_0)
                 .one_of(LABEL_VARIANTS),
@@ -321,13 +331,11 @@ pub static COMPONENTS: &[Component] = &[
             prop("label", String).required_since(V4_0).max_chars(30),
             REQUIRED,
             VISIBLE,
-            prop("on-select-action", Action).actions(SELECT_ACTIONS),
-            prop("on-unselect-action", Action)
-                .since(V6_0)
-                .actions(UNSELECT_ACTIONS),
+            ON_SELECT,
+            ON_UNSELECT,
             prop("description", String).since(V4_0).max_chars(300),
             prop("init-value", Strings).since(V4_0),
-            prop("error-message", String).since(V4_0),
+            ERROR_MESSAGE_V4,
             prop("media-size", String).since(V5_0).one_of(MEDIA_SIZES),
         ],
         input: true,
@@ -346,13 +354,11 @@ pub static COMPONENTS: &[Component] = &[
             prop("label", String).required_since(V4_0).max_chars(30),
             REQUIRED,
             VISIBLE,
-            prop("on-select-action", Action).actions(SELECT_ACTIONS),
-            prop("on-unselect-action", Action)
-                .since(V6_0)
-                .actions(UNSELECT_ACTIONS),
+            ON_SELECT,
+            ON_UNSELECT,
             prop("description", String).since(V4_0).max_chars(300),
-            prop("init-value", String).since(V4_0),
-            prop("error-message", String).since(V4_0),
+            INIT_TEXT,
+            ERROR_MESSAGE_V4,
             prop("media-size", String).since(V5_0).one_of(MEDIA_SIZES),
         ],
         input: true,
@@ -372,12 +378,10 @@ pub static COMPONENTS: &[Component] = &[
             REQUIRED,
             ENABLED,
             VISIBLE,
-            prop("on-select-action", Action).actions(SELECT_ACTIONS),
-            prop("on-unselect-action", Action)
-                .since(V6_0)
-                .actions(UNSELECT_ACTIONS),
-            prop("init-value", String).since(V4_0),
-            prop("error-message", String).since(V4_0),
+            ON_SELECT,
+            ON_UNSELECT,
+            INIT_TEXT,
+            ERROR_MESSAGE_V4,
         ],
         input: true,
         source: COMPONENTS_PAGE,
@@ -397,7 +401,7 @@ pub static COMPONENTS: &[Component] = &[
             prop("label", String).required().max_chars(80),
             REQUIRED,
             VISIBLE,
-            prop("on-select-action", Action).actions(SELECT_ACTIONS),
+            ON_SELECT,
             prop("on-unselect-action", Action).actions(UNSELECT_ACTIONS),
             prop("description", String).max_chars(300),
             prop("init-value", Strings),
@@ -438,9 +442,7 @@ pub static COMPONENTS: &[Component] = &[
             prop("on-select-action", Action)
                 .since(V6_0)
                 .actions(UNSELECT_ACTIONS),
-            prop("on-unselect-action", Action)
-                .since(V6_0)
-                .actions(UNSELECT_ACTIONS),
+            ON_UNSELECT,
             VISIBLE,
             ENABLED,
             prop("init-value", Boolean).since(V4_0),
@@ -477,7 +479,7 @@ pub static COMPONENTS: &[Component] = &[
             ENABLED,
             REQUIRED,
             prop("on-select-action", Action).actions(&[("data_exchange", V2_1)]),
-            prop("init-value", String).since(V4_0),
+            INIT_TEXT,
             prop("error-message", String).since(V4_0).max_chars(80),
         ],
         input: true,
@@ -653,9 +655,7 @@ pub static DATA_SOURCE_ITEM: &[Property] = &[
     prop("on-select-action", Action)
         .since(V6_0)
         .actions(UNSELECT_ACTIONS),
-    prop("on-unselect-action", Action)
-        .since(V6_0)
-        .actions(UNSELECT_ACTIONS),
+    ON_UNSELECT,
 ];
 
 /// The properties of a NavigationList item.
