@@ -218,12 +218,15 @@ impl Function for FlowJsonSummary {
     }
 
     async fn call(&self, req: CallRequest) -> CallResponse {
-        let summary = summarize(content(&req)?).map_err(|e| {
+        let text = content(&req)?;
+        let summary = summarize(text).map_err(|e| {
+            // summarize reads past a byte order mark; so does the position.
+            let body = text.strip_prefix('\u{feff}').unwrap_or(text);
             FunctionError::argument(
                 0,
                 format!(
                     "content is not a Flow JSON document: {}",
-                    SyntaxError::from(e)
+                    SyntaxError::new(body, &e)
                 ),
             )
         })?;
