@@ -537,6 +537,50 @@ mod tests {
     }
 
     #[test]
+    fn guides_are_rendered_with_their_placeholders() {
+        let mut files = EXAMPLES.to_vec();
+        files.push((
+            "templates/guides/setup.md.tmpl",
+            "# Setting things up\n\nHow to set `thing` up.\n\n{{policy}}, ${{open}} x }}\n",
+        ));
+        files.push(("templates/guides/notes.txt", "not a guide"));
+        let repo = repository(&files);
+        let mut catalog = catalog();
+        catalog.guide_placeholders = vec![("policy", "P".to_owned()), ("open", "{{".to_owned())];
+        let pages = generate(&catalog, repo.path()).unwrap();
+        let guide = &pages[Path::new("docs/guides/setup.md")];
+        let want = format!(
+            "---\npage_title: \"Setting things up - terraform-provider-demo\"\nsubcategory: \"\"\ndescription: |-\n  How to set thing up.\n---\n\n{GENERATED_NOTICE}\n\n# Setting things up\n\nHow to set `thing` up.\n\nP, ${{{{ x }}}}\n"
+        );
+        assert_eq!(guide, &want, "\n{guide}");
+        assert_eq!(pages.len(), 5, "{:?}", pages.keys());
+
+        // A guide without its title line is refused, naming it.
+        let repo = repository(&[("templates/guides/bad.md.tmpl", "No title.\n")]);
+        let err = guide_pages(&catalog, repo.path(), "p").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "templates/guides/bad.md.tmpl: must start with a `# Title` line"
+        );
+    }
+
+    #[test]
+    fn an_import_block_example_goes_before_the_cli_form() {
+        let mut files = EXAMPLES.to_vec();
+        files.push((
+            "examples/resources/demo_thing/import-by-string-id.tf",
+            "import {\n  to = demo_thing.a\n  id = \"ID\"\n}\n",
+        ));
+        let repo = repository(&files);
+        let pages = generate(&catalog(), repo.path()).unwrap();
+        let resource = &pages[Path::new("docs/resources/thing.md")];
+        assert!(
+            resource.ends_with("## Import\n\nIn Terraform 1.5 and later, use an `import` block:\n\n```terraform\nimport {\n  to = demo_thing.a\n  id = \"ID\"\n}\n```\n\nWith any version, use the `terraform import` command:\n\n```shell\nterraform import demo_thing.a ID\n```\n"),
+            "{resource}"
+        );
+    }
+
+    #[test]
     fn a_missing_example_is_an_error_naming_the_file_to_create() {
         let files: Vec<_> = EXAMPLES
             .iter()
