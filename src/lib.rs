@@ -15,5 +15,6 @@
 //! own (`emulator/`, `cams_emulator`), so this crate links no HTTP server.
 
 pub mod alibaba;
+pub mod json_position;
 pub mod plugin;
 pub mod provider;

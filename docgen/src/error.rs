@@ -33,4 +33,8 @@ pub enum DocsError {
     /// page drift from the provider again, which is what generating prevents.
     #[error("{template}: must contain {{{{{name}}}}}")]
     MissingPlaceholder { template: String, name: String },
+
+    /// A guide's page title comes from its first line.
+    #[error("{template}: must start with a `# Title` line")]
+    GuideTitle { template: String },
 }

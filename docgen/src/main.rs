@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use cams_docs::{generate, stale_files, write, Catalog, DocsError};
+use cams_provider::alibaba::Operation;
 use cams_provider::provider::flows::rules::{catalogue, Rule};
 use cams_provider::provider::CamsProvider;
 
@@ -118,6 +119,36 @@ fn catalogue_table() -> String {
     out.trim_end().to_owned()
 }
 
+/// `{{ram_policy}}` of the guides: a RAM policy allowing every CAMS
+/// operation the provider calls, from the client's table of operations.
+fn ram_policy() -> String {
+    let actions: Vec<String> = Operation::ALL
+        .iter()
+        .map(|o| format!("        \"cams:{}\"", o.action()))
+        .collect();
+    format!(
+        "{{\n  \"Version\": \"1\",\n  \"Statement\": [\n    {{\n      \"Effect\": \"Allow\",\n      \"Action\": [\n{}\n      ],\n      \"Resource\": \"*\"\n    }}\n  ]\n}}",
+        actions.join(",\n")
+    )
+}
+
+/// `{{operations_table}}`: every CAMS operation the provider calls, with
+/// its documented rate and whether a repeat is harmless.
+fn operations_table() -> String {
+    let mut out = String::from(
+        "| Operation | Documented requests per second | Repeated when an answer is lost |\n| --- | --- | --- |\n",
+    );
+    for o in Operation::ALL {
+        out.push_str(&format!(
+            "| `{}` | {} | {} |\n",
+            o.action(),
+            o.documented_rate_per_second(),
+            if o.is_idempotent() { "yes" } else { "no" }
+        ));
+    }
+    out.trim_end().to_owned()
+}
+
 fn usage() -> ExitCode {
     eprintln!("{USAGE}");
     ExitCode::from(2)
@@ -132,6 +163,12 @@ fn run(mode: &Mode, root: &std::path::Path) -> Result<ExitCode, DocsError> {
             ("flow_json_catalogue", catalogue_table()),
         ],
     );
+    catalog.guide_placeholders = vec![
+        ("ram_policy", ram_policy()),
+        ("operations_table", operations_table()),
+        // A literal `{{`, e.g. for GitHub Actions' `${{ secrets.X }}`.
+        ("open_braces", "{{".to_owned()),
+    ];
     let pages = generate(&catalog, root)?;
     match mode {
         Mode::Check => {

@@ -30,6 +30,8 @@ pub struct Catalog {
     /// source, by its type name: what only the provider knows (e.g. a table
     /// of its validation rules), for a template under templates/ to place.
     pub placeholders: BTreeMap<String, Vec<(&'static str, String)>>,
+    /// `{{placeholder}}` values every guide (templates/guides/) may use.
+    pub guide_placeholders: Vec<(&'static str, String)>,
 }
 
 impl Catalog {
@@ -60,6 +62,7 @@ impl Catalog {
             data_sources,
             functions,
             placeholders: BTreeMap::new(),
+            guide_placeholders: Vec::new(),
         }
     }
 }
@@ -112,6 +115,70 @@ pub fn generate(catalog: &Catalog, root: &Path) -> Result<BTreeMap<PathBuf, Stri
     for (name, def) in &catalog.functions {
         let (path, page) = function_page(root, name, def, &provider_label)?;
         pages.insert(path, page);
+    }
+    for (path, page) in guide_pages(catalog, root, &provider_label)? {
+        pages.insert(path, page);
+    }
+    Ok(pages)
+}
+
+/// Where the guides' templates are: every `NAME.md.tmpl` in it becomes
+/// `docs/guides/NAME.md`.
+const GUIDES: &str = "templates/guides";
+
+/// The guides: prose pages with no schema of their own. A guide's
+/// template starts with its `# Title` line, which gives the page title;
+/// the paragraph after it is the description. It may use the provider's
+/// placeholders for guides (`Catalog::guide_placeholders`).
+fn guide_pages(
+    catalog: &Catalog,
+    root: &Path,
+    provider_label: &str,
+) -> Result<Vec<(PathBuf, String)>, DocsError> {
+    let dir = root.join(GUIDES);
+    let entries = match std::fs::read_dir(&dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(source) => {
+            return Err(DocsError::Read {
+                path: PathBuf::from(GUIDES),
+                source,
+            })
+        }
+    };
+    let mut names: Vec<String> = entries
+        .filter_map(Result::ok)
+        .filter_map(|e| e.file_name().to_str().map(str::to_owned))
+        .filter_map(|name| name.strip_suffix(".md.tmpl").map(str::to_owned))
+        .collect();
+    names.sort();
+    let mut pages = Vec::new();
+    for stem in names {
+        let template_path = PathBuf::from(format!("{GUIDES}/{stem}.md.tmpl"));
+        let text = read_optional(root, &template_path)?.unwrap_or_default();
+        let body = template::fill(
+            &text,
+            &template_path.display().to_string(),
+            &catalog.guide_placeholders,
+            &[],
+        )?;
+        let title = body
+            .lines()
+            .next()
+            .and_then(|l| l.strip_prefix("# "))
+            .ok_or_else(|| DocsError::GuideTitle {
+                template: template_path.display().to_string(),
+            })?
+            .trim()
+            .to_owned();
+        let description = body
+            .split("\n\n")
+            .nth(1)
+            .unwrap_or_default()
+            .replace('\n', " ");
+        let page_title = format!("{title} - {provider_label}");
+        let doc = PathBuf::from(format!("docs/guides/{stem}.md"));
+        pages.push((doc, assemble(&page_title, &description, &body)));
     }
     Ok(pages)
 }
@@ -181,13 +248,29 @@ fn schema_page(
     let mut required = vec!["example", "schema"];
     if kind == Kind::Resource {
         let import = PathBuf::from(format!("examples/resources/{name}/import.sh"));
+        let block = PathBuf::from(format!("examples/resources/{name}/import-by-string-id.tf"));
         let section = match read_optional(root, &import)? {
             Some(script) => {
                 // A page that drops an existing import example would hide
                 // that the resource can be imported.
                 required.push("import");
+                // An `import-by-string-id.tf` (Terraform 1.5+ `import`
+                // blocks) goes first, the CLI form after it.
+                let (by_block, lead) = match read_optional(root, &block)? {
+                    Some(hcl) => (
+                        format!(
+                            "In Terraform 1.5 and later, use an `import` block:\n\n{}\n\n",
+                            fenced("terraform", &hcl)
+                        ),
+                        "With any version, use the `terraform import` command:",
+                    ),
+                    None => (
+                        String::new(),
+                        "Import is supported using the following syntax:",
+                    ),
+                };
                 format!(
-                    "## Import\n\nImport is supported using the following syntax:\n\n{}",
+                    "## Import\n\n{by_block}{lead}\n\n{}",
                     fenced("shell", &script)
                 )
             }
@@ -372,6 +455,7 @@ mod tests {
                     .variadic(Parameter::new("things", Type::String, "Things.")),
             )],
             placeholders: BTreeMap::new(),
+            guide_placeholders: Vec::new(),
         }
     }
 
@@ -450,6 +534,50 @@ mod tests {
         ] {
             assert!(function.contains(expected), "{expected} in\n{function}");
         }
+    }
+
+    #[test]
+    fn guides_are_rendered_with_their_placeholders() {
+        let mut files = EXAMPLES.to_vec();
+        files.push((
+            "templates/guides/setup.md.tmpl",
+            "# Setting things up\n\nHow to set `thing` up.\n\n{{policy}}, ${{open}} x }}\n",
+        ));
+        files.push(("templates/guides/notes.txt", "not a guide"));
+        let repo = repository(&files);
+        let mut catalog = catalog();
+        catalog.guide_placeholders = vec![("policy", "P".to_owned()), ("open", "{{".to_owned())];
+        let pages = generate(&catalog, repo.path()).unwrap();
+        let guide = &pages[Path::new("docs/guides/setup.md")];
+        let want = format!(
+            "---\npage_title: \"Setting things up - terraform-provider-demo\"\nsubcategory: \"\"\ndescription: |-\n  How to set thing up.\n---\n\n{GENERATED_NOTICE}\n\n# Setting things up\n\nHow to set `thing` up.\n\nP, ${{{{ x }}}}\n"
+        );
+        assert_eq!(guide, &want, "\n{guide}");
+        assert_eq!(pages.len(), 5, "{:?}", pages.keys());
+
+        // A guide without its title line is refused, naming it.
+        let repo = repository(&[("templates/guides/bad.md.tmpl", "No title.\n")]);
+        let err = guide_pages(&catalog, repo.path(), "p").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "templates/guides/bad.md.tmpl: must start with a `# Title` line"
+        );
+    }
+
+    #[test]
+    fn an_import_block_example_goes_before_the_cli_form() {
+        let mut files = EXAMPLES.to_vec();
+        files.push((
+            "examples/resources/demo_thing/import-by-string-id.tf",
+            "import {\n  to = demo_thing.a\n  id = \"ID\"\n}\n",
+        ));
+        let repo = repository(&files);
+        let pages = generate(&catalog(), repo.path()).unwrap();
+        let resource = &pages[Path::new("docs/resources/thing.md")];
+        assert!(
+            resource.ends_with("## Import\n\nIn Terraform 1.5 and later, use an `import` block:\n\n```terraform\nimport {\n  to = demo_thing.a\n  id = \"ID\"\n}\n```\n\nWith any version, use the `terraform import` command:\n\n```shell\nterraform import demo_thing.a ID\n```\n"),
+            "{resource}"
+        );
     }
 
     #[test]

@@ -223,7 +223,10 @@ impl UpgradeStateRequest {
         serde_json::from_slice(&self.raw_json).map_err(|e| {
             Diagnostic::error(
                 "Invalid Stored State",
-                format!("The state stored by Terraform is not valid JSON: {e}."),
+                format!(
+                    "The state stored by Terraform is not valid JSON: {}.",
+                    crate::json_position::describe(&self.raw_json, &e)
+                ),
             )
         })
     }
@@ -308,8 +311,8 @@ pub(crate) fn decode_state_json(ty: &Type, json: &[u8]) -> Result<Value, Diagnos
             format!("The state stored by Terraform does not match the resource schema: {detail}."),
         )
     };
-    let parsed: serde_json::Value =
-        serde_json::from_slice(json).map_err(|e| invalid(e.to_string()))?;
+    let parsed: serde_json::Value = serde_json::from_slice(json)
+        .map_err(|e| invalid(crate::json_position::describe(json, &e)))?;
     let conformed = conform(ty, parsed);
     let bytes = serde_json::to_vec(&conformed).map_err(|e| invalid(e.to_string()))?;
     value::decode_json(ty, &bytes).map_err(|e| invalid(e.to_string()).at(e.path))

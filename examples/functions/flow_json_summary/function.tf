@@ -4,7 +4,7 @@ locals {
 }
 
 output "signup_screens" {
-  value = local.signup.screen_ids # e.g. ["CREATE_ACCOUNT", "PREFERENCES", "CONFIRM"]
+  value = local.signup.screen_ids # e.g. ["CREATE_ACCOUNT", "CONFIRM"]
 }
 
 output "signup_ends_on" {

@@ -122,8 +122,8 @@ pub enum CliConfigError {
 pub fn parse_cli_config(bytes: &[u8]) -> Result<CliConfig, CliConfigError> {
     // Editors on Windows like to prepend a UTF-8 byte order mark.
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let root: Value =
-        serde_json::from_slice(bytes).map_err(|e| CliConfigError::Json(e.to_string()))?;
+    let root: Value = serde_json::from_slice(bytes)
+        .map_err(|e| CliConfigError::Json(crate::json_position::describe(bytes, &e)))?;
     let root = root.as_object().ok_or(CliConfigError::NotAnObject)?;
 
     let current = match root.get("current") {

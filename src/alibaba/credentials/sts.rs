@@ -76,7 +76,10 @@ pub fn validate_policy(policy: &str, setting: &str) -> Result<(), CredentialsErr
         }),
         Err(e) => Err(CredentialsError::InvalidSetting {
             setting: setting.to_owned(),
-            message: format!("is not valid JSON ({e})"),
+            message: format!(
+                "is not valid JSON ({})",
+                crate::json_position::describe(policy.as_bytes(), &e)
+            ),
         }),
     }
 }

@@ -51,10 +51,10 @@ impl Function for FlowJsonProblems {
     fn definition(&self) -> FunctionDefinition {
         FunctionDefinition::new(
             "Checks a Flow JSON document offline and lists its problems",
-            "Checks a WhatsApp Flow JSON document against the static rules Meta applies when a flow is published (the same checks the cams_flow resource makes at plan time), without calling CAMS. Returns one string per problem, \"POINTER (line L, column C): message (rule ID)\", where POINTER is the RFC 6901 JSON pointer of the offending value (\"(document)\" for the whole document) and L and C where that value starts in the text, in document order; an empty list when the document passes. At most 1000 problems are listed, then one entry counting the rest. Text that is not JSON gives a single entry \"(document): invalid JSON at line L, column C: ...\" rather than an error, so the result can be tested in a precondition or a check block.",
+            "Checks a WhatsApp Flow JSON document against the static rules Meta applies when a flow is published (the same checks the cams_flow resource makes at plan time), without calling CAMS. Returns one string per problem, \"POINTER (line L, column C): message (rule ID)\", where POINTER is the RFC 6901 JSON pointer of the offending value (\"(document)\" for the whole document) and L and C where that value starts in the text, in document order; an empty list when the document passes. At most 1000 problems are listed, then one entry counting the rest (rule more_problems). Text that is not JSON gives a single entry \"(document): invalid JSON at line L, column C: ... (rule invalid_json)\" rather than an error, so the result can be tested in a precondition or a check block.",
             Type::list(Type::String),
         )
-        .markdown("Checks a WhatsApp Flow JSON document against the static rules Meta applies when a flow is published (the same checks the `cams_flow` resource makes at plan time), without calling CAMS.\n\nReturns one string per problem, `POINTER (line L, column C): message (rule ID)`, where `POINTER` is the RFC 6901 JSON pointer of the offending value (`(document)` for the whole document), `L` and `C` where that value starts in the text (the column counts characters), and `ID` the rule's id, in document order; an empty list when the document passes. At most 1000 problems are listed, then one entry counting the rest. `flow_json_problem_details` gives the same as objects.\n\nText that is not JSON gives a single entry `(document): invalid JSON at line L, column C: ...` rather than an error, so the result can be tested in a `precondition` or a `check` block.")
+        .markdown("Checks a WhatsApp Flow JSON document against the static rules Meta applies when a flow is published (the same checks the `cams_flow` resource makes at plan time), without calling CAMS.\n\nReturns one string per problem, `POINTER (line L, column C): message (rule ID)`, where `POINTER` is the RFC 6901 JSON pointer of the offending value (`(document)` for the whole document), `L` and `C` where that value starts in the text (the column counts characters), and `ID` the rule's id, in document order; an empty list when the document passes. At most 1000 problems are listed, then one entry counting the rest (rule `more_problems`). `flow_json_problem_details` gives the same as objects.\n\nText that is not JSON gives a single entry `(document): invalid JSON at line L, column C: ... (rule invalid_json)` rather than an error, so the result can be tested in a `precondition` or a `check` block.")
         .parameter(content_parameter())
     }
 
@@ -67,7 +67,9 @@ impl Function for FlowJsonProblems {
 }
 
 /// Every problem of the document as `POINTER (line L, column C): message
-/// (rule ID)`, and a last line counting those beyond the cap.
+/// (rule ID)`, and a last line counting those beyond the cap (rule
+/// `more_problems`); text that is not JSON is one line of rule
+/// `invalid_json`, as in `flow_json_problem_details`.
 fn problem_lines(text: &str) -> Vec<String> {
     match flow_rules::check_at_most(text, DEFAULT_MAX_PROBLEMS) {
         Ok(Checked { problems, omitted }) => {
@@ -76,11 +78,11 @@ fn problem_lines(text: &str) -> Vec<String> {
                 .map(|p| format!("{p} (rule {})", p.rule))
                 .collect();
             if omitted > 0 {
-                lines.push(omitted_message(omitted));
+                lines.push(format!("{} (rule more_problems)", omitted_message(omitted)));
             }
             lines
         }
-        Err(syntax) => vec![format!("(document): {syntax}")],
+        Err(syntax) => vec![format!("(document): {syntax} (rule invalid_json)")],
     }
 }
 
@@ -218,12 +220,15 @@ impl Function for FlowJsonSummary {
     }
 
     async fn call(&self, req: CallRequest) -> CallResponse {
-        let summary = summarize(content(&req)?).map_err(|e| {
+        let text = content(&req)?;
+        let summary = summarize(text).map_err(|e| {
+            // summarize reads past a byte order mark; so does the position.
+            let body = text.strip_prefix('\u{feff}').unwrap_or(text);
             FunctionError::argument(
                 0,
                 format!(
                     "content is not a Flow JSON document: {}",
-                    SyntaxError::from(e)
+                    SyntaxError::new(body, &e)
                 ),
             )
         })?;
@@ -322,6 +327,8 @@ mod tests {
             lines[0].starts_with("(document): invalid JSON at line 3, column 1: "),
             "{lines:?}"
         );
+        // Every entry names its rule, as the docs promise.
+        assert!(lines[0].ends_with(" (rule invalid_json)"), "{lines:?}");
     }
 
     #[test]
@@ -387,6 +394,11 @@ mod tests {
                 .last()
                 .unwrap()
                 .starts_with("(document): 1000 more problem(s)"),
+            "{:?}",
+            lines.last()
+        );
+        assert!(
+            lines.last().unwrap().ends_with(" (rule more_problems)"),
             "{:?}",
             lines.last()
         );

@@ -72,7 +72,7 @@ pub(super) struct Object<'a> {
 /// Parses the whole text; any JSON text nested at most [`MAX_NESTING`]
 /// deep is accepted.
 pub(super) fn parse(text: &str) -> Result<Node<'_>, SyntaxError> {
-    let raw: &RawValue = serde_json::from_str(text)?;
+    let raw: &RawValue = serde_json::from_str(text).map_err(|e| SyntaxError::new(text, &e))?;
     if let Some((line, column)) = too_deep(text) {
         return Err(SyntaxError {
             line,
@@ -90,8 +90,7 @@ pub(super) fn parse(text: &str) -> Result<Node<'_>, SyntaxError> {
 }
 
 /// Where valid JSON `text` first opens an array or object more than
-/// [`MAX_NESTING`] levels deep: its 1-based line and byte column, as
-/// serde_json counts them.
+/// [`MAX_NESTING`] levels deep: its 1-based line and character column.
 fn too_deep(text: &str) -> Option<(usize, usize)> {
     let (mut depth, mut line, mut line_start) = (0usize, 1usize, 0usize);
     let (mut in_string, mut escaped) = (false, false);
@@ -110,7 +109,9 @@ fn too_deep(text: &str) -> Option<(usize, usize)> {
             b'[' | b'{' => {
                 depth += 1;
                 if depth > MAX_NESTING {
-                    return Some((line, at - line_start + 1));
+                    let before = &text.as_bytes()[line_start..at];
+                    let column = 1 + before.iter().filter(|&&b| b & 0xC0 != 0x80).count();
+                    return Some((line, column));
                 }
             }
             b']' | b'}' => depth = depth.saturating_sub(1),

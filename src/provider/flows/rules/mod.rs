@@ -103,8 +103,8 @@ pub struct Checked {
 /// otherwise each hold a message and a pointer at once).
 pub const DEFAULT_MAX_PROBLEMS: usize = 1000;
 
-/// The text is not JSON. `line` and `column` are 1-based as serde_json
-/// counts them (the column counts bytes, not characters).
+/// The text is not JSON. `line` and `column` are 1-based, as editors count
+/// them (the column counts characters; see [`crate::json_position`]).
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("invalid JSON at line {line}, column {column}: {message}")]
 pub struct SyntaxError {
@@ -114,16 +114,14 @@ pub struct SyntaxError {
     pub message: String,
 }
 
-impl From<serde_json::Error> for SyntaxError {
-    fn from(e: serde_json::Error) -> Self {
-        let (line, column) = (e.line(), e.column());
-        let full = e.to_string();
-        let suffix = format!(" at line {line} column {column}");
-        let message = full.strip_suffix(&suffix).unwrap_or(&full).to_string();
+impl SyntaxError {
+    /// serde_json's error `e` about `text`, placed in `text`.
+    pub fn new(text: &str, e: &serde_json::Error) -> Self {
+        let (line, column) = crate::json_position::position(text.as_bytes(), e);
         SyntaxError {
             line,
             column,
-            message,
+            message: crate::json_position::message(e),
         }
     }
 }
@@ -417,9 +415,21 @@ mod tests {
             err.to_string(),
             "invalid JSON at line 2, column 14: expected value"
         );
+        // serde_json says column 0 for both: a position at the start of a
+        // line is column 1, as in an editor.
         let err = check("").unwrap_err();
-        assert_eq!((err.line, err.column), (1, 0));
+        assert_eq!((err.line, err.column), (1, 1));
         assert_eq!(err.message, "EOF while parsing a value");
+        let err = check("{\n  \"version\": \"7.1\",\n").unwrap_err();
+        assert_eq!((err.line, err.column), (3, 1), "{err}");
+        assert_eq!(
+            err.to_string(),
+            "invalid JSON at line 3, column 1: EOF while parsing an object"
+        );
+        // Columns count characters: the stray `x` is the 8th on its line
+        // (the 10th byte).
+        let err = check("{\"é€\": x}").unwrap_err();
+        assert_eq!((err.line, err.column), (1, 8), "{err}");
         assert!(check(r#"{"version": "7.1"} trailing"#).is_err());
     }
 
