@@ -1,3 +1,4 @@
+pub mod cams_server;
 pub mod https_static;
 pub mod local_emulator;
 pub mod model_resource;
