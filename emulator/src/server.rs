@@ -25,7 +25,7 @@ use super::pop::{json_body, PopError};
 use super::state::Emulator;
 use super::state_file::StateFileError;
 use super::stats::Stats;
-use super::{api, bucket, files, template_api};
+use super::{api, bucket, files, flow_api, template_api};
 
 /// Lets a handler reset the TCP connection its request came on.
 #[derive(Debug, Default)]
@@ -189,15 +189,14 @@ async fn stats(State(emulator): State<Arc<Emulator>>) -> Response {
     }
 }
 
-/// `GET /_emulator/flows`: every flow the emulator holds, read from its
-/// own store (not through the RPC API), so tests check what CAMS holds
-/// without the client under test.
+/// `GET /_emulator/flows`: every flow the emulator holds (kept, and the
+/// seeded ones of `--flows` not changed yet), read from its own store (not
+/// through the RPC API), so tests check what CAMS holds without the client
+/// under test.
 async fn flows(State(emulator): State<Arc<Emulator>>) -> Response {
-    let inner = emulator.lock();
-    let flows: Vec<serde_json::Value> = inner
-        .flows
-        .flows
-        .values()
+    let flows: Vec<serde_json::Value> = flow_api::all_flows(&emulator)
+        .await
+        .iter()
         .map(|flow| {
             json!({
                 "id": flow.id,
