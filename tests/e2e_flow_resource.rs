@@ -1,7 +1,12 @@
 //! End-to-end: the `cams_flow` resource through the real Terraform CLI
-//! (1.0.3, and any newer one on PATH) against the in-process emulator:
-//! the lifecycle, import, drift, validation, a backward status, and faults
-//! during apply.
+//! (1.0.3 and 1.8 or later; the lifecycle over protocol 5 too) against the
+//! in-process emulator: the lifecycle, a status asked in the configuration
+//! (DEPRECATED too) and destroying each status, import, drift, validation,
+//! a backward status, and faults during apply.
+//!
+//! What CAMS holds is read from the emulator's own store
+//! (`GET /_emulator/flows`), never through the provider's client; that
+//! client only sets up flows made "outside Terraform".
 
 mod common;
 
@@ -9,8 +14,8 @@ use std::path::Path;
 use std::sync::Arc;
 
 use cams_provider::alibaba::credentials::{Credentials, Secret, StaticCredentials};
-use cams_provider::alibaba::{CamsClient, ClientConfig, FlowStatus, NewFlow};
-use common::local_emulator::{LocalEmulator, DEMO_KEY_ID, DEMO_SECRET};
+use cams_provider::alibaba::{CamsClient, ClientConfig, NewFlow};
+use common::local_emulator::{HeldFlow, LocalEmulator, DEMO_KEY_ID, DEMO_SECRET};
 use common::terraform::{terraforms, text, Workdir};
 use tokio_util::sync::CancellationToken;
 
@@ -137,37 +142,73 @@ fn runtime() -> tokio::runtime::Runtime {
         .unwrap()
 }
 
-fn status_in_cams(url: &str, id: &str) -> Option<FlowStatus> {
-    runtime()
-        .block_on(client(url).get_flow(id, Some(SPACE), &CancellationToken::new()))
-        .unwrap()
-        .status
+/// The flow `id` as the emulator holds it (read from its store, not
+/// through the provider's client); panics when it holds none.
+fn held(emu: &LocalEmulator, id: &str) -> HeldFlow {
+    emu.flow(id)
+        .unwrap_or_else(|| panic!("the emulator holds no flow {id}: {:?}", emu.flows()))
 }
 
-fn stored_json(url: &str, id: &str) -> serde_json::Value {
-    let file = runtime()
-        .block_on(client(url).fetch_flow_json(id, Some(SPACE), &CancellationToken::new()))
-        .unwrap();
-    serde_json::from_slice(&file.file.bytes).unwrap()
+/// The flows the emulator holds in [`SPACE`] (not its seeded examples).
+fn flows_in_space(emu: &LocalEmulator) -> std::collections::BTreeMap<String, HeldFlow> {
+    let mut flows = emu.flows();
+    flows.retain(|_, f| f.cust_space_id == SPACE);
+    flows
+}
+
+fn status_in_cams(emu: &LocalEmulator, id: &str) -> String {
+    held(emu, id).status
 }
 
 fn output(w: &Workdir, tf: &Path, name: &str) -> String {
     String::from_utf8(w.output_raw(tf, name)).unwrap()
 }
 
+/// Each Terraform over the protocol it negotiates (6), and 1.0.3 with the
+/// provider offering protocol 5 only (as a provider built for older cores).
+fn lifecycle_runs() -> Vec<(std::path::PathBuf, String, Option<u8>)> {
+    let mut runs: Vec<_> = terraforms()
+        .into_iter()
+        .map(|(tf, version)| (tf, version, None))
+        .collect();
+    let (tf, version, _) = runs[0].clone();
+    runs.push((tf, version, Some(5)));
+    runs
+}
+
 #[test]
 fn a_flow_from_draft_to_published_to_replaced_to_deprecated() {
-    for (tf, version) in terraforms() {
+    for (tf, version, protocol) in lifecycle_runs() {
+        let version = format!("{version} (protocol {})", protocol.unwrap_or(6));
         let emu = LocalEmulator::start(&[]);
         let url = emu.url.as_str();
-        let w = workdir(&flow_json("Your details").to_string());
+        let w = Workdir::new(MAIN_TF, protocol).with_demo_keys();
+        write_flow(&w, &flow_json("Your details").to_string());
 
-        // Create a draft.
+        // Create a draft: CAMS holds it as configured.
         ok(&apply(&w, &tf, url, "DRAFT"), &format!("{version}: create"));
         let id = output(&w, &tf, "id");
-        assert_eq!(status_in_cams(url, &id), Some(FlowStatus::Draft));
+        let flow = held(&emu, &id);
+        assert_eq!(
+            (
+                flow.name.as_str(),
+                flow.categories.clone(),
+                flow.status.as_str(),
+                flow.cust_space_id.as_str(),
+                flow.endpoint_uri.as_str()
+            ),
+            (
+                "signup",
+                vec!["LEAD_GENERATION".to_owned(), "SIGN_UP".to_owned()],
+                "DRAFT",
+                SPACE,
+                ""
+            ),
+            "{version}: {flow:?}"
+        );
+        assert_eq!(flows_in_space(&emu).len(), 1, "{version}: one flow");
         assert_eq!(output(&w, &tf, "screens"), "WELCOME,DETAILS");
-        assert_eq!(stored_json(url, &id), flow_json("Your details"));
+        assert_eq!(flow.json(), flow_json("Your details"));
 
         // Plan again, and after re-formatting the file: no changes.
         let (code, out) = plan(&w, &tf, url, "DRAFT");
@@ -198,14 +239,14 @@ fn a_flow_from_draft_to_published_to_replaced_to_deprecated() {
                 && by_operation["UpdateFlowJSONAsset"].as_u64() == Some(2),
             "only the content changed, only the content is sent: {by_operation}"
         );
-        assert_eq!(stored_json(url, &id), flow_json("About you"));
+        assert_eq!(held(&emu, &id).json(), flow_json("About you"));
 
         // Publish.
         ok(
             &apply(&w, &tf, url, "PUBLISHED"),
             &format!("{version}: publish"),
         );
-        assert_eq!(status_in_cams(url, &id), Some(FlowStatus::Published));
+        assert_eq!(status_in_cams(&emu, &id), "PUBLISHED");
         let (code, out) = plan(&w, &tf, url, "PUBLISHED");
         assert_eq!(code, 0, "{version}: after publish:\n{out}");
 
@@ -230,12 +271,8 @@ fn a_flow_from_draft_to_published_to_replaced_to_deprecated() {
         );
         let new_id = output(&w, &tf, "id");
         assert_ne!(new_id, id);
-        assert_eq!(
-            status_in_cams(url, &id),
-            Some(FlowStatus::Deprecated),
-            "old one retired"
-        );
-        assert_eq!(status_in_cams(url, &new_id), Some(FlowStatus::Published));
+        assert_eq!(status_in_cams(&emu, &id), "DEPRECATED", "old one retired");
+        assert_eq!(status_in_cams(&emu, &new_id), "PUBLISHED");
 
         // Destroy: a published flow is deprecated, with a warning.
         let o = w.run(
@@ -252,7 +289,135 @@ fn a_flow_from_draft_to_published_to_replaced_to_deprecated() {
         );
         let out = ok(&o, &format!("{version}: destroy"));
         assert!(out.contains("Deprecated, Not Deleted"), "{out}");
-        assert_eq!(status_in_cams(url, &new_id), Some(FlowStatus::Deprecated));
+        assert_eq!(status_in_cams(&emu, &new_id), "DEPRECATED");
+        assert_eq!(calls(&emu, "DeleteFlow"), 0, "{version}: nothing deleted");
+        assert_eq!(
+            flows_in_space(&emu).len(),
+            2,
+            "{version}: both flows stay in CAMS"
+        );
+    }
+}
+
+/// Three flows in one configuration: a draft, one created DEPRECATED, and
+/// one whose status comes from a variable.
+const STATUSES_TF: &str = r#"
+terraform {
+  required_providers {
+    cams = { source = "local/cams" }
+  }
+}
+variable "endpoint" { type = string }
+variable "status" { type = string }
+provider "cams" {
+  endpoint      = var.endpoint
+  cust_space_id = "cams-e2e-space"
+}
+resource "cams_flow" "draft" {
+  name       = "draft"
+  categories = ["OTHER"]
+  content    = file("${path.module}/flow.json")
+}
+resource "cams_flow" "retired" {
+  name       = "retired"
+  categories = ["OTHER"]
+  content    = file("${path.module}/flow.json")
+  status     = "DEPRECATED"
+}
+resource "cams_flow" "moving" {
+  name       = "moving"
+  categories = ["OTHER"]
+  content    = file("${path.module}/flow.json")
+  status     = var.status
+}
+output "ids" {
+  value = join(",", [cams_flow.draft.id, cams_flow.retired.id, cams_flow.moving.id])
+}
+"#;
+
+#[test]
+fn deprecated_in_the_configuration_and_destroying_each_status() {
+    for (tf, version) in terraforms() {
+        let emu = LocalEmulator::start(&[]);
+        let url = emu.url.as_str();
+        let w = Workdir::new(STATUSES_TF, None).with_demo_keys();
+        write_flow(&w, &flow_json("x").to_string());
+
+        ok(
+            &apply(&w, &tf, url, "PUBLISHED"),
+            &format!("{version}: create"),
+        );
+        let ids = output(&w, &tf, "ids");
+        let ids: Vec<&str> = ids.split(',').collect();
+        let [draft, retired, moving] = ids[..] else {
+            panic!("{ids:?}")
+        };
+        let statuses = |emu: &LocalEmulator| -> Vec<Option<String>> {
+            [draft, retired, moving]
+                .iter()
+                .map(|id| emu.flow(id).map(|f| f.status))
+                .collect()
+        };
+        let s = |x: &str| Some(x.to_owned());
+        assert_eq!(
+            statuses(&emu),
+            [s("DRAFT"), s("DEPRECATED"), s("PUBLISHED")],
+            "{version}: created as configured"
+        );
+
+        // PUBLISHED → DEPRECATED: forward, in place, the same flow.
+        ok(
+            &apply(&w, &tf, url, "DEPRECATED"),
+            &format!("{version}: deprecate"),
+        );
+        assert_eq!(output(&w, &tf, "ids"), ids.join(","), "{version}");
+        assert_eq!(
+            statuses(&emu),
+            [s("DRAFT"), s("DEPRECATED"), s("DEPRECATED")],
+            "{version}"
+        );
+        assert_eq!(calls(&emu, "DeprecateFlow"), 2, "{version}");
+        let (code, out) = plan(&w, &tf, url, "DEPRECATED");
+        assert_eq!(code, 0, "{version}: deprecated plans no change:\n{out}");
+
+        // DEPRECATED → PUBLISHED: backward, a planned replacement with the
+        // warning; nothing changes in CAMS at plan time.
+        let (code, out) = plan(&w, &tf, url, "PUBLISHED");
+        assert_eq!(code, 2, "{version}:\n{out}");
+        assert!(
+            out.contains("cams_flow.moving must be replaced")
+                && out.contains("\"DEPRECATED\" -> \"PUBLISHED\" # forces replacement")
+                && out.contains("Flow Will Be Replaced")
+                && !out.contains("cams_flow.retired must")
+                && !out.contains("cams_flow.draft must"),
+            "{version}: DEPRECATED -> PUBLISHED replaces:\n{out}"
+        );
+
+        // Destroy: the draft is deleted (DeleteFlow), the deprecated ones
+        // stay in CAMS, removed from the state only.
+        let o = w.run(
+            &tf,
+            &[
+                "destroy",
+                "-auto-approve",
+                "-no-color",
+                "-var",
+                &format!("endpoint={url}"),
+                "-var",
+                "status=DEPRECATED",
+            ],
+        );
+        let out = ok(&o, &format!("{version}: destroy"));
+        assert!(out.contains("Deprecated Flow Stays in CAMS"), "{out}");
+        assert_eq!(calls(&emu, "DeleteFlow"), 1, "{version}");
+        assert_eq!(calls(&emu, "DeprecateFlow"), 2, "{version}: none more");
+        assert_eq!(
+            statuses(&emu),
+            [None, s("DEPRECATED"), s("DEPRECATED")],
+            "{version}: the draft deleted, the others kept"
+        );
+        let state = text(&w.run(&tf, &["state", "list"]));
+        assert!(!state.contains("cams_flow"), "{version}: {state}");
     }
 }
 
@@ -360,6 +525,27 @@ fn a_failure_after_create_keeps_the_flow_in_state_as_tainted() {
             );
             let show = text(&w.run(&tf, &["show", "-no-color"]));
             assert!(show.contains("tainted"), "{version} {step}:\n{show}");
+            // The flow the state keeps is the one CAMS holds: created, a
+            // draft, without a Flow JSON (the step that failed).
+            let o = w.run(&tf, &["show", "-json"]);
+            let state: serde_json::Value = serde_json::from_slice(&o.stdout)
+                .unwrap_or_else(|e| panic!("{version} {step}: show -json: {e}: {}", text(&o)));
+            let id = state["values"]["root_module"]["resources"][0]["values"]["id"]
+                .as_str()
+                .unwrap_or_else(|| panic!("{version} {step}: an id in the state: {state}"))
+                .to_owned();
+            let held_flows = flows_in_space(&emu);
+            assert_eq!(
+                held_flows.keys().collect::<Vec<_>>(),
+                [&id],
+                "{version} {step}: CAMS holds exactly the flow in the state"
+            );
+            let flow = &held_flows[&id];
+            assert_eq!(
+                (flow.status.as_str(), flow.content.as_deref()),
+                ("DRAFT", None),
+                "{version} {step}: {flow:?}"
+            );
         }
     }
 }
@@ -432,7 +618,7 @@ fn a_new_flow_not_visible_at_once_is_looked_for_again() {
         // dropping it from the state and planning to create it.
         let (code, out) = plan(&w, &tf, url, "PUBLISHED");
         assert_eq!(code, 0, "{version}:\n{out}");
-        assert_eq!(status_in_cams(url, &id), Some(FlowStatus::Published));
+        assert_eq!(status_in_cams(&emu, &id), "PUBLISHED");
     }
 }
 
@@ -542,7 +728,7 @@ fn an_imported_live_flow_is_adopted_never_replaced_unless_asked() {
         let (code, out) = run_with_status(&w, &tf, &["apply", "-auto-approve"], url, None);
         assert_eq!(code, 0, "{version}: apply after import:\n{out}");
         assert_eq!(output(&w, &tf, "id"), id, "{version}: same flow");
-        assert_eq!(status_in_cams(url, &id), Some(FlowStatus::Published));
+        assert_eq!(status_in_cams(&emu, &id), "PUBLISHED");
         // Only the setup's calls: adopting calls nothing that changes CAMS.
         for (operation, by_setup) in [
             ("CreateFlow", 1),
@@ -570,7 +756,7 @@ fn an_imported_live_flow_is_adopted_never_replaced_unless_asked() {
                 && out.contains("Flow Will Be Replaced"),
             "{version}: backward status plans a replacement:\n{out}"
         );
-        assert_eq!(status_in_cams(url, &id), Some(FlowStatus::Published));
+        assert_eq!(status_in_cams(&emu, &id), "PUBLISHED");
         // `-replace` with the backward status works, as the advice says.
         let address = "-replace=cams_flow.signup";
         let (code, out) = run_with_status(
@@ -592,15 +778,15 @@ fn an_imported_live_flow_is_adopted_never_replaced_unless_asked() {
         assert!(out.contains("tainted, so must be replaced"), "{out}");
         let o = w.run(&tf, &["untaint", "cams_flow.signup"]);
         assert!(o.status.success(), "{version}: untaint:\n{}", text(&o));
-        assert_eq!(status_in_cams(url, &id), Some(FlowStatus::Published));
+        assert_eq!(status_in_cams(&emu, &id), "PUBLISHED");
 
         // Applied: a new draft, the published one deprecated.
         let (code, out) = run_with_status(&w, &tf, &["apply", "-auto-approve"], url, Some("DRAFT"));
         assert_eq!(code, 0, "{version}: apply backward status:\n{out}");
         let new_id = output(&w, &tf, "id");
         assert_ne!(new_id, id, "{version}");
-        assert_eq!(status_in_cams(url, &id), Some(FlowStatus::Deprecated));
-        assert_eq!(status_in_cams(url, &new_id), Some(FlowStatus::Draft));
+        assert_eq!(status_in_cams(&emu, &id), "DEPRECATED");
+        assert_eq!(status_in_cams(&emu, &new_id), "DRAFT");
     }
 }
 
@@ -627,7 +813,7 @@ fn an_empty_endpoint_uri_is_kept_as_written() {
             assert_eq!(code, 0, "{version}: {status} plans no change:\n{out}");
         }
         let id = output(&w, &tf, "id");
-        assert_eq!(status_in_cams(url, &id), Some(FlowStatus::Published));
+        assert_eq!(status_in_cams(&emu, &id), "PUBLISHED");
         assert_eq!(
             calls(&emu, "CreateFlow"),
             1,
@@ -683,8 +869,15 @@ resource "cams_flow" "survey" {
     broken["extra"] = serde_json::json!(1);
     broken["screens"][0]["success"] = serde_json::json!(true);
     broken["screens"][1]["success"] = serde_json::json!("yes");
-    let problems = cams_provider::provider::flows::rules::check(&broken.to_string()).unwrap();
-    assert!(problems.len() >= 3, "{problems:?}");
+    // What the document breaks, written out (not computed by the rules
+    // engine under test): a property the top level does not allow, success
+    // on a screen that is not terminal, and success that is not a boolean.
+    let pointers = ["/extra", "/screens/0/success", "/screens/1/success"];
+    let problems = [
+        "\"extra\" is not a Flow JSON property",
+        "\"success\" can be set only on a terminal screen.",
+        "\"success\" must be a boolean, not a string.",
+    ];
     for (tf, version) in terraforms() {
         let emu = LocalEmulator::start(&[]);
         let url = emu.url.as_str();
@@ -699,17 +892,16 @@ resource "cams_flow" "survey" {
                 "{version} {what}:\n{out}"
             );
             for flow in ["signup", "survey"] {
-                let summary = format!("Flow JSON of \"{flow}\" Has {} Problems", problems.len());
+                let summary = format!("Flow JSON of \"{flow}\" Has 3 Problems");
                 assert!(
                     out.contains(&summary),
                     "{version} {what}: {summary}:\n{out}"
                 );
             }
-            for problem in &problems {
-                assert!(
-                    out.contains(&problem.pointer),
-                    "{version} {what}: {problem}:\n{out}"
-                );
+            // Terraform wraps long lines: compare with single spaces.
+            let flat = out.split_whitespace().collect::<Vec<_>>().join(" ");
+            for needle in pointers.iter().chain(&problems) {
+                assert!(flat.contains(needle), "{version} {what}: {needle}:\n{out}");
             }
         }
     }

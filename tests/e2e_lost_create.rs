@@ -1,6 +1,6 @@
 //! End-to-end (issue 16, item 4): a `CreateFlow` that CAMS commits but
-//! answers 8 s later, through the real Terraform CLI (1.0.3, and any newer
-//! one on PATH) against the emulator. Whether the answer is lost to
+//! answers 8 s later, through the real Terraform CLI (1.0.3 and 1.8 or
+//! later) against the emulator. Whether the answer is lost to
 //! `request_timeout = 3` or awaited after Ctrl-C, the flow that was made
 //! ends in the state (tainted), never only in CAMS; the next apply, against
 //! a CAMS that answers at once, ends with exactly one flow of that name.
@@ -8,14 +8,10 @@
 mod common;
 
 use std::path::Path;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use cams_provider::alibaba::credentials::{Credentials, Secret, StaticCredentials};
-use cams_provider::alibaba::{CamsClient, ClientConfig};
 use common::local_emulator::{LocalEmulator, DEMO_KEY_ID, DEMO_SECRET};
 use common::terraform::{terraforms, text, Workdir};
-use tokio_util::sync::CancellationToken;
 
 const SPACE: &str = "cams-e2e-space";
 const NAME: &str = "lost-answer";
@@ -47,37 +43,15 @@ resource "cams_flow" "lost" {
 output "id" { value = cams_flow.lost.id }
 "#;
 
-/// The flows named [`NAME`] in the space, as CAMS lists them.
-fn flows_in_cams(url: &str) -> Vec<String> {
-    let credentials = Arc::new(StaticCredentials {
-        credentials: Credentials {
-            access_key_id: DEMO_KEY_ID.to_owned(),
-            access_key_secret: Secret::new(DEMO_SECRET),
-            security_token: None,
-        },
-        source: "test".to_owned(),
-    });
-    let cams = CamsClient::new(
-        ClientConfig {
-            endpoint: Some(url.to_owned()),
-            ..ClientConfig::default()
-        },
-        credentials,
-    )
-    .unwrap();
-    let listed = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap()
-        .block_on(cams.list_flows(Some(SPACE), Some(NAME), &CancellationToken::new()))
-        .unwrap();
-    let mut ids: Vec<String> = listed
-        .into_iter()
-        .filter(|f| f.flow_name.as_deref() == Some(NAME))
-        .map(|f| f.flow_id)
-        .collect();
-    ids.sort();
-    ids
+/// The flows named [`NAME`] in the space, as the emulator holds them (read
+/// from its own store, not through the provider's client).
+fn flows_in_cams(emu: &LocalEmulator) -> Vec<String> {
+    // In id order, as the store lists them.
+    emu.flows()
+        .into_values()
+        .filter(|f| f.name == NAME && f.cust_space_id == SPACE)
+        .map(|f| f.id)
+        .collect()
 }
 
 /// The flow ids in the Terraform state.
@@ -175,7 +149,7 @@ fn a_create_whose_answer_is_late_leaves_no_flow_outside_the_state() {
                 text(&o)
             };
             assert!(out.contains(shown), "{what}:\n{out}");
-            let in_cams = flows_in_cams(&late.url);
+            let in_cams = flows_in_cams(&late);
             assert_eq!(in_cams.len(), 1, "{what}: one CreateFlow, one flow");
             assert_eq!(
                 ids_in_state(&w, &tf),
@@ -192,7 +166,7 @@ fn a_create_whose_answer_is_late_leaves_no_flow_outside_the_state() {
             let endpoint = format!("endpoint={}", prompt.url);
             let o = w.run(&tf, &apply_args(&endpoint, &timeout_var));
             assert!(o.status.success(), "{what}: next apply:\n{}", text(&o));
-            let in_cams = flows_in_cams(&prompt.url);
+            let in_cams = flows_in_cams(&prompt);
             assert_eq!(in_cams.len(), 1, "{what}: exactly one flow: {in_cams:?}");
             assert_eq!(ids_in_state(&w, &tf), in_cams, "{what}");
         }

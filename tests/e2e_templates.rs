@@ -1,5 +1,5 @@
 //! End-to-end: `cams_chatapp_template` through the real Terraform CLI
-//! (1.0.3, and any newer one on PATH) against the in-process emulator,
+//! (1.0.3 and 1.8 or later) against the in-process emulator,
 //! whose Meta review only the admin call decides (`--template-review
 //! manual`): create, review fail then modify, review pass, a change refused
 //! on an approved template, replacement under a new name, import, drift of

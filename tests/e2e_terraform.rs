@@ -1,4 +1,4 @@
-//! End-to-end: the real Terraform CLI (1.0.3 and any newer one on PATH)
+//! End-to-end: the real Terraform CLI (1.0.3 and 1.8 or later, both required)
 //! runs the provider binary against the CAMS emulator (in-process).
 
 mod common;
@@ -566,9 +566,16 @@ fn ctrl_c_during_a_slow_read_stops_terraform_within_seconds() {
 /// directory (one user on one machine) and so the host-wide budget;
 /// without, the budget is turned off through the environment (as runs on
 /// separate machines) and the runs rely on slowing down when throttled.
+/// The runs alternate between the two Terraform versions (1.0.3 first), so
+/// both are covered, sharing one budget, without more wall time.
 /// Returns the wall time and the emulator's dropped requests.
 fn concurrent_plans_on_one_account(runs: usize, reads: usize, shared: bool) -> (Duration, u64) {
-    let (tf, version) = terraforms().into_iter().next().unwrap();
+    let terraforms = terraforms();
+    let version = terraforms
+        .iter()
+        .map(|(_, v)| v.as_str())
+        .collect::<Vec<_>>()
+        .join(" and ");
     let emu = LocalEmulator::start(&["--qps", "5"]);
     let runtime = tempfile::tempdir().unwrap();
     let body = format!(
@@ -593,19 +600,20 @@ data "cams_flow_json" "f" {{
     let started = Instant::now();
     let children: Vec<_> = workdirs
         .iter()
-        .map(|w| {
-            w.command(
-                &tf,
-                &["plan", "-no-color", "-lock=false", "-var", &endpoint],
-            )
-            .stdin(std::process::Stdio::null())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .expect("start terraform plan")
+        .enumerate()
+        .map(|(i, w)| {
+            let (tf, version) = &terraforms[i % terraforms.len()];
+            let child = w
+                .command(tf, &["plan", "-no-color", "-lock=false", "-var", &endpoint])
+                .stdin(std::process::Stdio::null())
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .expect("start terraform plan");
+            (child, version)
         })
         .collect();
-    for (i, child) in children.into_iter().enumerate() {
+    for (i, (child, version)) in children.into_iter().enumerate() {
         let o = child.wait_with_output().unwrap();
         assert_ok(&o, &format!("{version}: plan {} of {runs}", i + 1));
     }
@@ -665,76 +673,84 @@ fn three_concurrent_plans_without_the_shared_budget_all_succeed() {
 
 #[test]
 fn throttling_beyond_throttle_timeout_names_the_argument() {
-    let flows = flows_with_ids(&["7000000000000001"]);
-    let (tf, _) = terraforms().into_iter().next().unwrap();
-    let emu = LocalEmulator::start_with_flows(
-        flows.path(),
-        &["--fault", "7000000000000001=throttle:1000"],
-    );
-    let body = r#"data "cams_flow_json" "f" { flow_id = "7000000000000001" }"#;
-    let w = demo_env(Workdir::new(
-        &config("throttle_timeout = 3\n  max_retries = 2", body),
-        None,
-    ));
-    let started = Instant::now();
-    let o = w.run(
-        &tf,
-        &[
-            "plan",
-            "-no-color",
-            "-var",
-            &format!("endpoint={}", emu.url),
-        ],
-    );
-    assert!(!o.status.success());
-    let out = text(&o);
-    assert!(out.contains("CAMS Request Rate Exceeded"), "{out}");
-    assert!(out.contains("still throttled after 3 s"), "{out}");
-    assert!(out.contains("throttle_timeout"), "{out}");
-    assert!(!out.contains("rate_limit_per_second"), "{out}");
-    // More attempts than max_retries, all within the budget (fewer than
-    // one per 200 ms x-acs-retry-after: the send rate drops as well).
-    let attempts = emu.stat("throttled");
-    assert!((3..15).contains(&attempts), "{attempts}");
-    assert!(started.elapsed() < Duration::from_secs(30));
+    for (tf, version) in terraforms() {
+        let flows = flows_with_ids(&["7000000000000001"]);
+        let emu = LocalEmulator::start_with_flows(
+            flows.path(),
+            &["--fault", "7000000000000001=throttle:1000"],
+        );
+        let body = r#"data "cams_flow_json" "f" { flow_id = "7000000000000001" }"#;
+        let w = demo_env(Workdir::new(
+            &config("throttle_timeout = 3\n  max_retries = 2", body),
+            None,
+        ));
+        let started = Instant::now();
+        let o = w.run(
+            &tf,
+            &[
+                "plan",
+                "-no-color",
+                "-var",
+                &format!("endpoint={}", emu.url),
+            ],
+        );
+        assert!(!o.status.success(), "{version}");
+        let out = text(&o);
+        assert!(
+            out.contains("CAMS Request Rate Exceeded"),
+            "{version}: {out}"
+        );
+        assert!(
+            out.contains("still throttled after 3 s"),
+            "{version}: {out}"
+        );
+        assert!(out.contains("throttle_timeout"), "{version}: {out}");
+        assert!(!out.contains("rate_limit_per_second"), "{version}: {out}");
+        // More attempts than max_retries, all within the budget (fewer than
+        // one per 200 ms x-acs-retry-after: the send rate drops as well).
+        let attempts = emu.stat("throttled");
+        assert!((3..15).contains(&attempts), "{version}: {attempts}");
+        assert!(started.elapsed() < Duration::from_secs(30), "{version}");
+    }
 }
 
 #[test]
 fn an_unusable_budget_directory_falls_back_with_one_warning() {
     use std::os::unix::fs::PermissionsExt as _;
-    let (tf, version) = terraforms().into_iter().next().unwrap();
-    let emu = LocalEmulator::start(&["--qps", "5"]);
-    // A budget directory other users may write to is refused.
-    let runtime = tempfile::tempdir().unwrap();
-    let open_dir = runtime.path().join("terraform-provider-cams");
-    std::fs::create_dir(&open_dir).unwrap();
-    std::fs::set_permissions(&open_dir, std::fs::Permissions::from_mode(0o777)).unwrap();
-    let body = format!(
-        "data \"cams_flow_json\" \"f\" {{\n  count   = 6\n  flow_id = \"{SIGNUP_FLOW}\"\n}}\n"
-    );
-    let w = demo_env(Workdir::new(&config("", &body), None))
-        .env("XDG_RUNTIME_DIR", runtime.path().to_str().unwrap())
-        .env("TF_LOG_PROVIDER", "WARN");
-    let o = w.run(
-        &tf,
-        &[
-            "plan",
-            "-no-color",
-            "-var",
-            &format!("endpoint={}", emu.url),
-        ],
-    );
-    assert_ok(
-        &o,
-        &format!("{version}: plan with an unusable budget directory"),
-    );
-    let out = text(&o);
-    let warnings = out
-        .matches("cannot share the request budget with other provider processes")
-        .count();
-    assert_eq!(warnings, 1, "{out}");
-    assert!(out.contains("writable by other users"), "{out}");
-    assert_eq!(std::fs::read_dir(&open_dir).unwrap().count(), 0);
-    // Paced in-process instead: 6 reads at 5 per window, none dropped.
-    assert_eq!(emu.stat("throttled"), 0);
+    for (tf, version) in terraforms() {
+        let emu = LocalEmulator::start(&["--qps", "5"]);
+        // A budget directory other users may write to is refused.
+        let runtime = tempfile::tempdir().unwrap();
+        let open_dir = runtime.path().join("terraform-provider-cams");
+        std::fs::create_dir(&open_dir).unwrap();
+        std::fs::set_permissions(&open_dir, std::fs::Permissions::from_mode(0o777)).unwrap();
+        let body = format!(
+            "data \"cams_flow_json\" \"f\" {{\n  count   = 6\n  flow_id = \"{SIGNUP_FLOW}\"\n}}\n"
+        );
+        let w = demo_env(Workdir::new(&config("", &body), None))
+            .env("XDG_RUNTIME_DIR", runtime.path().to_str().unwrap())
+            .env("TF_LOG_PROVIDER", "WARN");
+        let o = w.run(
+            &tf,
+            &[
+                "plan",
+                "-no-color",
+                "-var",
+                &format!("endpoint={}", emu.url),
+            ],
+        );
+        assert_ok(
+            &o,
+            &format!("{version}: plan with an unusable budget directory"),
+        );
+        let out = text(&o);
+        let warnings = out
+            .matches("cannot share the request budget with other provider processes")
+            .count();
+        assert_eq!(warnings, 1, "{out}");
+        assert!(out.contains("writable by other users"), "{out}");
+        assert_eq!(std::fs::read_dir(&open_dir).unwrap().count(), 0);
+        // Paced in-process instead: 6 reads at 5 per window, none dropped.
+        assert_eq!(emu.stat("throttled"), 0);
+    }
 }

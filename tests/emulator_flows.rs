@@ -421,6 +421,69 @@ async fn a_draft_is_deleted_and_then_not_found() {
     .err(400, "Flow.NotExists", "ModifyFlow");
 }
 
+/// `GET /_emulator/flows`: the store as it is, for tests that check what
+/// CAMS holds without the client under test.
+async fn held_flows(emulator: &RunningEmulator) -> Vec<Value> {
+    let answer = http()
+        .get(format!("{}/_emulator/flows", emulator.url()))
+        .send()
+        .await
+        .expect("GET /_emulator/flows");
+    assert_eq!(answer.status(), 200);
+    let body: Value = serde_json::from_slice(&answer.bytes().await.expect("body")).expect("JSON");
+    body["flows"].as_array().expect("a flows array").clone()
+}
+
+#[tokio::test]
+async fn the_admin_listing_shows_the_store() {
+    use sha2::{Digest as _, Sha256};
+    let emulator = start(config()).await;
+    let id = create(&emulator, "listed").await;
+    let flows = held_flows(&emulator).await;
+    let new = flows
+        .iter()
+        .find(|f| f["id"] == id.as_str())
+        .expect("listed");
+    assert_eq!(
+        new,
+        &json!({
+            "id": id,
+            "name": "listed",
+            "categories": ["SIGN_UP", "OTHER"],
+            "status": "DRAFT",
+            "cust_space_id": "cams-test",
+            "endpoint_uri": "",
+            "content": null,
+            "content_sha256": null,
+        })
+    );
+    // A seeded flow: its document byte-exact, and the hash of those bytes.
+    let file = std::fs::read_to_string(flows_dir().join(format!("{SIGNUP_FLOW}.json"))).unwrap();
+    let seeded = flows
+        .iter()
+        .find(|f| f["id"] == SIGNUP_FLOW)
+        .expect("seeded flow listed");
+    assert_eq!(seeded["status"], "PUBLISHED");
+    assert_eq!(seeded["content"], file.as_str());
+    assert_eq!(
+        seeded["content_sha256"],
+        hex::encode(Sha256::digest(file.as_bytes()))
+    );
+    // Ids in order, as ListFlow has them.
+    let ids: Vec<&str> = flows.iter().map(|f| f["id"].as_str().unwrap()).collect();
+    let mut sorted = ids.clone();
+    sorted.sort_unstable();
+    assert_eq!(ids, sorted);
+    // A deleted flow is gone from the listing.
+    call(&emulator, "DeleteFlow", &[("FlowId", &id)])
+        .await
+        .ok("delete");
+    assert!(held_flows(&emulator)
+        .await
+        .iter()
+        .all(|f| f["id"] != id.as_str()));
+}
+
 #[tokio::test]
 async fn bad_parameters_are_refused() {
     let emulator = start(config()).await;

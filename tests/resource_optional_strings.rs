@@ -11,14 +11,11 @@
 
 mod common;
 
-use std::sync::Arc;
-
-use cams_provider::plugin::runtime::{ProviderServer, RawValue};
-use cams_provider::plugin::schema::{NestedBlock, Nesting};
+use cams_provider::plugin::runtime::ProviderServer;
 use cams_provider::plugin::value::{decode_msgpack, encode_msgpack, Type, Value};
-use cams_provider::plugin::{AttributePath, Diagnostics, Provider, Schema};
-use cams_provider::provider::CamsProvider;
-use common::local_emulator::{LocalEmulator, DEMO_KEY_ID, DEMO_SECRET};
+use cams_provider::plugin::{AttributePath, Diagnostics, Schema};
+use common::cams_server::{errors, object, proposed_new, raw, CamsServer};
+use common::local_emulator::LocalEmulator;
 use proptest::prelude::*;
 
 const SPACE: &str = "cams-strings-space";
@@ -65,88 +62,6 @@ fn optional_strings(schema: &Schema) -> Vec<String> {
         .collect()
 }
 
-fn object(schema: &Schema, set: &[(&str, Value)]) -> Value {
-    let mut members: Vec<(String, Value)> = schema
-        .block
-        .attributes
-        .iter()
-        .map(|a| (a.name.clone(), Value::Null))
-        .chain(
-            schema
-                .block
-                .blocks
-                .iter()
-                .map(|b| (b.type_name.clone(), absent_block(b))),
-        )
-        .collect();
-    for (name, value) in set {
-        let slot = members
-            .iter_mut()
-            .find(|(n, _)| n == name)
-            .expect("an attribute of the schema");
-        slot.1 = value.clone();
-    }
-    Value::Object(members.into_iter().collect())
-}
-
-/// What Terraform sends for a block the configuration leaves out.
-fn absent_block(block: &NestedBlock) -> Value {
-    match block.nesting {
-        Nesting::Single => Value::Null,
-        Nesting::Group => Value::Object(
-            block
-                .block
-                .attributes
-                .iter()
-                .map(|a| (a.name.clone(), Value::Null))
-                .collect(),
-        ),
-        Nesting::List => Value::List(Vec::new()),
-        Nesting::Set => Value::Set(Vec::new()),
-        Nesting::Map => Value::Map(Default::default()),
-    }
-}
-
-/// Terraform's proposed new state for an update: configured values, and
-/// the prior value of computed attributes the configuration leaves null.
-fn proposed_new(schema: &Schema, prior: &Value, config: &Value) -> Value {
-    Value::Object(
-        schema
-            .block
-            .attributes
-            .iter()
-            .map(|a| {
-                let configured = config.get_attr(&a.name).cloned().unwrap_or(Value::Null);
-                let value = if configured.is_null() && a.is_computed() {
-                    prior.get_attr(&a.name).cloned().unwrap_or(Value::Null)
-                } else {
-                    configured
-                };
-                (a.name.clone(), value)
-            })
-            .chain(schema.block.blocks.iter().map(|b| {
-                let configured = config.get_attr(&b.type_name).cloned();
-                (
-                    b.type_name.clone(),
-                    configured.unwrap_or_else(|| absent_block(b)),
-                )
-            }))
-            .collect(),
-    )
-}
-
-fn raw(msgpack: &[u8]) -> RawValue<'_> {
-    RawValue { msgpack, json: &[] }
-}
-
-fn errors(diags: &Diagnostics) -> Vec<String> {
-    diags
-        .iter()
-        .filter(|d| d.is_error())
-        .map(|d| format!("{}: {}", d.summary, d.detail))
-        .collect()
-}
-
 struct Harness {
     _emulator: LocalEmulator,
     server: ProviderServer,
@@ -156,27 +71,7 @@ struct Harness {
 impl Harness {
     fn start() -> Self {
         let emulator = LocalEmulator::start(&[]);
-        let provider: Arc<dyn Provider> = Arc::new(CamsProvider::new());
-        let server = ProviderServer::new(provider);
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .expect("runtime");
-        let provider_schema = server.provider_schema().clone();
-        let config = object(
-            &provider_schema,
-            &[
-                ("endpoint", Value::from(emulator.url.as_str())),
-                ("access_key", Value::from(DEMO_KEY_ID)),
-                ("secret_key", Value::from(DEMO_SECRET)),
-                ("cust_space_id", Value::from(SPACE)),
-                ("rate_limit", Value::from(1000i64)),
-                ("shared_rate_limit", Value::Bool(false)),
-            ],
-        );
-        let bytes = encode_msgpack(&provider_schema.implied_type(), &config).expect("encode");
-        let diags = rt.block_on(server.configure_provider("1.11.4", raw(&bytes)));
-        assert!(errors(&diags).is_empty(), "configure: {diags:?}");
+        let CamsServer { server, rt } = CamsServer::configured(&emulator.url, SPACE);
         Self {
             _emulator: emulator,
             server,

@@ -93,6 +93,9 @@ ENDPOINTS:
     POST     /_emulator/templates/review
                                      decide a template's review at once (JSON body:
                                      name, language, cust_space_id, status, reason)
+    GET      /_emulator/flows        every flow held, as JSON (id, name, categories,
+                                     status, cust_space_id, endpoint_uri, content,
+                                     content_sha256)
 ";
 
 /// What the command line asks for.

@@ -175,6 +175,20 @@ async fn seeded_flow(emulator: &Emulator, id: &str) -> Option<Flow> {
     })
 }
 
+/// Every flow as it is now, kept and seeded, in id order (what
+/// `GET /_emulator/flows` lists).
+pub(crate) async fn all_flows(emulator: &Emulator) -> Vec<Flow> {
+    let mut all = emulator.lock().flows.flows.clone();
+    for id in seeded_ids(emulator).await {
+        if let std::collections::btree_map::Entry::Vacant(slot) = all.entry(id) {
+            if let Some(flow) = seeded_flow(emulator, slot.key()).await {
+                slot.insert(flow);
+            }
+        }
+    }
+    all.into_values().collect()
+}
+
 /// The flow as it is now: kept, or seeded.
 async fn snapshot(emulator: &Emulator, id: &str) -> Result<Flow, PopError> {
     if let Some(flow) = emulator.lock().flows.flows.get(id) {

@@ -18,7 +18,10 @@
 //!   with the credentials `GetChatappUploadAuthorization` issued;
 //! * `GET /_emulator/stats` (and `/_stats`), `POST /_emulator/reset`;
 //! * `POST /_emulator/templates/review`: decides a template's review at
-//!   once (`template_api`).
+//!   once (`template_api`);
+//! * `GET /_emulator/flows`: every flow held (id, name, categories,
+//!   status, space, endpoint, the stored Flow JSON and its SHA-256), read
+//!   from the store itself, for tests that check what CAMS holds.
 //!
 //! Faults (`--fault TARGET=SPEC`) make it misbehave on purpose.
 

@@ -18,13 +18,14 @@ use tokio::net::{TcpListener, TcpSocket, TcpStream};
 use tokio::sync::{oneshot, Notify};
 use tokio::task::{JoinHandle, JoinSet};
 
+use super::acs3_signature::sha256_hex;
 use super::config::EmulatorConfig;
 use super::fault::FaultRule;
 use super::pop::{json_body, PopError};
 use super::state::Emulator;
 use super::state_file::StateFileError;
 use super::stats::Stats;
-use super::{api, bucket, files, template_api};
+use super::{api, bucket, files, flow_api, template_api};
 
 /// Lets a handler reset the TCP connection its request came on.
 #[derive(Debug, Default)]
@@ -176,6 +177,7 @@ fn router(emulator: Arc<Emulator>) -> Router {
         .route("/_stats", get(stats))
         .route("/_emulator/reset", post(reset))
         .route("/_emulator/templates/review", post(template_api::review))
+        .route("/_emulator/flows", get(flows))
         .fallback(not_found)
         .with_state(emulator)
 }
@@ -185,6 +187,30 @@ async fn stats(State(emulator): State<Arc<Emulator>>) -> Response {
         Ok(value) => json_body(&value),
         Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     }
+}
+
+/// `GET /_emulator/flows`: every flow the emulator holds (kept, and the
+/// seeded ones of `--flows` not changed yet), read from its own store (not
+/// through the RPC API), so tests check what CAMS holds without the client
+/// under test.
+async fn flows(State(emulator): State<Arc<Emulator>>) -> Response {
+    let flows: Vec<serde_json::Value> = flow_api::all_flows(&emulator)
+        .await
+        .iter()
+        .map(|flow| {
+            json!({
+                "id": flow.id,
+                "name": flow.name,
+                "categories": flow.categories,
+                "status": flow.status.as_str(),
+                "cust_space_id": flow.cust_space_id,
+                "endpoint_uri": flow.endpoint_uri,
+                "content_sha256": flow.json.as_deref().map(|j| sha256_hex(j.as_bytes())),
+                "content": flow.json,
+            })
+        })
+        .collect();
+    json_body(&json!({ "flows": flows }))
 }
 
 async fn reset(State(emulator): State<Arc<Emulator>>) -> Response {

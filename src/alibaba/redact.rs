@@ -381,6 +381,65 @@ mod tests {
         }
     }
 
+    /// Issue 23: names are matched case-insensitively, as promised above.
+    /// Servers and SDKs spell them as they please (`X-Acs-Security-Token`,
+    /// `SECURITYTOKEN`, a lower-case `signature%3d`), at any depth of
+    /// encoding; the value goes, what follows the value stays.
+    #[test]
+    fn names_in_any_case_are_matched_at_every_depth() {
+        let r = Redactor::default();
+        let names = [
+            "Security-Token",
+            "SECURITY-TOKEN",
+            "SECURITYTOKEN",
+            "securitytoken",
+            "X-Acs-Security-Token",
+            "X-OSS-Security-Token",
+            "signature",
+            "SIGNATURE",
+            "X-Oss-Signature",
+            "signatureprovided",
+            "STRINGTOSIGN",
+            "accessKeySecret",
+            "ACCESS_KEY_SECRET",
+            "canonicalrequest",
+        ];
+        for name in names {
+            // The query as sent, then quoted once, twice, three times.
+            let mut query = format!("{name}=UNKNOWN+TOKEN/x&Expires=1");
+            for depth in 0..=3 {
+                let out = r.scrub(&format!("string to sign: {query} end"));
+                assert!(!out.contains("UNKNOWN"), "{name}, depth {depth}: {out}");
+                assert!(out.contains(REDACTED), "{name}, depth {depth}: {out}");
+                assert!(
+                    out.contains("Expires") && out.ends_with(" end"),
+                    "{name}, depth {depth}: only the value goes: {out}"
+                );
+                query = percent_encode(&query);
+            }
+        }
+        // The lower-case hex of an encoded `=` and the other separators,
+        // with the name in another case than the list's.
+        for text in [
+            "GET&%2F&signature%3dUNKNOWNTOKEN%26x%3d1",
+            "GET&%2F&SECURITYTOKEN%253dUNKNOWNTOKEN%2526x%253d1",
+            "SECURITYTOKEN=UNKNOWNTOKEN&x=1",
+            "<signatureProvided>UNKNOWNTOKEN</signatureProvided>",
+            "<STRINGTOSIGN>UNKNOWNTOKEN</STRINGTOSIGN>",
+            r#"{"accesskeysecret":"UNKNOWNTOKEN"}"#,
+            r#"{"ACCESSKEYSECRET": "UNKNOWNTOKEN"}"#,
+            "X-Acs-Security-Token: UNKNOWNTOKEN",
+            "AUTHORIZATION: UNKNOWNTOKEN",
+        ] {
+            let out = r.scrub(text);
+            assert!(!out.contains("UNKNOWNTOKEN"), "{text} -> {out}");
+            assert!(out.contains(REDACTED), "{text} -> {out}");
+        }
+        // Longer names stay, in any case too.
+        let kept = "SIGNATUREMETHOD=HMAC-SHA1&signaturenonce=abc";
+        assert_eq!(r.scrub(kept), kept);
+    }
+
     #[test]
     fn harmless_text_and_similar_names_are_kept() {
         let r = Redactor::new().secret(TOKEN);

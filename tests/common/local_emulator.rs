@@ -67,19 +67,35 @@ impl LocalEmulator {
         }
     }
 
-    /// `GET /_emulator/stats` as JSON.
-    pub fn stats(&self) -> serde_json::Value {
+    /// `GET PATH` on the emulator's admin endpoints, as JSON.
+    fn get_json(&self, path: &str) -> serde_json::Value {
         let addr = self.url.trim_start_matches("http://").trim_end_matches('/');
         let mut stream = TcpStream::connect(addr).expect("connect to emulator");
-        write!(
-            stream,
-            "GET /_emulator/stats HTTP/1.0\r\nHost: {addr}\r\n\r\n"
-        )
-        .unwrap();
+        write!(stream, "GET {path} HTTP/1.0\r\nHost: {addr}\r\n\r\n").unwrap();
         let mut response = String::new();
         stream.read_to_string(&mut response).unwrap();
         let body = response.split("\r\n\r\n").nth(1).expect("HTTP body");
-        serde_json::from_str(body).expect("stats JSON")
+        serde_json::from_str(body).unwrap_or_else(|e| panic!("{path}: {e}: {body}"))
+    }
+
+    /// `GET /_emulator/stats` as JSON.
+    pub fn stats(&self) -> serde_json::Value {
+        self.get_json("/_emulator/stats")
+    }
+
+    /// `GET /_emulator/flows`: every flow the emulator holds, read from its
+    /// own store (not through the provider's client), by id.
+    pub fn flows(&self) -> std::collections::BTreeMap<String, HeldFlow> {
+        let all = self.get_json("/_emulator/flows");
+        let flows: Vec<HeldFlow> =
+            serde_json::from_value(all["flows"].clone()).expect("flows JSON");
+        flows.into_iter().map(|f| (f.id.clone(), f)).collect()
+    }
+
+    /// The flow with this id as the emulator holds it; `None` when it has
+    /// none (never created, or deleted).
+    pub fn flow(&self, id: &str) -> Option<HeldFlow> {
+        self.flows().remove(id)
     }
 
     /// `POST /_emulator/templates/review` with this JSON body: decides a
@@ -152,4 +168,27 @@ pub fn flows_with_ids(ids: &[&str]) -> tempfile::TempDir {
         std::fs::write(dir.path().join(format!("{id}.json")), &signup).unwrap();
     }
     dir
+}
+
+/// A flow as `GET /_emulator/flows` lists it.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Deserialize)]
+pub struct HeldFlow {
+    pub id: String,
+    pub name: String,
+    pub categories: Vec<String>,
+    /// `DRAFT`, `PUBLISHED` or `DEPRECATED`.
+    pub status: String,
+    pub cust_space_id: String,
+    pub endpoint_uri: String,
+    /// The stored Flow JSON, byte-exact.
+    pub content: Option<String>,
+    pub content_sha256: Option<String>,
+}
+
+impl HeldFlow {
+    /// The stored Flow JSON, parsed.
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(self.content.as_deref().expect("a stored Flow JSON"))
+            .expect("stored Flow JSON parses")
+    }
 }

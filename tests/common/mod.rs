@@ -1,3 +1,4 @@
+pub mod cams_server;
 pub mod https_static;
 pub mod in_process_emulator;
 pub mod local_emulator;

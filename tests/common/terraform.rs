@@ -1,9 +1,12 @@
 //! Running the real Terraform CLI against the provider binary.
 //!
-//! Terraform binaries come from `CAMS_TEST_TERRAFORM` (colon-separated; the
-//! test script puts Terraform 1.0.3 there) plus any different `terraform`
-//! on PATH. The provider is found through `dev_overrides` in a CLI config
-//! file each test writes for itself.
+//! Every end-to-end test runs with exactly two Terraform versions, and
+//! fails when either is missing: 1.0.3 (the oldest supported, from
+//! `CAMS_TEST_TERRAFORM`, where `make test` puts the pip copy) and the
+//! newest Terraform 1.8 or later found (`CAMS_TEST_TERRAFORM`, then the
+//! first `terraform` on PATH), the first with provider functions. The
+//! provider is found through `dev_overrides` in a CLI config file each test
+//! writes for itself.
 
 #![allow(dead_code)]
 
@@ -11,11 +14,16 @@ use std::collections::HashSet;
 use std::os::unix::fs::PermissionsExt as _;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
+use std::sync::OnceLock;
 
 pub const PROVIDER_SOURCE: &str = "registry.terraform.io/local/cams";
 
-/// Every Terraform binary to test with, each with its version string.
-pub fn terraforms() -> Vec<(PathBuf, String)> {
+/// The oldest Terraform the provider supports, always tested.
+pub const OLDEST: &str = "Terraform v1.0.3";
+
+/// The Terraform binaries found, each with its version string ("Terraform
+/// v1.11.4"), each version once.
+pub fn found_terraforms() -> Vec<(PathBuf, String)> {
     let mut candidates: Vec<PathBuf> = std::env::var("CAMS_TEST_TERRAFORM")
         .unwrap_or_default()
         .split(':')
@@ -53,11 +61,51 @@ pub fn terraforms() -> Vec<(PathBuf, String)> {
             out.push((tf, version));
         }
     }
-    assert!(
-        !out.is_empty(),
-        "no Terraform found: run the tests with `make test` (it installs Terraform 1.0.3), or set CAMS_TEST_TERRAFORM"
-    );
     out
+}
+
+/// The two Terraform binaries every end-to-end test runs with, oldest
+/// first: 1.0.3 and the newest 1.8 or later of `found`. `Err` says which
+/// is missing and how to get it.
+pub fn required_terraforms(found: &[(PathBuf, String)]) -> Result<[(PathBuf, String); 2], String> {
+    let oldest = found.iter().find(|(_, v)| v == OLDEST);
+    let newest = found
+        .iter()
+        .filter(|(_, v)| at_least(v, 1, 8))
+        .max_by_key(|(_, v)| version_numbers(v));
+    let listed: Vec<&str> = found.iter().map(|(_, v)| v.as_str()).collect();
+    match (oldest, newest) {
+        (Some(o), Some(n)) => Ok([o.clone(), n.clone()]),
+        (o, n) => Err(format!(
+            "the end-to-end tests need both {OLDEST} and a Terraform 1.8 or later; missing: {}. Found: {listed:?}. Run them with `make test` (it installs 1.0.3 into .venv) with a Terraform 1.8 or later on PATH, or list both binaries in CAMS_TEST_TERRAFORM (colon-separated).",
+            [(o.is_none(), OLDEST), (n.is_none(), "Terraform >= 1.8")]
+                .iter()
+                .filter(|(missing, _)| *missing)
+                .map(|(_, what)| *what)
+                .collect::<Vec<_>>()
+                .join(" and ")
+        )),
+    }
+}
+
+/// Every Terraform binary to test with, each with its version string:
+/// 1.0.3, then the newest 1.8 or later. Panics, failing the test, when
+/// either is missing.
+pub fn terraforms() -> Vec<(PathBuf, String)> {
+    static REQUIRED: OnceLock<Result<[(PathBuf, String); 2], String>> = OnceLock::new();
+    match REQUIRED.get_or_init(|| required_terraforms(&found_terraforms())) {
+        Ok(both) => both.to_vec(),
+        Err(why) => panic!("{why}"),
+    }
+}
+
+fn version_numbers(version: &str) -> Vec<u64> {
+    version
+        .trim_start_matches("Terraform v")
+        .split(['.', '-'])
+        .take(3)
+        .map(|n| n.parse().unwrap_or(0))
+        .collect()
 }
 
 /// A Terraform working directory with its own CLI config.
@@ -271,12 +319,7 @@ pub fn assert_ok(o: &Output, what: &str) {
 /// Whether a `terraforms()` version string ("Terraform v1.11.4") is at
 /// least `major.minor`.
 pub fn at_least(version: &str, major: u64, minor: u64) -> bool {
-    let numbers: Vec<u64> = version
-        .trim_start_matches("Terraform v")
-        .split(['.', '-'])
-        .take(2)
-        .map(|n| n.parse().unwrap_or(0))
-        .collect();
+    let numbers: Vec<u64> = version_numbers(version).into_iter().take(2).collect();
     numbers >= vec![major, minor]
 }
 
