@@ -17,9 +17,8 @@
 //! * type expressions (a function page's return type): validated as the
 //!   `type` of a variable.
 //!
-//! Needs Terraform 1.8 or later (provider functions, `import` blocks);
-//! without one on `CAMS_TEST_TERRAFORM` or `PATH` the test says so and
-//! passes.
+//! Runs with the Terraform 1.8 or later that `make test` requires
+//! (provider functions, `import` blocks); fails when there is none.
 
 mod common;
 
@@ -46,11 +45,12 @@ const TOP_LEVEL: [&str; 10] = [
 const CAMS_REQUIRED: &str =
     "terraform {\n  required_providers {\n    cams = {\n      source = \"local/cams\"\n    }\n  }\n}\n";
 
-fn terraform_1_8() -> Option<PathBuf> {
+fn terraform_1_8() -> PathBuf {
     terraforms()
         .into_iter()
         .find(|(_, version)| at_least(version, 1, 8))
         .map(|(tf, _)| tf)
+        .expect("terraforms() holds a Terraform 1.8 or later")
 }
 
 /// `(file:line, body)` of every fenced hcl or terraform block.
@@ -172,12 +172,7 @@ fn run(work: &Workdir, tf: &Path, dir: &Path, args: &[&str]) -> Result<(), Strin
 
 #[test]
 fn examples_and_snippets_are_formatted_and_validate() {
-    let Some(tf) = terraform_1_8() else {
-        eprintln!(
-            "skipped: no Terraform 1.8 or later (set CAMS_TEST_TERRAFORM or put one on PATH)"
-        );
-        return;
-    };
+    let tf = terraform_1_8();
     let work = Workdir::new("", None);
     // main.tf of the workdir itself is not used.
     std::fs::remove_file(work.path().join("main.tf")).unwrap();
