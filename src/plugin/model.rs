@@ -389,6 +389,56 @@ pub trait Model: Field {
     fn to_state(&self) -> State {
         State::from_value(&self.write())
     }
+
+    /// The value to send back in place of `sent`, a value Terraform sent
+    /// (a plan): where both are unknown, `sent`'s unknown is kept with its
+    /// refinements (what Terraform knows of the value to come, such as
+    /// "not null"), which a model does not read. A planned value must keep
+    /// the refinements of the configured one.
+    fn encode_over(&self, sent: &Value) -> Value {
+        keeping_unknowns(self.write(), sent)
+    }
+
+    /// The name of the attribute field `field` stands for (its own name,
+    /// or the one given with `as`); `None` for a name that is no field.
+    /// Use [`attribute_name!`](crate::attribute_name), which checks the
+    /// field at compile time.
+    fn attribute_name(field: &str) -> Option<&'static str>;
+}
+
+/// `new`, with `old`'s unknown values wherever `new` is unknown too.
+fn keeping_unknowns(new: Value, old: &Value) -> Value {
+    fn zip(new: Vec<Value>, old: &[Value]) -> Vec<Value> {
+        if new.len() != old.len() {
+            return new;
+        }
+        new.into_iter()
+            .zip(old)
+            .map(|(n, o)| keeping_unknowns(n, o))
+            .collect()
+    }
+    fn entries(
+        new: BTreeMap<String, Value>,
+        old: &BTreeMap<String, Value>,
+    ) -> BTreeMap<String, Value> {
+        new.into_iter()
+            .map(|(k, n)| match old.get(&k) {
+                Some(o) => {
+                    let kept = keeping_unknowns(n, o);
+                    (k, kept)
+                }
+                None => (k, n),
+            })
+            .collect()
+    }
+    match (new, old) {
+        (Value::Unknown(_), Value::Unknown(_)) => old.clone(),
+        (Value::Object(n), Value::Object(o)) => Value::Object(entries(n, o)),
+        (Value::Map(n), Value::Map(o)) => Value::Map(entries(n, o)),
+        (Value::List(n), Value::List(o)) => Value::List(zip(n, o)),
+        (Value::Set(n), Value::Set(o)) => Value::Set(zip(n, o)),
+        (new, _) => new,
+    }
 }
 
 /// Where model `M` and `schema` disagree, as `path: problem` sentences
@@ -491,7 +541,37 @@ macro_rules! model {
             }
         }
 
-        impl $crate::plugin::model::Model for $model {}
+        impl $crate::plugin::model::Model for $model {
+            fn attribute_name(field: &str) -> ::std::option::Option<&'static str> {
+                match field {
+                    $(stringify!($field) => Some($crate::model!(@name $field $($name)?)),)*
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+/// The attribute name of a model's field: `attribute_name!(Thing, kind)`
+/// is `"type"` for a field declared `kind as "type"`. A field the model
+/// lacks does not compile, so each name is written once, in the model.
+#[macro_export]
+macro_rules! attribute_name {
+    ($model:ty, $field:ident) => {{
+        let _field_exists = |model: &$model| {
+            let _ = &model.$field;
+        };
+        <$model as $crate::plugin::model::Model>::attribute_name(stringify!($field))
+            .expect("model! names every field")
+    }};
+}
+
+/// The path of a model's top-level attribute, for a diagnostic:
+/// `attribute_path!(Thing, name)`; see [`attribute_name!`].
+#[macro_export]
+macro_rules! attribute_path {
+    ($model:ty, $field:ident) => {
+        $crate::plugin::AttributePath::of($crate::attribute_name!($model, $field))
     };
 }
 
@@ -681,6 +761,56 @@ mod tests {
                 want: "whole number",
                 got: "number"
             }
+        );
+    }
+
+    #[test]
+    fn attribute_names_and_paths_come_from_the_model() {
+        assert_eq!(crate::attribute_name!(Thing, kind), "type");
+        assert_eq!(crate::attribute_name!(Rule, port), "port");
+        assert_eq!(
+            crate::attribute_path!(Thing, tags),
+            AttributePath::of("tags")
+        );
+        assert_eq!(
+            Thing::attribute_name("type"),
+            None,
+            "a field's name, not the attribute's"
+        );
+    }
+
+    #[test]
+    fn a_model_sent_back_keeps_the_refinements_of_unknowns_it_left_unknown() {
+        use crate::plugin::value::Refinements;
+        let refined = Value::refined_unknown(Refinements {
+            string_prefix: Some("a".into()),
+            ..Refinements::default()
+        });
+        let sent = Value::object([("port", refined.clone()), ("note", Value::unknown())]);
+        let mut rule = Rule::decode(&Value::object([
+            ("port", Value::from(1i64)),
+            ("note", Value::Null),
+        ]))
+        .unwrap();
+        assert_eq!(
+            rule.encode_over(&sent).get_attr("port"),
+            Some(&Value::from(1i64))
+        );
+        crate::model! {
+            #[derive(Debug)]
+            struct Loose {
+                port: Attr<i64>,
+                note: Attr<String>,
+            }
+        }
+        let mut loose = Loose::decode(&sent).unwrap();
+        assert_eq!(loose.encode_over(&sent), sent);
+        loose.note = Attr::Known("n".into());
+        assert_eq!(loose.encode_over(&sent).get_attr("port"), Some(&refined));
+        rule.note = Some("x".into());
+        assert_eq!(
+            rule.encode_over(&sent).get_attr("note"),
+            Some(&Value::from("x"))
         );
     }
 

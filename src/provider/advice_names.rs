@@ -12,14 +12,17 @@ use std::time::Duration;
 use crate::alibaba::credentials::{CliConfigError, CredentialsError, StsAction};
 use crate::alibaba::error_codes::hint_for_code;
 use crate::alibaba::{parse_get_flow_json_response, CamsError, DownloadError, FetchError, GiveUp};
-use crate::plugin::{Block, Config, Diagnostic};
+use crate::plugin::model::Model;
+use crate::plugin::{AttributePath, Block, Diagnostic};
 
 use crate::plugin::value::Value;
 
+use super::block::model::ProviderModel;
 use super::block::{credential_errors, schema, settings as config};
 use super::errors;
 use super::flows::json_data_source;
-use super::test_support::{full_block, object, text};
+use super::flows::resource::{validate as flow_validate, FlowModel};
+use super::test_support::{full_block, object, provider_block, text};
 
 /// Variables of the environment that are not ours but are fine to name.
 const FOREIGN_VARIABLES: &[&str] = &[
@@ -263,20 +266,21 @@ fn fetch_failures() -> Vec<FetchError> {
 /// Every text a user can be shown as advice.
 fn every_advice_text() -> Vec<String> {
     let block = full_block();
+    let model = ProviderModel::from_config(&block).unwrap();
     let mut out: Vec<String> = Vec::new();
     let mut push = |d: &Diagnostic| out.push(format!("{}\n{}", d.summary, d.detail));
     for e in credential_errors_of_every_kind() {
-        push(&credential_errors::diagnostic(&e, Some(&block)));
+        push(&credential_errors::diagnostic(&e, Some(&model)));
         push(&credential_errors::diagnostic(&e, None));
     }
-    let data_source = Config::new(object(&[("flow_id", text("f"))]));
+    let flow_id_at = AttributePath::of("flow_id");
     for e in fetch_failures() {
-        for d in errors::fetch_error("f", &data_source, &e) {
+        for d in errors::fetch_error("f", flow_id_at.clone(), &e) {
             push(&d);
         }
         // The same failures from the other CAMS calls (GetFlow, ListFlow).
         if let FetchError::Asset(a) = &e {
-            for d in errors::cams_error("Reading flow_id \"f\"", &data_source, a) {
+            for d in errors::cams_error("Reading flow_id \"f\"", Some(flow_id_at.clone()), a) {
                 push(&d);
             }
         }
@@ -289,7 +293,9 @@ fn every_advice_text() -> Vec<String> {
         schema::SHARED_RATE_LIMIT_ENV => Some("maybe".to_owned()),
         _ => None,
     };
-    let no_endpoint = Config::new(object(&[("region", text("ap-southeast-1"))]));
+    let no_endpoint =
+        ProviderModel::from_config(&provider_block(&[("region", text("ap-southeast-1"))], None))
+            .unwrap();
     if let Err(diags) = config::settings(&no_endpoint, &settings_env) {
         for d in diags {
             push(&d);
@@ -301,16 +307,22 @@ fn every_advice_text() -> Vec<String> {
             .filter_map(|c| hint_for_code(c))
             .map(str::to_owned),
     );
-    let bad_flow = Config::new(object(&[
+    let bad_flow = FlowModel::decode(&object(&[
+        ("id", Value::Null),
         ("name", text(" ")),
         ("categories", Value::Set(vec![text("SHOPPING")])),
         ("content", text(r#"{"version":"1.0","screens":[]}"#)),
         ("endpoint_uri", text("http://x")),
         ("cust_space_id", text(" ")),
         ("status", text("PUBLISHED")),
-    ]));
+        ("json_version", Value::Null),
+        ("data_api_version", Value::Null),
+        ("content_sha256", Value::Null),
+        ("screen_ids", Value::Null),
+    ]))
+    .unwrap();
     out.extend(
-        super::flows::resource::validate::validate(&bad_flow)
+        flow_validate::check(&bad_flow)
             .into_iter()
             .map(|d| format!("{}\n{}", d.summary, d.detail)),
     );
@@ -378,7 +390,7 @@ fn the_check_catches_a_name_that_does_not_exist() {
 
 #[test]
 fn each_credentials_cause_has_its_own_summary_and_points_at_what_the_user_set() {
-    let block = full_block();
+    let block = ProviderModel::from_config(&full_block()).unwrap();
     let diags: Vec<Diagnostic> = credential_errors_of_every_kind()
         .iter()
         .map(|e| credential_errors::diagnostic(e, Some(&block)))

@@ -3,7 +3,7 @@
 //! carry the CAMS Code, Message, RequestId and a hint.
 
 use crate::alibaba::{CamsError, DownloadError, FetchError};
-use crate::plugin::{Config, Diagnostic, Diagnostics};
+use crate::plugin::{AttributePath, Diagnostic, Diagnostics};
 
 use crate::alibaba::error_codes::RetryClass;
 
@@ -20,7 +20,8 @@ fn is_throttled(e: &CamsError) -> bool {
         .is_some_and(|a| a.retry_class() == RetryClass::Throttled)
 }
 
-pub fn fetch_error(flow_id: &str, config: &Config, e: &FetchError) -> Diagnostics {
+/// `flow_id_at` is the path of the configuration's `flow_id`.
+pub fn fetch_error(flow_id: &str, flow_id_at: AttributePath, e: &FetchError) -> Diagnostics {
     if let FetchError::Asset(CamsError::Credentials { error, .. }) = e {
         let mut d = super::block::credential_errors::diagnostic(error, None);
         d.detail = format!(
@@ -60,11 +61,7 @@ pub fn fetch_error(flow_id: &str, config: &Config, e: &FetchError) -> Diagnostic
         detail.push_str(&advice);
     }
     let d = Diagnostic::error(summary, detail);
-    let d = if on_flow_id {
-        d.at(config.path_of("flow_id"))
-    } else {
-        d
-    };
+    let d = if on_flow_id { d.at(flow_id_at) } else { d };
     d.into()
 }
 
@@ -125,8 +122,9 @@ pub fn download_advice(e: &DownloadError) -> Option<String> {
 
 /// A failed CAMS call (other than the Flow JSON fetch) as a diagnostic.
 /// `what` says what was being done ("Reading flow_id \"123\""), and a
-/// not-found answer is reported on `flow_id` when the configuration has it.
-pub fn cams_error(what: &str, config: &Config, e: &CamsError) -> Diagnostics {
+/// not-found answer is reported on `flow_id_at`, the path of the
+/// configuration's `flow_id` when it has one.
+pub fn cams_error(what: &str, flow_id_at: Option<AttributePath>, e: &CamsError) -> Diagnostics {
     if let CamsError::Credentials { error, .. } = e {
         let mut d = super::block::credential_errors::diagnostic(error, None);
         d.detail = format!("{what} needed Alibaba Cloud credentials: {}", d.detail);
@@ -146,14 +144,11 @@ pub fn cams_error(what: &str, config: &Config, e: &CamsError) -> Diagnostics {
         detail.push_str(&advice);
     }
     let d = Diagnostic::error(summary, detail);
-    let on_flow_id = (e.is_not_found() || matches!(e, CamsError::EmptyFlowId))
-        && config.get("flow_id").is_some();
-    let d = if on_flow_id {
-        d.at(config.path_of("flow_id"))
-    } else {
-        d
-    };
-    d.into()
+    let on_flow_id = e.is_not_found() || matches!(e, CamsError::EmptyFlowId);
+    match flow_id_at.filter(|_| on_flow_id) {
+        Some(at) => d.at(at).into(),
+        None => d.into(),
+    }
 }
 
 /// How many characters of a user-given id a diagnostic repeats.
@@ -175,9 +170,6 @@ pub fn shown_id(id: &str) -> String {
 mod tests {
     use super::*;
     use crate::alibaba::{GiveUp, ServiceError};
-    use crate::plugin::value::Value;
-    use crate::plugin::AttributePath;
-    use crate::provider::test_support::{object, text};
 
     fn not_found() -> CamsError {
         CamsError::NotFound {
@@ -197,8 +189,8 @@ mod tests {
 
     #[test]
     fn a_flow_not_found_is_reported_on_flow_id_with_advice() {
-        let config = Config::new(object(&[("flow_id", text("42"))]));
-        let diags: Vec<Diagnostic> = cams_error("Reading flow_id \"42\"", &config, &not_found())
+        let flow_id_at = Some(AttributePath::of("flow_id"));
+        let diags: Vec<Diagnostic> = cams_error("Reading flow_id \"42\"", flow_id_at, &not_found())
             .into_iter()
             .collect();
         assert_eq!(diags.len(), 1);
@@ -217,7 +209,6 @@ mod tests {
 
     #[test]
     fn without_flow_id_in_the_configuration_the_error_is_on_the_whole_block() {
-        let config = Config::new(object(&[("name", Value::Null)]));
         let e = CamsError::Transport {
             action: "ListFlow",
             endpoint: "https://cams.example/".into(),
@@ -226,7 +217,7 @@ mod tests {
             attempts: 5,
             gave_up: GiveUp::AttemptLimit,
         };
-        let diags: Vec<Diagnostic> = cams_error("Listing the flows", &config, &e)
+        let diags: Vec<Diagnostic> = cams_error("Listing the flows", None, &e)
             .into_iter()
             .collect();
         assert_eq!(diags[0].summary, "Cannot Reach CAMS");
@@ -234,7 +225,7 @@ mod tests {
         assert!(diags[0]
             .detail
             .contains("https://cams.example/ is the right CAMS endpoint"));
-        let diags: Vec<Diagnostic> = cams_error("Listing the flows", &config, &not_found())
+        let diags: Vec<Diagnostic> = cams_error("Listing the flows", None, &not_found())
             .into_iter()
             .collect();
         assert_eq!(diags[0].attribute, None, "no flow_id to point at");

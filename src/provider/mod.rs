@@ -21,10 +21,12 @@ use std::sync::Arc;
 
 use crate::alibaba::credentials::{self, SystemEnv};
 use crate::alibaba::{CamsClient, ClientConfig};
+use crate::plugin::model::Model;
 use crate::plugin::{
-    Config, ConfigureRequest, ConfigureResponse, Context, DataSource, Diagnostic, Diagnostics,
-    Provider, ProviderData, Resource, Schema, ValidateRequest,
+    Attr, Config, ConfigureRequest, ConfigureResponse, Context, DataSource, Diagnostic,
+    Diagnostics, Provider, ProviderData, Resource, Schema, ValidateRequest,
 };
+use block::model::ProviderModel;
 
 /// The provider's source address used in the docs, the examples and debug
 /// mode. Any address works with a filesystem mirror or dev_overrides as long
@@ -89,13 +91,16 @@ impl Provider for CamsProvider {
     }
 
     async fn validate(&self, req: ValidateRequest) -> Diagnostics {
-        self.space.record(&req.config);
+        self.record_space(&req.config);
         block::settings::validate(&req.config)
     }
 
     async fn configure(&self, _ctx: &Context, req: ConfigureRequest) -> ConfigureResponse {
-        self.space.record(&req.config);
-        match self.configure_client(&req.config) {
+        self.record_space(&req.config);
+        let configured = ProviderModel::from_config(&req.config)
+            .map_err(Diagnostics::from)
+            .and_then(|block| self.configure_client(&block));
+        match configured {
             Ok((data, warnings)) => ConfigureResponse {
                 provider_data: Some(data),
                 diagnostics: warnings,
@@ -109,11 +114,19 @@ impl Provider for CamsProvider {
 }
 
 impl CamsProvider {
+    /// Records the block's `cust_space_id` for the flows' validation; a
+    /// block the model cannot read (a provider bug, which validation
+    /// reports) counts as setting one, so that nothing more is reported.
+    fn record_space(&self, config: &Config) {
+        let space = ProviderModel::from_config(config).map_or(Attr::Unknown, |b| b.cust_space_id);
+        self.space.record(&space);
+    }
+
     /// The provider block's settings made into a client, with the warnings
     /// that go with it.
     fn configure_client(
         &self,
-        config: &Config,
+        config: &ProviderModel,
     ) -> Result<(ProviderData, Diagnostics), Diagnostics> {
         let settings = block::settings::settings(config, &|name| std::env::var(name).ok())?;
         let client_config = ClientConfig {

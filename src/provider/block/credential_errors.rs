@@ -3,35 +3,37 @@
 //! advice for that cause naming the provider's own arguments and the
 //! documented environment variables.
 
+use super::model::{blocks, OidcModel, ProviderModel};
 use super::schema::DEFAULT_REQUEST_TIMEOUT_SECONDS;
 use crate::alibaba::credentials::{CredentialsError, StsAction};
-use crate::plugin::{Attr, AttributePath, Config, Diagnostic};
+use crate::plugin::{Attr, AttributePath, Diagnostic};
+use crate::{attribute_name, attribute_path};
 
 /// The diagnostic for a credentials failure. `block` is the provider block,
 /// to point at the argument the user wrote; `None` where the failure shows
 /// in a resource or data source (credentials are fetched lazily), whose
 /// block has no such argument to point at.
-pub fn diagnostic(e: &CredentialsError, block: Option<&Config>) -> Diagnostic {
+pub fn diagnostic(e: &CredentialsError, block: Option<&ProviderModel>) -> Diagnostic {
     let set_in_block = |name: &str| {
-        block.is_some_and(
-            |block| matches!(block.string(name), Ok(Attr::Known(v)) if !v.trim().is_empty()),
-        )
+        block
+            .and_then(|block| block.credential_argument(name))
+            .is_some_and(|v| matches!(v, Attr::Known(v) if !v.trim().is_empty()))
     };
     let path_if_set = |name: &str| set_in_block(name).then(|| AttributePath::of(name));
-    let profile_path = || path_if_set("profile").or_else(|| path_if_set("shared_credentials_file"));
+    let profile = attribute_name!(ProviderModel, profile);
+    let file = attribute_name!(ProviderModel, shared_credentials_file);
+    let profile_path = || path_if_set(profile).or_else(|| path_if_set(file));
     // The OIDC block's attribute, when the block is in the configuration.
     let oidc_path = |attribute: &str| {
         block
-            .and_then(|b| b.blocks("assume_role_with_oidc").ok())
-            .and_then(|blocks| blocks.known())
-            .filter(|blocks| !blocks.is_empty())
+            .filter(|b| !blocks(&b.assume_role_with_oidc).is_empty())
             .map(|_| {
-                AttributePath::of("assume_role_with_oidc")
+                attribute_path!(ProviderModel, assume_role_with_oidc)
                     .index(0)
                     .attribute(attribute)
             })
     };
-    let file_path = || path_if_set("shared_credentials_file").or_else(|| path_if_set("profile"));
+    let file_path = || path_if_set(file).or_else(|| path_if_set(profile));
 
     let (summary, path, advice): (&str, Option<AttributePath>, String) = match e {
         CredentialsError::NotFound { .. } => (
@@ -40,7 +42,14 @@ pub fn diagnostic(e: &CredentialsError, block: Option<&Config>) -> Diagnostic {
             "Set `access_key` and `secret_key` in the provider block, or the environment variables `ALIBABA_CLOUD_ACCESS_KEY_ID` and `ALIBABA_CLOUD_ACCESS_KEY_SECRET`, or name a profile of the Alibaba Cloud CLI with `profile` (or `ALIBABA_CLOUD_PROFILE`).".into(),
         ),
         CredentialsError::IncompletePair { present, missing } => {
-            let in_block = |name: &str| ["access_key", "secret_key", "security_token"].contains(&name);
+            let in_block = |name: &str| {
+                [
+                    attribute_name!(ProviderModel, access_key),
+                    attribute_name!(ProviderModel, secret_key),
+                    attribute_name!(ProviderModel, security_token),
+                ]
+                .contains(&name)
+            };
             let advice = if in_block(present) {
                 format!("The environment's access key pair is used only when the provider block sets neither `access_key` nor `secret_key`. Set {} in the provider block too (from a variable, not in plain text), or remove `{present}` from it.", backticked_list(missing))
             } else {
@@ -85,7 +94,7 @@ pub fn diagnostic(e: &CredentialsError, block: Option<&Config>) -> Diagnostic {
         CredentialsError::InvalidSetting { setting, .. } => match setting.strip_prefix("assume_role.") {
             Some(field) => (
                 "Invalid Provider Argument",
-                Some(AttributePath::of("assume_role").index(0).attribute(field)),
+                Some(attribute_path!(ProviderModel, assume_role).index(0).attribute(field)),
                 format!("Correct `{setting}` in the provider block."),
             ),
             None if setting.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_') => (
@@ -111,7 +120,7 @@ pub fn diagnostic(e: &CredentialsError, block: Option<&Config>) -> Diagnostic {
         ),
         CredentialsError::OidcTokenFile { .. } => (
             "Cannot Read the OIDC Token File",
-            oidc_path("oidc_token_file"),
+            oidc_path(attribute_name!(OidcModel, oidc_token_file)),
             "The token file is read at the first request and again at each refresh. Point `assume_role_with_oidc.oidc_token_file` (or `ALIBABA_CLOUD_OIDC_TOKEN_FILE`) at the file your CI job or Kubernetes writes the OIDC token to, and check that the job writes it before Terraform runs and may read it.".into(),
         ),
         CredentialsError::Sts {
@@ -124,7 +133,7 @@ pub fn diagnostic(e: &CredentialsError, block: Option<&Config>) -> Diagnostic {
         }
         CredentialsError::Sts { .. } => (
             "Cannot Assume the RAM Role",
-            Some(AttributePath::of("assume_role")),
+            Some(attribute_path!(ProviderModel, assume_role)),
             "Check `assume_role.role_arn` and the role's trust policy, and that the base credentials may call sts:AssumeRole. `sts_endpoint` changes where STS is reached.".into(),
         ),
         CredentialsError::EcsRole { .. } => (
@@ -219,4 +228,21 @@ fn backticked_list(names: &str) -> String {
         .map(|n| format!("`{}`", n.trim()))
         .collect::<Vec<_>>()
         .join(" and ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plugin::model::Model;
+
+    #[test]
+    fn every_oidc_cause_points_at_an_argument_of_the_block() {
+        for cause in OIDC_CAUSES {
+            assert!(
+                OidcModel::attribute_name(cause.attribute).is_some(),
+                "{}",
+                cause.attribute
+            );
+        }
+    }
 }

@@ -10,8 +10,12 @@ use crate::alibaba::credentials::{
 use crate::alibaba::endpoint::EndpointError;
 use crate::alibaba::parse_endpoint;
 use crate::alibaba::rpc_query::SignatureVersion;
-use crate::plugin::{Attr, Config, Diagnostic, Diagnostics};
+use crate::plugin::model::Model;
+use crate::plugin::value::Number;
+use crate::plugin::{Attr, AttributePath, Config, Diagnostic, Diagnostics};
+use crate::{attribute_name, attribute_path};
 
+use super::model::{blocks, AssumeRoleModel, OidcModel, ProviderModel};
 use super::schema::{
     DEFAULT_MAX_CONTENT_BYTES, DEFAULT_MAX_RETRIES, DEFAULT_REGION,
     DEFAULT_REQUEST_TIMEOUT_SECONDS, DEFAULT_THROTTLE_TIMEOUT_SECONDS, REGION_ENV,
@@ -35,88 +39,121 @@ pub struct ProviderSettings {
     pub shared_rate_limit: bool,
 }
 
-/// A whole-number argument and the range it must be in. Validation and
-/// the conversion into settings read it through the same description, so
-/// the two cannot disagree on a bound.
+/// A whole-number argument's range. Validation and the conversion into
+/// settings read each argument through the same range, so the two cannot
+/// disagree on a bound.
 struct WholeNumber {
-    name: &'static str,
     min: u64,
     max: u64,
 }
 
-const RATE_LIMIT: WholeNumber = WholeNumber {
-    name: "rate_limit",
-    min: 1,
-    max: 1000,
-};
-const MAX_RETRIES: WholeNumber = WholeNumber {
-    name: "max_retries",
-    min: 1,
-    max: 20,
-};
+const RATE_LIMIT: WholeNumber = WholeNumber { min: 1, max: 1000 };
+const MAX_RETRIES: WholeNumber = WholeNumber { min: 1, max: 20 };
 const MAX_CONTENT_BYTES: WholeNumber = WholeNumber {
-    name: "max_content_bytes",
     min: 1,
     max: 1 << 40,
 };
-const REQUEST_TIMEOUT: WholeNumber = WholeNumber {
-    name: "request_timeout",
-    min: 1,
-    max: 3600,
-};
-const THROTTLE_TIMEOUT: WholeNumber = WholeNumber {
-    name: "throttle_timeout",
-    min: 1,
-    max: 3600,
-};
+const REQUEST_TIMEOUT: WholeNumber = WholeNumber { min: 1, max: 3600 };
+const THROTTLE_TIMEOUT: WholeNumber = WholeNumber { min: 1, max: 3600 };
 /// STS allows sessions of 15 minutes to 12 hours.
 const SESSION_EXPIRATION: WholeNumber = WholeNumber {
-    name: "session_expiration",
     min: 900,
     max: 43200,
 };
 
-/// Reads a whole-number attribute within its range.
-fn whole_number(config: &Config, arg: &WholeNumber, diags: &mut Diagnostics) -> Option<u64> {
-    let WholeNumber { name, min, max } = *arg;
-    let attr = match config.number(name) {
-        Ok(a) => a,
-        Err(d) => {
-            diags.push(d);
+impl WholeNumber {
+    /// The argument `name` of the block at `block` (the provider block's
+    /// root, or a nested block), when known and within range.
+    fn read(
+        &self,
+        value: &Attr<Number>,
+        block: &AttributePath,
+        name: &str,
+        diags: &mut Diagnostics,
+    ) -> Option<u64> {
+        let WholeNumber { min, max } = *self;
+        let Attr::Known(n) = value else {
             return None;
-        }
-    };
-    let n = attr.known()?;
-    match n.as_u64().filter(|v| (min..=max).contains(v)) {
-        Some(v) => Some(v),
-        None => {
-            diags.push(
-                Diagnostic::error(
-                    "Invalid Provider Argument",
-                    format!("{name} must be a whole number from {min} to {max}; got {n}."),
-                )
-                .at(config.path_of(name)),
-            );
-            None
-        }
-    }
-}
-
-fn string(config: &Config, name: &str, diags: &mut Diagnostics) -> Attr<String> {
-    match config.string(name) {
-        Ok(Attr::Known(s)) if s.trim().is_empty() => Attr::Null,
-        Ok(a) => a,
-        Err(d) => {
-            diags.push(d);
-            Attr::Null
+        };
+        match n.as_u64().filter(|v| (min..=max).contains(v)) {
+            Some(v) => Some(v),
+            None => {
+                diags.push(
+                    Diagnostic::error(
+                        "Invalid Provider Argument",
+                        format!("{name} must be a whole number from {min} to {max}; got {n}."),
+                    )
+                    .at(block.clone().attribute(name)),
+                );
+                None
+            }
         }
     }
 }
 
-/// Checks an endpoint argument. `example_host` is a real host of that
-/// service, for the advice.
-fn check_endpoint(config: &Config, name: &str, example_host: &str, diags: &mut Diagnostics) {
-    if let Attr::Known(s) = string(config, name, diags) {
+/// The whole-number arguments of the provider block, each when known and
+/// within range.
+struct WholeNumbers {
+    rate_limit: Option<u64>,
+    max_retries: Option<u64>,
+    max_content_bytes: Option<u64>,
+    request_timeout: Option<u64>,
+    throttle_timeout: Option<u64>,
+}
+
+fn whole_numbers(config: &ProviderModel, diags: &mut Diagnostics) -> WholeNumbers {
+    let root = AttributePath::root();
+    WholeNumbers {
+        rate_limit: RATE_LIMIT.read(
+            &config.rate_limit,
+            &root,
+            attribute_name!(ProviderModel, rate_limit),
+            diags,
+        ),
+        max_retries: MAX_RETRIES.read(
+            &config.max_retries,
+            &root,
+            attribute_name!(ProviderModel, max_retries),
+            diags,
+        ),
+        max_content_bytes: MAX_CONTENT_BYTES.read(
+            &config.max_content_bytes,
+            &root,
+            attribute_name!(ProviderModel, max_content_bytes),
+            diags,
+        ),
+        request_timeout: REQUEST_TIMEOUT.read(
+            &config.request_timeout,
+            &root,
+            attribute_name!(ProviderModel, request_timeout),
+            diags,
+        ),
+        throttle_timeout: THROTTLE_TIMEOUT.read(
+            &config.throttle_timeout,
+            &root,
+            attribute_name!(ProviderModel, throttle_timeout),
+            diags,
+        ),
+    }
+}
+
+/// A string argument; an empty or blank one counts as unset.
+fn string(value: &Attr<String>) -> Attr<String> {
+    match value {
+        Attr::Known(s) if s.trim().is_empty() => Attr::Null,
+        a => a.clone(),
+    }
+}
+
+/// The path of nested block `name`'s `index`th block.
+fn block_path(name: &str, index: usize) -> AttributePath {
+    AttributePath::of(name).index(index)
+}
+
+/// Checks an endpoint argument, `name`. `example_host` is a real host of
+/// that service, for the advice.
+fn check_endpoint(value: &Attr<String>, name: &str, example_host: &str, diags: &mut Diagnostics) {
+    if let Attr::Known(s) = string(value) {
         if let Err(e) = parse_endpoint(&s) {
             let summary = match e {
                 EndpointError::Scheme { .. } => "Insecure Endpoint",
@@ -127,7 +164,7 @@ fn check_endpoint(config: &Config, name: &str, example_host: &str, diags: &mut D
                     summary,
                     format!("{name}: {e}. Use a host such as \"{example_host}\" or a URL such as \"https://{example_host}\" (plain http only for loopback hosts such as 127.0.0.1)."),
                 )
-                .at(config.path_of(name)),
+                .at(AttributePath::of(name)),
             );
         }
     }
@@ -136,51 +173,56 @@ fn check_endpoint(config: &Config, name: &str, example_host: &str, diags: &mut D
 /// Settings that choose the credentials and cannot go together, and a key
 /// pair half set in the block (the environment's pair is used only when the
 /// block sets neither half, so the other half cannot come from there).
-fn check_credential_choice(config: &Config, diags: &mut Diagnostics) {
-    let state = |name: &str| match config.string(name) {
-        Ok(Attr::Known(s)) if s.trim().is_empty() => Attr::Null,
-        Ok(a) => a,
-        Err(_) => Attr::Null,
-    };
-    let (id, secret) = (state("access_key"), state("secret_key"));
-    for (present, missing, p, m) in [
-        ("access_key", "secret_key", &id, &secret),
-        ("secret_key", "access_key", &secret, &id),
-    ] {
+fn check_credential_choice(config: &ProviderModel, diags: &mut Diagnostics) {
+    let id = (
+        attribute_name!(ProviderModel, access_key),
+        string(&config.access_key),
+    );
+    let secret = (
+        attribute_name!(ProviderModel, secret_key),
+        string(&config.secret_key),
+    );
+    let profile = (
+        attribute_name!(ProviderModel, profile),
+        string(&config.profile),
+    );
+    let file = (
+        attribute_name!(ProviderModel, shared_credentials_file),
+        string(&config.shared_credentials_file),
+    );
+    for ((present, p), (missing, m)) in [(&id, &secret), (&secret, &id)] {
         if matches!(p, Attr::Known(_)) && m.is_null() {
             diags.push(
                 Diagnostic::error(
                     "Incomplete Access Key Pair",
                     format!("{present} is set in the provider block but {missing} is not. The environment's key pair is used only when the block sets neither, so set `{missing}` in the block too (from a variable), or remove `{present}`."),
                 )
-                .at(config.path_of(present)),
+                .at(AttributePath::of(*present)),
             );
         }
     }
-    let keys_set = !id.is_null() && !secret.is_null();
-    let oidc_set =
-        matches!(config.blocks("assume_role_with_oidc"), Ok(Attr::Known(b)) if !b.is_empty());
-    if oidc_set {
-        for other in ["access_key", "profile", "shared_credentials_file"] {
-            if !state(other).is_null() {
+    let keys_set = !id.1.is_null() && !secret.1.is_null();
+    if !blocks(&config.assume_role_with_oidc).is_empty() {
+        for (other, value) in [&id, &profile, &file] {
+            if !value.is_null() {
                 diags.push(
                     Diagnostic::error(
                         "Conflicting Credential Settings",
                         format!("assume_role_with_oidc is set, and so is {other}; each chooses the credentials. Keep only one: remove `{other}` to use the OIDC role, or remove the assume_role_with_oidc block."),
                     )
-                    .at(config.path_of(other)),
+                    .at(AttributePath::of(*other)),
                 );
             }
         }
     }
-    for other in ["profile", "shared_credentials_file"] {
-        if keys_set && !state(other).is_null() {
+    for (other, value) in [&profile, &file] {
+        if keys_set && !value.is_null() {
             diags.push(
                 Diagnostic::error(
                     "Conflicting Credential Settings",
                     format!("access_key and secret_key are set, and so is {other}; each chooses the credentials. Keep only one: remove `{other}` to use the keys, or remove the keys to use the CLI profile."),
                 )
-                .at(config.path_of(other)),
+                .at(AttributePath::of(*other)),
             );
         }
     }
@@ -189,52 +231,58 @@ fn check_credential_choice(config: &Config, diags: &mut Diagnostics) {
 /// What STS would refuse, refused before any request: an empty role ARN
 /// (e.g. from an empty variable, which would otherwise silently drop the
 /// role), a session name STS does not accept, a policy that is not JSON.
-fn check_assume_role(block: &Config, diags: &mut Diagnostics) {
-    if let Ok(Attr::Known(arn)) = block.string("role_arn") {
+/// `at` is the block's path.
+fn check_assume_role(block: &AssumeRoleModel, at: &AttributePath, diags: &mut Diagnostics) {
+    let path = |name: &str| at.clone().attribute(name);
+    if let Attr::Known(arn) = &block.role_arn {
         if arn.trim().is_empty() {
             diags.push(
                 Diagnostic::error(
                     "Empty Role ARN",
                     "assume_role.role_arn is empty (an empty variable?). Running with the base credentials instead of the role would quietly drop a least-privilege role, so this is refused. Set `role_arn` to the role's ARN, or remove the assume_role block.",
                 )
-                .at(block.path_of("role_arn")),
+                .at(path(attribute_name!(AssumeRoleModel, role_arn))),
             );
         }
     }
-    let mut ignored = Diagnostics::new();
-    if let Attr::Known(name) = string(block, "session_name", &mut ignored) {
+    if let Attr::Known(name) = string(&block.session_name) {
         if let Err(e) = validate_session_name(&name, "assume_role.session_name") {
             diags.push(
                 Diagnostic::error("Invalid Role Session Name", e.to_string())
-                    .at(block.path_of("session_name")),
+                    .at(path(attribute_name!(AssumeRoleModel, session_name))),
             );
         }
     }
-    if let Attr::Known(policy) = string(block, "policy", &mut ignored) {
+    if let Attr::Known(policy) = string(&block.policy) {
         if let Err(e) = validate_policy(&policy, "assume_role.policy") {
             diags.push(
                 Diagnostic::error(
                     "Invalid Role Policy",
                     format!("{e}. Write it with jsonencode({{...}}) or file(\"policy.json\")."),
                 )
-                .at(block.path_of("policy")),
+                .at(path(attribute_name!(AssumeRoleModel, policy))),
             );
         }
     }
 }
 
 /// What STS would refuse in `assume_role_with_oidc`, refused before any
-/// request, and a token given twice.
-fn check_assume_role_with_oidc(block: &Config, diags: &mut Diagnostics) {
-    let mut ignored = Diagnostics::new();
-    for (name, expected) in [
-        ("role_arn", "acs:ram::<account id>:role/<role name>"),
+/// request, and a token given twice. `at` is the block's path.
+fn check_assume_role_with_oidc(block: &OidcModel, at: &AttributePath, diags: &mut Diagnostics) {
+    let path = |name: &str| at.clone().attribute(name);
+    for (name, value, expected) in [
         (
-            "oidc_provider_arn",
+            attribute_name!(OidcModel, role_arn),
+            &block.role_arn,
+            "acs:ram::<account id>:role/<role name>",
+        ),
+        (
+            attribute_name!(OidcModel, oidc_provider_arn),
+            &block.oidc_provider_arn,
             "acs:ram::<account id>:oidc-provider/<provider name>",
         ),
     ] {
-        if let Ok(Attr::Known(arn)) = block.string(name) {
+        if let Attr::Known(arn) = value {
             let kind = expected.split(':').nth(4).unwrap_or_default();
             let kind = kind.split('/').next().unwrap_or_default();
             if !arn.starts_with("acs:ram::") || !arn.contains(&format!(":{kind}/")) {
@@ -245,54 +293,57 @@ fn check_assume_role_with_oidc(block: &Config, diags: &mut Diagnostics) {
                             "assume_role_with_oidc.{name} = {arn:?} is not of the form {expected}."
                         ),
                     )
-                    .at(block.path_of(name)),
+                    .at(path(name)),
                 );
             }
         }
     }
-    let token = string(block, "oidc_token", &mut ignored);
-    let token_file = string(block, "oidc_token_file", &mut ignored);
-    if !token.is_null() && !token_file.is_null() {
+    if !string(&block.oidc_token).is_null() && !string(&block.oidc_token_file).is_null() {
         diags.push(
             Diagnostic::error(
                 "Conflicting OIDC Token Settings",
                 "assume_role_with_oidc sets both oidc_token and oidc_token_file. Keep oidc_token_file (it is read again at each refresh, so the token may rotate during a run), or keep oidc_token.",
             )
-            .at(block.path_of("oidc_token")),
+            .at(path(attribute_name!(OidcModel, oidc_token))),
         );
     }
-    if let Attr::Known(name) = string(block, "role_session_name", &mut ignored) {
+    if let Attr::Known(name) = string(&block.role_session_name) {
         if let Err(e) = validate_session_name(&name, "assume_role_with_oidc.role_session_name") {
             diags.push(
                 Diagnostic::error("Invalid Role Session Name", e.to_string())
-                    .at(block.path_of("role_session_name")),
+                    .at(path(attribute_name!(OidcModel, role_session_name))),
             );
         }
     }
-    if let Attr::Known(policy) = string(block, "policy", &mut ignored) {
+    if let Attr::Known(policy) = string(&block.policy) {
         if let Err(e) = validate_policy(&policy, "assume_role_with_oidc.policy") {
             diags.push(
                 Diagnostic::error(
                     "Invalid Role Policy",
                     format!("{e}. Write it with jsonencode({{...}}) or file(\"policy.json\")."),
                 )
-                .at(block.path_of("policy")),
+                .at(path(attribute_name!(OidcModel, policy))),
             );
         }
     }
-    whole_number(block, &SESSION_EXPIRATION, diags);
+    SESSION_EXPIRATION.read(
+        &block.session_expiration,
+        at,
+        attribute_name!(OidcModel, session_expiration),
+        diags,
+    );
 }
 
 /// `signature_version` in the block: `v1` or `v3`.
-fn check_signature_version(config: &Config, diags: &mut Diagnostics) {
-    if let Attr::Known(text) = string(config, "signature_version", diags) {
+fn check_signature_version(config: &ProviderModel, diags: &mut Diagnostics) {
+    if let Attr::Known(text) = string(&config.signature_version) {
         if SignatureVersion::parse(&text).is_none() {
             diags.push(
                 Diagnostic::error(
                     "Invalid Signature Version",
                     format!("signature_version = {text:?} is not a signature version this provider speaks; use \"v3\" (ACS3-HMAC-SHA256, the default) or \"v1\" (HMAC-SHA1)."),
                 )
-                .at(config.path_of("signature_version")),
+                .at(attribute_path!(ProviderModel, signature_version)),
             );
         }
     }
@@ -301,28 +352,28 @@ fn check_signature_version(config: &Config, diags: &mut Diagnostics) {
 /// ValidateProviderConfig: checks what can be checked without the
 /// environment. Unknown values are accepted (they are known by configure).
 pub fn validate(config: &Config) -> Diagnostics {
-    let mut diags = Diagnostics::new();
-    whole_number(config, &RATE_LIMIT, &mut diags);
-    whole_number(config, &MAX_RETRIES, &mut diags);
-    whole_number(config, &MAX_CONTENT_BYTES, &mut diags);
-    whole_number(config, &REQUEST_TIMEOUT, &mut diags);
-    whole_number(config, &THROTTLE_TIMEOUT, &mut diags);
-    if let Err(d) = config.bool("shared_rate_limit") {
-        diags.push(d);
+    match ProviderModel::from_config(config) {
+        Ok(config) => check(&config),
+        Err(d) => d.into(),
     }
+}
+
+fn check(config: &ProviderModel) -> Diagnostics {
+    let mut diags = Diagnostics::new();
+    whole_numbers(config, &mut diags);
     check_endpoint(
-        config,
-        "endpoint",
+        &config.endpoint,
+        attribute_name!(ProviderModel, endpoint),
         "cams.ap-southeast-1.aliyuncs.com",
         &mut diags,
     );
     check_endpoint(
-        config,
-        "sts_endpoint",
+        &config.sts_endpoint,
+        attribute_name!(ProviderModel, sts_endpoint),
         "sts.ap-southeast-1.aliyuncs.com",
         &mut diags,
     );
-    if let Attr::Known(region) = string(config, "region", &mut diags) {
+    if let Attr::Known(region) = string(&config.region) {
         if !region
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
@@ -332,41 +383,37 @@ pub fn validate(config: &Config) -> Diagnostics {
                     "Invalid Region",
                     format!("region = {region:?} is not an Alibaba Cloud region ID such as \"ap-southeast-1\"."),
                 )
-                .at(config.path_of("region")),
+                .at(attribute_path!(ProviderModel, region)),
             );
         }
     }
     check_credential_choice(config, &mut diags);
     check_signature_version(config, &mut diags);
-    match config.blocks("assume_role_with_oidc") {
-        Ok(Attr::Known(blocks)) => {
-            for block in &blocks {
-                check_assume_role_with_oidc(block, &mut diags);
-            }
-        }
-        Ok(_) => {}
-        Err(d) => diags.push(d),
+    let oidc = attribute_name!(ProviderModel, assume_role_with_oidc);
+    for (i, block) in blocks(&config.assume_role_with_oidc).iter().enumerate() {
+        check_assume_role_with_oidc(block, &block_path(oidc, i), &mut diags);
     }
-    match config.blocks("assume_role") {
-        Ok(Attr::Known(blocks)) => {
-            for block in &blocks {
-                check_assume_role(block, &mut diags);
-                if let Attr::Known(arn) = string(block, "role_arn", &mut diags) {
-                    if !arn.starts_with("acs:ram::") {
-                        diags.push(
-                            Diagnostic::error(
-                                "Invalid Role ARN",
-                                format!("role_arn = {arn:?} is not a RAM role ARN; expected acs:ram::<account id>:role/<role name>."),
-                            )
-                            .at(block.path_of("role_arn")),
-                        );
-                    }
-                }
-                whole_number(block, &SESSION_EXPIRATION, &mut diags);
+    let role = attribute_name!(ProviderModel, assume_role);
+    for (i, block) in blocks(&config.assume_role).iter().enumerate() {
+        let at = block_path(role, i);
+        check_assume_role(block, &at, &mut diags);
+        if let Attr::Known(arn) = string(&block.role_arn) {
+            if !arn.starts_with("acs:ram::") {
+                diags.push(
+                    Diagnostic::error(
+                        "Invalid Role ARN",
+                        format!("role_arn = {arn:?} is not a RAM role ARN; expected acs:ram::<account id>:role/<role name>."),
+                    )
+                    .at(at.clone().attribute(attribute_name!(AssumeRoleModel, role_arn))),
+                );
             }
         }
-        Ok(_) => {}
-        Err(d) => diags.push(d),
+        SESSION_EXPIRATION.read(
+            &block.session_expiration,
+            &at,
+            attribute_name!(AssumeRoleModel, session_expiration),
+            &mut diags,
+        );
     }
     diags
 }
@@ -375,25 +422,25 @@ pub fn validate(config: &Config) -> Diagnostics {
 /// configuration fall back to the environment where the provider documents
 /// one (`env` returns a variable's value).
 pub fn settings(
-    config: &Config,
+    config: &ProviderModel,
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Result<ProviderSettings, Diagnostics> {
-    let reported = validate(config);
+    let reported = check(config);
     if reported.has_errors() {
         return Err(reported);
     }
     // Everything below was just validated; `diags` only collects what the
     // environment can still get wrong.
     let mut diags = Diagnostics::new();
-    let known = |a: Attr<String>| a.known();
-    let access_key = known(string(config, "access_key", &mut diags));
-    let secret_key = known(string(config, "secret_key", &mut diags)).map(Secret::new);
-    let security_token = known(string(config, "security_token", &mut diags)).map(Secret::new);
-    let region = known(string(config, "region", &mut diags))
+    let known = |a: &Attr<String>| string(a).known();
+    let access_key = known(&config.access_key);
+    let secret_key = known(&config.secret_key).map(Secret::new);
+    let security_token = known(&config.security_token).map(Secret::new);
+    let region = known(&config.region)
         .or_else(|| region_from_env(env, &mut diags))
         .unwrap_or_else(|| DEFAULT_REGION.to_owned());
     let signature_version = signature_version(config, env, &mut diags);
-    let endpoint = known(string(config, "endpoint", &mut diags))
+    let endpoint = known(&config.endpoint)
         .or_else(|| env("ALIBABA_CLOUD_CAMS_ENDPOINT").filter(|s| !s.trim().is_empty()));
     if let Some(e) = &endpoint {
         if let Err(err) = parse_endpoint(e) {
@@ -403,55 +450,74 @@ pub fn settings(
             ));
         }
     }
-    let assume_role = match config.blocks("assume_role") {
-        Ok(Attr::Known(blocks)) => blocks.first().map(|b| AssumeRoleConfig {
-            role_arn: known(string(b, "role_arn", &mut diags)).unwrap_or_default(),
-            session_name: known(string(b, "session_name", &mut diags)),
-            session_expiration: whole_number(b, &SESSION_EXPIRATION, &mut diags).map(|v| v as u32),
-            policy: known(string(b, "policy", &mut diags)),
-            external_id: known(string(b, "external_id", &mut diags)),
-        }),
-        _ => None,
-    };
-    let assume_role_with_oidc = match config.blocks("assume_role_with_oidc") {
-        Ok(Attr::Known(blocks)) => blocks.first().map(|b| AssumeRoleWithOidcConfig {
-            oidc_provider_arn: known(string(b, "oidc_provider_arn", &mut diags)),
-            role_arn: known(string(b, "role_arn", &mut diags)),
-            oidc_token_file: known(string(b, "oidc_token_file", &mut diags)).map(PathBuf::from),
-            oidc_token: known(string(b, "oidc_token", &mut diags)).map(Secret::new),
-            role_session_name: known(string(b, "role_session_name", &mut diags)),
-            policy: known(string(b, "policy", &mut diags)),
-            session_expiration: whole_number(b, &SESSION_EXPIRATION, &mut diags).map(|v| v as u32),
-        }),
-        _ => None,
-    };
+    let role = attribute_name!(ProviderModel, assume_role);
+    let assume_role = blocks(&config.assume_role)
+        .first()
+        .map(|b| AssumeRoleConfig {
+            role_arn: known(&b.role_arn).unwrap_or_default(),
+            session_name: known(&b.session_name),
+            session_expiration: SESSION_EXPIRATION
+                .read(
+                    &b.session_expiration,
+                    &block_path(role, 0),
+                    attribute_name!(AssumeRoleModel, session_expiration),
+                    &mut diags,
+                )
+                .map(|v| v as u32),
+            policy: known(&b.policy),
+            external_id: known(&b.external_id),
+        });
+    let oidc = attribute_name!(ProviderModel, assume_role_with_oidc);
+    let assume_role_with_oidc =
+        blocks(&config.assume_role_with_oidc)
+            .first()
+            .map(|b| AssumeRoleWithOidcConfig {
+                oidc_provider_arn: known(&b.oidc_provider_arn),
+                role_arn: known(&b.role_arn),
+                oidc_token_file: known(&b.oidc_token_file).map(PathBuf::from),
+                oidc_token: known(&b.oidc_token).map(Secret::new),
+                role_session_name: known(&b.role_session_name),
+                policy: known(&b.policy),
+                session_expiration: SESSION_EXPIRATION
+                    .read(
+                        &b.session_expiration,
+                        &block_path(oidc, 0),
+                        attribute_name!(OidcModel, session_expiration),
+                        &mut diags,
+                    )
+                    .map(|v| v as u32),
+            });
     let credentials = CredentialsConfig {
         access_key,
         secret_key,
         security_token,
-        profile: known(string(config, "profile", &mut diags)),
-        shared_credentials_file: known(string(config, "shared_credentials_file", &mut diags))
-            .map(PathBuf::from),
+        profile: known(&config.profile),
+        shared_credentials_file: known(&config.shared_credentials_file).map(PathBuf::from),
         assume_role,
         assume_role_with_oidc,
         signature_version,
-        sts_endpoint: known(string(config, "sts_endpoint", &mut diags)),
+        sts_endpoint: known(&config.sts_endpoint),
         region: Some(region.clone()),
         ..CredentialsConfig::default()
     };
+    let numbers = whole_numbers(config, &mut diags);
     let settings = ProviderSettings {
         credentials,
         region,
         endpoint,
-        cust_space_id: known(string(config, "cust_space_id", &mut diags)),
-        max_retries: whole_number(config, &MAX_RETRIES, &mut diags)
+        cust_space_id: known(&config.cust_space_id),
+        max_retries: numbers
+            .max_retries
             .map_or(DEFAULT_MAX_RETRIES, |v| v as u32),
-        rate_limit: whole_number(config, &RATE_LIMIT, &mut diags).map(|v| v as u32),
-        max_content_bytes: whole_number(config, &MAX_CONTENT_BYTES, &mut diags)
+        rate_limit: numbers.rate_limit.map(|v| v as u32),
+        max_content_bytes: numbers
+            .max_content_bytes
             .unwrap_or(DEFAULT_MAX_CONTENT_BYTES),
-        request_timeout_seconds: whole_number(config, &REQUEST_TIMEOUT, &mut diags)
+        request_timeout_seconds: numbers
+            .request_timeout
             .unwrap_or(DEFAULT_REQUEST_TIMEOUT_SECONDS),
-        throttle_timeout_seconds: whole_number(config, &THROTTLE_TIMEOUT, &mut diags)
+        throttle_timeout_seconds: numbers
+            .throttle_timeout
             .unwrap_or(DEFAULT_THROTTLE_TIMEOUT_SECONDS),
         shared_rate_limit: shared_rate_limit(config, env, &mut diags),
     };
@@ -490,11 +556,11 @@ fn region_from_env(
 
 /// `signature_version` from the block, else from the environment, else V3.
 fn signature_version(
-    config: &Config,
+    config: &ProviderModel,
     env: &dyn Fn(&str) -> Option<String>,
     diags: &mut Diagnostics,
 ) -> SignatureVersion {
-    if let Attr::Known(text) = string(config, "signature_version", diags) {
+    if let Attr::Known(text) = string(&config.signature_version) {
         return SignatureVersion::parse(&text).unwrap_or_default();
     }
     let Some(value) = env(SIGNATURE_VERSION_ENV).filter(|v| !v.trim().is_empty()) else {
@@ -511,11 +577,11 @@ fn signature_version(
 
 /// `shared_rate_limit` from the block, else from the environment, else on.
 fn shared_rate_limit(
-    config: &Config,
+    config: &ProviderModel,
     env: &dyn Fn(&str) -> Option<String>,
     diags: &mut Diagnostics,
 ) -> bool {
-    if let Ok(Attr::Known(on)) = config.bool("shared_rate_limit") {
+    if let Attr::Known(on) = config.shared_rate_limit {
         return on;
     }
     let Some(value) = env(SHARED_RATE_LIMIT_ENV).filter(|v| !v.trim().is_empty()) else {
@@ -539,6 +605,11 @@ mod tests {
     use super::*;
     use crate::plugin::AttributePath;
     use crate::provider::test_support::{provider_block, text};
+
+    /// The provider block setting `set`, as the provider reads it.
+    fn block(set: &[(&str, crate::plugin::value::Value)]) -> ProviderModel {
+        ProviderModel::from_config(&provider_block(set, None)).unwrap()
+    }
 
     fn errors_at(config: &Config) -> Vec<(String, Option<AttributePath>)> {
         validate(config)
@@ -646,7 +717,7 @@ mod tests {
         set: &[(&str, crate::plugin::value::Value)],
         vars: &[(&str, &str)],
     ) -> Result<ProviderSettings, Diagnostics> {
-        settings(&provider_block(set, None), &|name| {
+        settings(&block(set), &|name| {
             vars.iter()
                 .find(|(n, _)| *n == name)
                 .map(|(_, v)| (*v).to_owned())
@@ -774,7 +845,7 @@ mod tests {
         env: Option<&str>,
     ) -> Result<ProviderSettings, Diagnostics> {
         let env_value = env.map(str::to_owned);
-        settings(&provider_block(set, None), &|name| {
+        settings(&block(set), &|name| {
             (name == SHARED_RATE_LIMIT_ENV)
                 .then(|| env_value.clone())
                 .flatten()
@@ -827,7 +898,7 @@ mod tests {
         );
         let set = |n: u64| provider_block(&[("throttle_timeout", Value::number(n))], None);
         assert_eq!(
-            settings(&set(30), &|_| None)
+            settings(&ProviderModel::from_config(&set(30)).unwrap(), &|_| None)
                 .unwrap()
                 .throttle_timeout_seconds,
             30

@@ -19,7 +19,7 @@
 
 use std::sync::atomic::{AtomicU8, Ordering};
 
-use crate::plugin::{Attr, Config, Diagnostic, Diagnostics};
+use crate::plugin::{Attr, AttributePath, Diagnostic, Diagnostics};
 
 /// The summary of the error, as the plan reports it too (flows/resource/plan.rs).
 pub const MISSING_SPACE_SUMMARY: &str = "Missing Cust Space ID";
@@ -40,32 +40,39 @@ const ABSENT: u8 = 1;
 const SET_OR_UNKNOWN: u8 = 2;
 
 impl ProviderSpace {
-    /// Records what the provider block being validated or configured says.
-    pub fn record(&self, provider_config: &Config) {
-        let seen = match provider_config.string("cust_space_id") {
+    /// Records the `cust_space_id` of the provider block being validated
+    /// or configured.
+    pub fn record(&self, cust_space_id: &Attr<String>) {
+        let seen = match cust_space_id {
             // An empty or blank string counts as unset, as for every
             // provider argument.
-            Ok(Attr::Null) => ABSENT,
-            Ok(Attr::Known(s)) if s.trim().is_empty() => ABSENT,
+            Attr::Null => ABSENT,
+            Attr::Known(s) if s.trim().is_empty() => ABSENT,
             _ => SET_OR_UNKNOWN,
         };
         self.0.store(seen, Ordering::Relaxed);
     }
 
     /// A `cams_flow` without its own `cust_space_id`, under a provider block
-    /// known to have none, gets a warning on the resource's `cust_space_id`.
-    pub fn check_resource(&self, resource_config: &Config, diags: &mut Diagnostics) {
+    /// known to have none, gets a warning on the resource's `cust_space_id`
+    /// (`at`).
+    pub fn check_resource(
+        &self,
+        cust_space_id: &Attr<String>,
+        at: AttributePath,
+        diags: &mut Diagnostics,
+    ) {
         let provider_lacks_it = matches!(
             self.0.load(Ordering::Relaxed),
             NO_PROVIDER_ARGUMENTS | ABSENT
         );
-        if provider_lacks_it && matches!(resource_config.string("cust_space_id"), Ok(Attr::Null)) {
+        if provider_lacks_it && cust_space_id.is_null() {
             diags.push(
                 Diagnostic::warning(
                     MISSING_SPACE_SUMMARY,
                     format!("{MISSING_SPACE_DETAIL} {WITHOUT_SPACE}"),
                 )
-                .at(resource_config.path_of("cust_space_id")),
+                .at(at),
             );
         }
     }
@@ -74,44 +81,46 @@ impl ProviderSpace {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plugin::value::Value;
-    use crate::provider::test_support::{object, text};
 
-    fn space(value: Value) -> Config {
-        Config::new(object(&[("cust_space_id", value)]))
+    fn text(s: &str) -> Attr<String> {
+        Attr::Known(s.to_owned())
     }
 
-    fn warnings(provider: Option<Value>, resource: Value) -> usize {
+    fn at() -> AttributePath {
+        AttributePath::of("cust_space_id")
+    }
+
+    fn warnings(provider: Option<Attr<String>>, resource: Attr<String>) -> usize {
         let known = ProviderSpace::default();
         if let Some(value) = provider {
-            known.record(&space(value));
+            known.record(&value);
         }
         let mut diags = Diagnostics::new();
-        known.check_resource(&space(resource), &mut diags);
+        known.check_resource(&resource, at(), &mut diags);
         assert!(!diags.has_errors(), "a warning, never an error: {diags:?}");
         diags.len()
     }
 
     #[test]
     fn reported_only_when_both_are_known_to_lack_it() {
-        assert_eq!(warnings(Some(Value::Null), Value::Null), 1);
-        assert_eq!(warnings(Some(text("  ")), Value::Null), 1);
-        assert_eq!(warnings(Some(Value::Null), text("cams-1")), 0);
-        assert_eq!(warnings(Some(text("cams-1")), Value::Null), 0);
-        assert_eq!(warnings(Some(Value::unknown()), Value::Null), 0);
-        assert_eq!(warnings(Some(Value::Null), Value::unknown()), 0);
+        assert_eq!(warnings(Some(Attr::Null), Attr::Null), 1);
+        assert_eq!(warnings(Some(text("  ")), Attr::Null), 1);
+        assert_eq!(warnings(Some(Attr::Null), text("cams-1")), 0);
+        assert_eq!(warnings(Some(text("cams-1")), Attr::Null), 0);
+        assert_eq!(warnings(Some(Attr::Unknown), Attr::Null), 0);
+        assert_eq!(warnings(Some(Attr::Null), Attr::Unknown), 0);
         // A provider block without arguments, which Terraform does not
         // send for validation.
-        assert_eq!(warnings(None, Value::Null), 1);
+        assert_eq!(warnings(None, Attr::Null), 1);
         assert_eq!(warnings(None, text("cams-1")), 0);
     }
 
     #[test]
     fn the_error_points_at_the_resource_argument() {
         let known = ProviderSpace::default();
-        known.record(&space(Value::Null));
+        known.record(&Attr::Null);
         let mut diags = Diagnostics::new();
-        known.check_resource(&space(Value::Null), &mut diags);
+        known.check_resource(&Attr::Null, at(), &mut diags);
         let shown = format!("{diags:?}");
         assert!(shown.contains(MISSING_SPACE_SUMMARY), "{shown}");
         assert!(shown.contains("cust_space_id"), "{shown}");

@@ -5,11 +5,13 @@
 use std::sync::Arc;
 
 use crate::alibaba::{Flow, FlowPreview};
-use crate::plugin::value::{Type, Value};
+use crate::plugin::model::{Model, Set};
+use crate::plugin::value::Type;
 use crate::plugin::{
-    Attribute, Block, Config, Context, DataSource, Diagnostic, Diagnostics, ReadDataSourceRequest,
+    Attr, Attribute, Block, Context, DataSource, Diagnostic, Diagnostics, ReadDataSourceRequest,
     ReadDataSourceResponse, Schema, State, ValidateRequest,
 };
+use crate::{attribute_path, model};
 
 use super::id_checks;
 use super::preview_expiry::preview_url_expires;
@@ -18,6 +20,24 @@ use crate::provider::Configured;
 
 /// The `cams_flow` data source.
 pub struct FlowDataSource;
+
+model! {
+    /// A `cams_flow` data source configuration or state.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct FlowDataModel {
+        pub flow_id: Attr<String>,
+        pub cust_space_id: Attr<String>,
+        pub id: Attr<String>,
+        pub name: Attr<String>,
+        pub categories: Attr<Set<String>>,
+        pub status: Attr<String>,
+        pub json_version: Attr<String>,
+        pub data_api_version: Attr<String>,
+        pub endpoint_uri: Attr<String>,
+        pub preview_url: Attr<String>,
+        pub preview_url_expires: Attr<String>,
+    }
+}
 
 pub fn flow_data_source_schema() -> Schema {
     Schema::new(
@@ -95,11 +115,30 @@ impl DataSource for FlowDataSource {
     }
 
     async fn validate(&self, req: ValidateRequest) -> Diagnostics {
-        id_checks::check_flow_reference(&req.config)
+        let config = match FlowDataModel::from_config(&req.config) {
+            Ok(config) => config,
+            Err(d) => return d.into(),
+        };
+        let mut diags = Diagnostics::new();
+        id_checks::check_flow_id(
+            &config.flow_id,
+            attribute_path!(FlowDataModel, flow_id),
+            &mut diags,
+        );
+        id_checks::check_cust_space_id(
+            &config.cust_space_id,
+            attribute_path!(FlowDataModel, cust_space_id),
+            &mut diags,
+        );
+        diags
     }
 
     async fn read(&self, ctx: &Context, req: ReadDataSourceRequest) -> ReadDataSourceResponse {
-        match read_flow(&req.config, ctx).await {
+        let read = match FlowDataModel::from_config(&req.config) {
+            Ok(config) => read_flow(config, ctx).await,
+            Err(d) => Err(d.into()),
+        };
+        match read {
             Ok((state, diagnostics)) => ReadDataSourceResponse {
                 state: Some(state),
                 diagnostics,
@@ -113,16 +152,15 @@ impl DataSource for FlowDataSource {
 }
 
 /// The state, with any warnings (a preview link that could not be had).
-async fn read_flow(config: &Config, ctx: &Context) -> Result<(State, Diagnostics), Diagnostics> {
+async fn read_flow(
+    config: FlowDataModel,
+    ctx: &Context,
+) -> Result<(State, Diagnostics), Diagnostics> {
     let configured: Arc<Configured> = ctx.provider_data::<Configured>()?;
-    let flow_id = config
-        .string("flow_id")
-        .map_err(Diagnostics::from)?
-        .known()
-        .unwrap_or_default();
+    let flow_id = config.flow_id.clone().known().unwrap_or_default();
     let cust_space_id = config
-        .string("cust_space_id")
-        .map_err(Diagnostics::from)?
+        .cust_space_id
+        .clone()
         .known()
         .or_else(|| configured.cust_space_id.clone());
     let client = &configured.client;
@@ -133,7 +171,7 @@ async fn read_flow(config: &Config, ctx: &Context) -> Result<(State, Diagnostics
         .map_err(|e| {
             errors::cams_error(
                 &format!("Reading flow_id {}", shown_id(&flow_id)),
-                config,
+                Some(attribute_path!(FlowDataModel, flow_id)),
                 &e,
             )
         })?;
@@ -159,59 +197,56 @@ async fn read_flow(config: &Config, ctx: &Context) -> Result<(State, Diagnostics
             }
         }
     };
-    Ok((flow_state(config, flow, fallback), warnings))
+    Ok((flow_state(config, flow, fallback).to_state(), warnings))
 }
 
-fn string_or_null(s: Option<String>) -> Value {
-    s.map_or(Value::Null, Value::String)
+fn given(s: Option<String>) -> Attr<String> {
+    s.map_or(Attr::Null, Attr::Known)
 }
 
 /// The state from `GetFlow`'s answer; `fallback` is the separate preview,
 /// used only when `GetFlow` had none.
-fn flow_state(config: &Config, flow: Flow, fallback: Option<FlowPreview>) -> State {
+fn flow_state(config: FlowDataModel, flow: Flow, fallback: Option<FlowPreview>) -> FlowDataModel {
     let (preview_url, expires) = match (flow.preview_url, fallback) {
         (Some(url), _) => (Some(url), flow.preview_url_expires),
         (None, Some(preview)) => (Some(preview.preview_url), preview.preview_url_expires),
         (None, None) => (None, None),
     };
-    let categories = flow
-        .categories
-        .map(|c| Value::Set(c.into_iter().map(Value::String).collect()))
-        .unwrap_or(Value::Null);
-    let mut state = State::from_config(config);
-    state
-        .set("id", Value::String(flow.flow_id))
-        .set("name", string_or_null(flow.flow_name))
-        .set("categories", categories)
-        .set(
-            "status",
-            string_or_null(flow.status.map(|s| s.as_str().to_owned())),
-        )
-        .set("json_version", string_or_null(flow.json_version))
-        .set("data_api_version", string_or_null(flow.data_api_version))
-        .set(
-            "endpoint_uri",
-            string_or_null(flow.endpoint_uri.filter(|u| !u.is_empty())),
-        )
-        .set("preview_url", string_or_null(preview_url))
-        .set(
-            "preview_url_expires",
-            string_or_null(expires.and_then(preview_url_expires)),
-        );
-    state
+    FlowDataModel {
+        id: Attr::Known(flow.flow_id),
+        name: given(flow.flow_name),
+        categories: flow.categories.map_or(Attr::Null, |c| Attr::Known(Set(c))),
+        status: given(flow.status.map(|s| s.as_str().to_owned())),
+        json_version: given(flow.json_version),
+        data_api_version: given(flow.data_api_version),
+        endpoint_uri: given(flow.endpoint_uri.filter(|u| !u.is_empty())),
+        preview_url: given(preview_url),
+        preview_url_expires: given(expires.and_then(preview_url_expires)),
+        ..config
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::alibaba::FlowStatus;
-    use crate::provider::test_support::{object, text};
+    use crate::plugin::model::mismatches;
+    use crate::plugin::value::Value;
+    use crate::provider::test_support::text;
 
-    fn config() -> Config {
-        Config::new(object(&[
-            ("flow_id", text("123")),
-            ("cust_space_id", Value::Null),
-        ]))
+    fn config() -> FlowDataModel {
+        FlowDataModel {
+            flow_id: Attr::Known("123".to_owned()),
+            ..FlowDataModel::default()
+        }
+    }
+
+    #[test]
+    fn the_model_matches_the_schema() {
+        assert_eq!(
+            mismatches::<FlowDataModel>(&flow_data_source_schema()),
+            Vec::<String>::new()
+        );
     }
 
     fn flow() -> Flow {
@@ -229,8 +264,8 @@ mod tests {
         }
     }
 
-    fn attrs(state: State) -> std::collections::BTreeMap<String, Value> {
-        match state.into_value() {
+    fn attrs(state: FlowDataModel) -> std::collections::BTreeMap<String, Value> {
+        match state.encode() {
             Value::Object(attrs) => attrs,
             other => panic!("{other:?}"),
         }
@@ -238,7 +273,7 @@ mod tests {
 
     #[test]
     fn every_schema_attribute_is_set_from_get_flow() {
-        let a = attrs(flow_state(&config(), flow(), None));
+        let a = attrs(flow_state(config(), flow(), None));
         let schema = flow_data_source_schema();
         let names: Vec<&String> = a.keys().collect();
         let mut want: Vec<&String> = schema.block.attributes.iter().map(|a| &a.name).collect();
@@ -270,7 +305,7 @@ mod tests {
             preview_url_expires: Some(1_767_225_600),
             request_id: None,
         };
-        let a = attrs(flow_state(&config(), flow(), Some(separate.clone())));
+        let a = attrs(flow_state(config(), flow(), Some(separate.clone())));
         assert_eq!(
             a["preview_url"],
             text("https://preview.example/123?token=t")
@@ -280,10 +315,10 @@ mod tests {
             preview_url_expires: None,
             ..flow()
         };
-        let a = attrs(flow_state(&config(), without.clone(), Some(separate)));
+        let a = attrs(flow_state(config(), without.clone(), Some(separate)));
         assert_eq!(a["preview_url"], text("https://preview.example/other"));
         assert_eq!(a["preview_url_expires"], text("2026-01-01T00:00:00Z"));
-        let a = attrs(flow_state(&config(), without, None));
+        let a = attrs(flow_state(config(), without, None));
         assert_eq!(a["preview_url"], Value::Null);
         assert_eq!(a["preview_url_expires"], Value::Null);
     }

@@ -11,8 +11,8 @@
 //! problems and say how many more there are, so a hostile document cannot
 //! make Terraform hold millions of them.
 
-use std::collections::BTreeMap;
-
+use crate::model;
+use crate::plugin::model::{Field, Model};
 use crate::plugin::value::{Type, Value};
 use crate::plugin::{
     CallRequest, CallResponse, Function, FunctionDefinition, FunctionError, Parameter,
@@ -93,16 +93,17 @@ fn omitted_message(omitted: usize) -> String {
 /// `provider::cams::flow_json_problem_details(content) -> list(object(...))`.
 pub struct FlowJsonProblemDetails;
 
-/// The attribute types of one problem.
-fn problem_type() -> Type {
-    Type::object([
-        ("rule", Type::String),
-        ("severity", Type::String),
-        ("pointer", Type::String),
-        ("line", Type::Number),
-        ("column", Type::Number),
-        ("message", Type::String),
-    ])
+model! {
+    /// One problem, as `flow_json_problem_details` returns it.
+    #[derive(Clone, Debug, PartialEq)]
+    struct ProblemDetail {
+        rule: String,
+        severity: String,
+        pointer: String,
+        line: i64,
+        column: i64,
+        message: String,
+    }
 }
 
 fn problem_object(
@@ -112,14 +113,15 @@ fn problem_object(
     (line, column): (usize, usize),
     message: String,
 ) -> Value {
-    Value::object([
-        ("rule", Value::String(rule.to_owned())),
-        ("severity", Value::String(severity.to_owned())),
-        ("pointer", Value::String(pointer.to_owned())),
-        ("line", Value::Number((line as u64).into())),
-        ("column", Value::Number((column as u64).into())),
-        ("message", Value::String(message)),
-    ])
+    ProblemDetail {
+        rule: rule.to_owned(),
+        severity: severity.to_owned(),
+        pointer: pointer.to_owned(),
+        line: line as i64,
+        column: column as i64,
+        message,
+    }
+    .encode()
 }
 
 /// Every problem as an object; text that is not JSON is one problem of
@@ -171,7 +173,7 @@ impl Function for FlowJsonProblemDetails {
         FunctionDefinition::new(
             "Checks a Flow JSON document offline and lists its problems as objects",
             "The problems flow_json_problems finds, as objects for check blocks and CI: rule (the stable rule id, e.g. \"navigate_unknown_screen\"), severity (\"error\" or \"warning\"), pointer (the RFC 6901 JSON pointer of the offending value, \"\" for the whole document), line and column (1-based, where that value starts in the text; the column counts characters), and message. In document order; an empty list when the document passes. Text that is not JSON gives one object of rule \"invalid_json\" with the position of the error; beyond 1000 problems, one object of rule \"more_problems\" counts the rest.",
-            Type::list(problem_type()),
+            Type::list(ProblemDetail::ty()),
         )
         .markdown("The problems `flow_json_problems` finds, as objects for `check` blocks and CI:\n\n* `rule`: the stable rule id, e.g. `navigate_unknown_screen` (the `cams_flow` page lists them all);\n* `severity`: `error` or `warning`;\n* `pointer`: the RFC 6901 JSON pointer of the offending value, `\"\"` for the whole document;\n* `line`, `column`: where that value starts in the text, 1-based (the column counts characters);\n* `message`: what is wrong, in one sentence.\n\nIn document order; an empty list when the document passes. Text that is not JSON gives one object of rule `invalid_json` with the position of the error; beyond 1000 problems, one object of rule `more_problems` counts the rest.")
         .parameter(content_parameter())
@@ -185,22 +187,15 @@ impl Function for FlowJsonProblemDetails {
 /// `provider::cams::flow_json_summary(content) -> object(...)`.
 pub struct FlowJsonSummary;
 
-/// The attribute types of `flow_json_summary`'s result.
-fn summary_type() -> Type {
-    Type::object([
-        ("version", Type::String),
-        ("data_api_version", Type::String),
-        ("screen_ids", Type::list(Type::String)),
-        ("terminal_screen_ids", Type::list(Type::String)),
-    ])
-}
-
-fn string_or_null(s: Option<String>) -> Value {
-    s.map_or(Value::Null, Value::String)
-}
-
-fn strings(list: Vec<String>) -> Value {
-    Value::List(list.into_iter().map(Value::String).collect())
+model! {
+    /// What `flow_json_summary` returns.
+    #[derive(Clone, Debug, PartialEq)]
+    struct SummaryResult {
+        version: Option<String>,
+        data_api_version: Option<String>,
+        screen_ids: Vec<String>,
+        terminal_screen_ids: Vec<String>,
+    }
 }
 
 #[async_trait::async_trait]
@@ -213,7 +208,7 @@ impl Function for FlowJsonSummary {
         FunctionDefinition::new(
             "Reads the versions and screen ids of a Flow JSON document",
             "Reads what a WhatsApp Flow JSON document declares, without calling CAMS or checking Meta's rules (see flow_json_problems for that). Returns an object: version (the Flow JSON version, e.g. \"7.0\"), data_api_version (e.g. \"3.0\"), each null when the document does not set it as a string or a number; screen_ids (the id of every screen, in document order) and terminal_screen_ids (the ids of the screens with \"terminal\": true), each empty when there are none. Text that is not JSON is an error naming the content argument, with the line and column.",
-            summary_type(),
+            SummaryResult::ty(),
         )
         .markdown("Reads what a WhatsApp Flow JSON document declares, without calling CAMS or checking Meta's rules (see `flow_json_problems` for that). Returns an object:\n\n* `version`: the Flow JSON version, e.g. `\"7.0\"`;\n* `data_api_version`: e.g. `\"3.0\"`;\n* `screen_ids`: the `id` of every screen, in document order;\n* `terminal_screen_ids`: the ids of the screens with `\"terminal\": true`, in document order.\n\nThe versions are null when the document does not set them as a string or a number; the lists are empty when there are no such screens. Text that is not JSON is an error naming the `content` argument, with the line and column.")
         .parameter(content_parameter())
@@ -232,18 +227,13 @@ impl Function for FlowJsonSummary {
                 ),
             )
         })?;
-        Ok(Value::Object(BTreeMap::from([
-            ("version".to_owned(), string_or_null(summary.version)),
-            (
-                "data_api_version".to_owned(),
-                string_or_null(summary.data_api_version),
-            ),
-            ("screen_ids".to_owned(), strings(summary.screen_ids)),
-            (
-                "terminal_screen_ids".to_owned(),
-                strings(summary.terminal_screen_ids),
-            ),
-        ])))
+        Ok(SummaryResult {
+            version: summary.version,
+            data_api_version: summary.data_api_version,
+            screen_ids: summary.screen_ids,
+            terminal_screen_ids: summary.terminal_screen_ids,
+        }
+        .encode())
     }
 }
 
@@ -350,7 +340,7 @@ mod tests {
         assert_eq!(first["line"], Value::Number((want.line as u64).into()));
         assert_eq!(first["column"], Value::Number((want.column as u64).into()));
         assert_eq!(first["message"], Value::String(want.message.clone()));
-        let Type::Object(attributes) = problem_type() else {
+        let Type::Object(attributes) = ProblemDetail::ty() else {
             unreachable!()
         };
         assert_eq!(
@@ -429,7 +419,7 @@ mod tests {
         assert_eq!(fields["screen_ids"], Value::List(Vec::new()));
         assert_eq!(fields["terminal_screen_ids"], Value::List(Vec::new()));
         let names: Vec<&String> = fields.keys().collect();
-        let Type::Object(want) = summary_type() else {
+        let Type::Object(want) = SummaryResult::ty() else {
             unreachable!()
         };
         assert_eq!(names, want.keys().collect::<Vec<_>>(), "matches the type");
@@ -463,6 +453,9 @@ mod tests {
             assert!(!d.parameters[0].allow_null);
             assert!(!d.parameters[0].description.is_empty());
         }
-        assert_eq!(FlowJsonSummary.definition().return_type, summary_type());
+        assert_eq!(
+            FlowJsonSummary.definition().return_type,
+            SummaryResult::ty()
+        );
     }
 }

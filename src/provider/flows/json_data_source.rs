@@ -2,11 +2,13 @@
 
 use std::sync::Arc;
 
-use crate::plugin::value::{Type, Value};
+use crate::plugin::model::Model;
+use crate::plugin::value::Type;
 use crate::plugin::{
-    Attr, Config, Context, DataSource, Diagnostic, Diagnostics, ReadDataSourceRequest,
-    ReadDataSourceResponse, Schema, State, ValidateRequest,
+    Attr, Context, DataSource, Diagnostic, Diagnostics, ReadDataSourceRequest,
+    ReadDataSourceResponse, Schema, ValidateRequest,
 };
+use crate::{attribute_path, model};
 
 use super::id_checks;
 use super::summary::summarize;
@@ -17,8 +19,24 @@ use crate::provider::Configured;
 /// The `cams_flow_json` data source.
 pub struct FlowJson;
 
-fn string_or_null(s: Option<String>) -> Value {
-    s.map_or(Value::Null, Value::String)
+model! {
+    /// A `cams_flow_json` data source configuration or state.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct FlowJsonModel {
+        pub flow_id: Attr<String>,
+        pub cust_space_id: Attr<String>,
+        pub id: Attr<String>,
+        pub file_path: Attr<String>,
+        pub content: Attr<String>,
+        pub content_sha256: Attr<String>,
+        pub request_id: Attr<String>,
+        pub flow_json_version: Attr<String>,
+        pub screen_ids: Attr<Vec<String>>,
+    }
+}
+
+fn given(s: Option<String>) -> Attr<String> {
+    s.map_or(Attr::Null, Attr::Known)
 }
 
 #[async_trait::async_trait]
@@ -32,25 +50,44 @@ impl DataSource for FlowJson {
     }
 
     async fn validate(&self, req: ValidateRequest) -> Diagnostics {
-        id_checks::check_flow_reference(&req.config)
+        let config = match FlowJsonModel::from_config(&req.config) {
+            Ok(config) => config,
+            Err(d) => return d.into(),
+        };
+        let mut diags = Diagnostics::new();
+        id_checks::check_flow_id(
+            &config.flow_id,
+            attribute_path!(FlowJsonModel, flow_id),
+            &mut diags,
+        );
+        id_checks::check_cust_space_id(
+            &config.cust_space_id,
+            attribute_path!(FlowJsonModel, cust_space_id),
+            &mut diags,
+        );
+        diags
     }
 
     async fn read(&self, ctx: &Context, req: ReadDataSourceRequest) -> ReadDataSourceResponse {
-        self.read_state(&req.config, ctx).await.into()
+        let read = match FlowJsonModel::from_config(&req.config) {
+            Ok(config) => self.read_state(config, ctx).await,
+            Err(d) => Err(d.into()),
+        };
+        read.map(|state| state.to_state()).into()
     }
 }
 
 impl FlowJson {
-    async fn read_state(&self, config: &Config, ctx: &Context) -> Result<State, Diagnostics> {
+    async fn read_state(
+        &self,
+        config: FlowJsonModel,
+        ctx: &Context,
+    ) -> Result<FlowJsonModel, Diagnostics> {
         let configured: Arc<Configured> = ctx.provider_data::<Configured>()?;
-        let flow_id = config
-            .string("flow_id")
-            .map_err(Diagnostics::from)?
-            .known()
-            .unwrap_or_default();
+        let flow_id = config.flow_id.clone().known().unwrap_or_default();
         let cust_space_id = config
-            .string("cust_space_id")
-            .map_err(Diagnostics::from)?
+            .cust_space_id
+            .clone()
             .known()
             .or_else(|| configured.cust_space_id.clone());
 
@@ -60,7 +97,9 @@ impl FlowJson {
             .client
             .fetch_flow_json(&flow_id, cust_space_id.as_deref(), &ctx.cancel)
             .await
-            .map_err(|e| errors::fetch_error(&flow_id, config, &e))?;
+            .map_err(|e| {
+                errors::fetch_error(&flow_id, attribute_path!(FlowJsonModel, flow_id), &e)
+            })?;
         let (asset, file) = (fetched.asset, fetched.file);
         let request_id = asset.request_id.clone().unwrap_or_default();
         let content = String::from_utf8(file.bytes).map_err(|e| {
@@ -85,23 +124,17 @@ impl FlowJson {
             ))
         })?;
 
-        let mut state = State::from_config(config);
-        state
-            .set("id", Value::String(flow_id.clone()))
-            .set(
-                "cust_space_id",
-                string_or_null(config.string("cust_space_id").ok().and_then(Attr::known)),
-            )
-            .set("file_path", Value::String(asset.file_path))
-            .set("content_sha256", Value::String(file.sha256_hex))
-            .set("request_id", string_or_null(asset.request_id))
-            .set("flow_json_version", string_or_null(summary.version))
-            .set(
-                "screen_ids",
-                Value::List(summary.screen_ids.into_iter().map(Value::String).collect()),
-            )
-            .set("content", Value::String(content));
-        Ok(state)
+        Ok(FlowJsonModel {
+            id: Attr::Known(flow_id),
+            cust_space_id: given(config.cust_space_id.clone().known()),
+            file_path: Attr::Known(asset.file_path),
+            content_sha256: Attr::Known(file.sha256_hex),
+            request_id: given(asset.request_id),
+            flow_json_version: given(summary.version),
+            screen_ids: Attr::Known(summary.screen_ids),
+            content: Attr::Known(content),
+            ..config
+        })
     }
 }
 
@@ -155,4 +188,18 @@ pub fn flow_json_schema() -> Schema {
             "The `id` of each screen, in document order; empty when there are none. Screens without a string `id` are skipped.",
         )),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plugin::model::mismatches;
+
+    #[test]
+    fn the_model_matches_the_schema() {
+        assert_eq!(
+            mismatches::<FlowJsonModel>(&flow_json_schema()),
+            Vec::<String>::new()
+        );
+    }
 }

@@ -10,11 +10,13 @@ use std::sync::Arc;
 use futures_util::StreamExt as _;
 
 use crate::alibaba::{CamsError, FlowSummary};
-use crate::plugin::value::{Type, Value};
+use crate::plugin::model::{Field, Model, Set};
+use crate::plugin::value::Type;
 use crate::plugin::{
-    Attribute, Block, Config, Context, DataSource, Diagnostics, ReadDataSourceRequest,
-    ReadDataSourceResponse, Schema, State, ValidateRequest,
+    Attr, Attribute, Block, Context, DataSource, Diagnostics, ReadDataSourceRequest,
+    ReadDataSourceResponse, Schema, ValidateRequest,
 };
+use crate::{attribute_path, model};
 
 use super::id_checks;
 use crate::provider::errors;
@@ -27,14 +29,27 @@ pub struct FlowsDataSource;
 /// limiter's window full at the default rate; the limiter does the pacing.
 const CONCURRENT_STATUS_READS: usize = 10;
 
-/// The type of one item of `flows`.
-fn flow_item_type() -> Type {
-    Type::object([
-        ("flow_id", Type::String),
-        ("name", Type::String),
-        ("categories", Type::set(Type::String)),
-        ("status", Type::String),
-    ])
+model! {
+    /// A `cams_flows` data source configuration or state.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct FlowsModel {
+        pub name: Attr<String>,
+        pub cust_space_id: Attr<String>,
+        pub with_status: Attr<bool>,
+        pub id: Attr<String>,
+        pub flows: Attr<Vec<FlowItem>>,
+    }
+}
+
+model! {
+    /// One item of `flows`.
+    #[derive(Clone, Debug, PartialEq)]
+    pub struct FlowItem {
+        pub flow_id: String,
+        pub name: Option<String>,
+        pub categories: Option<Set<String>>,
+        pub status: Option<String>,
+    }
 }
 
 pub fn flows_data_source_schema() -> Schema {
@@ -73,7 +88,7 @@ pub fn flows_data_source_schema() -> Schema {
         .attribute(
             Attribute::computed(
                 "flows",
-                Type::list(flow_item_type()),
+                Type::list(FlowItem::ty()),
                 "The flows, in the order CAMS lists them, each with flow_id, name (null when CAMS sends none), categories (a set of strings; null when CAMS sends none) and status (with with_status; else null). Empty when no flow matches.",
             )
             .markdown(
@@ -94,34 +109,42 @@ impl DataSource for FlowsDataSource {
     }
 
     async fn validate(&self, req: ValidateRequest) -> Diagnostics {
+        let config = match FlowsModel::from_config(&req.config) {
+            Ok(config) => config,
+            Err(d) => return d.into(),
+        };
         let mut diags = Diagnostics::new();
-        id_checks::check_cust_space_id(&req.config, &mut diags);
+        id_checks::check_cust_space_id(
+            &config.cust_space_id,
+            attribute_path!(FlowsModel, cust_space_id),
+            &mut diags,
+        );
         diags
     }
 
     async fn read(&self, ctx: &Context, req: ReadDataSourceRequest) -> ReadDataSourceResponse {
-        read_flows(&req.config, ctx).await.into()
+        let read = match FlowsModel::from_config(&req.config) {
+            Ok(config) => read_flows(config, ctx).await,
+            Err(d) => Err(d.into()),
+        };
+        read.map(|state| state.to_state()).into()
     }
 }
 
-async fn read_flows(config: &Config, ctx: &Context) -> Result<State, Diagnostics> {
+async fn read_flows(config: FlowsModel, ctx: &Context) -> Result<FlowsModel, Diagnostics> {
     let configured: Arc<Configured> = ctx.provider_data::<Configured>()?;
-    let name = config.string("name").map_err(Diagnostics::from)?.known();
+    let name = config.name.clone().known();
     let cust_space_id = config
-        .string("cust_space_id")
-        .map_err(Diagnostics::from)?
+        .cust_space_id
+        .clone()
         .known()
         .or_else(|| configured.cust_space_id.clone());
-    let with_status = config
-        .bool("with_status")
-        .map_err(Diagnostics::from)?
-        .known()
-        .unwrap_or(false);
+    let with_status = config.with_status.clone().known().unwrap_or(false);
     let listed = configured
         .client
         .list_flows(cust_space_id.as_deref(), name.as_deref(), &ctx.cancel)
         .await
-        .map_err(|e| errors::cams_error("Listing the flows", config, &e))?;
+        .map_err(|e| errors::cams_error("Listing the flows", None, &e))?;
     let flows = if with_status {
         // The futures are made before the stream (not in a closure of it),
         // so that the whole read stays Send for async_trait.
@@ -143,7 +166,7 @@ async fn read_flows(config: &Config, ctx: &Context) -> Result<State, Diagnostics
         with_statuses(listed, statuses).map_err(|(flow_id, e)| {
             errors::cams_error(
                 &format!("Reading the status of flow_id {flow_id}"),
-                config,
+                None,
                 &e,
             )
         })?
@@ -179,48 +202,40 @@ fn with_statuses(
     Ok(flows)
 }
 
-fn string_or_null(s: Option<String>) -> Value {
-    s.map_or(Value::Null, Value::String)
-}
-
-fn flow_item(flow: FlowSummary, status: Option<String>) -> Value {
-    Value::object([
-        ("flow_id", Value::String(flow.flow_id)),
-        ("name", string_or_null(flow.flow_name)),
-        (
-            "categories",
-            flow.categories
-                .map(|c| Value::Set(c.into_iter().map(Value::String).collect()))
-                .unwrap_or(Value::Null),
-        ),
-        ("status", string_or_null(status)),
-    ])
+fn flow_item(flow: FlowSummary, status: Option<String>) -> FlowItem {
+    FlowItem {
+        flow_id: flow.flow_id,
+        name: flow.flow_name,
+        categories: flow.categories.map(Set),
+        status,
+    }
 }
 
 fn flows_state(
-    config: &Config,
+    config: FlowsModel,
     cust_space_id: Option<&str>,
     name: Option<&str>,
     flows: Vec<ListedFlow>,
-) -> State {
+) -> FlowsModel {
     let id = format!("{}:{}", cust_space_id.unwrap_or(""), name.unwrap_or(""));
-    let mut state = State::from_config(config);
-    state.set("id", Value::String(id)).set(
-        "flows",
-        Value::List(
+    FlowsModel {
+        id: Attr::Known(id),
+        flows: Attr::Known(
             flows
                 .into_iter()
                 .map(|(flow, status)| flow_item(flow, status))
                 .collect(),
         ),
-    );
-    state
+        ..config
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::provider::test_support::{object, text};
+    use crate::plugin::model::mismatches;
+    use crate::plugin::value::Value;
+    use crate::provider::test_support::text;
 
     fn summary(id: &str, name: Option<&str>, categories: Option<&[&str]>) -> FlowSummary {
         FlowSummary {
@@ -232,13 +247,13 @@ mod tests {
 
     #[test]
     fn every_flow_becomes_one_item_in_order() {
-        let config = Config::new(object(&[
-            ("name", text("sign")),
-            ("cust_space_id", Value::Null),
-            ("with_status", Value::Bool(true)),
-        ]));
+        let config = FlowsModel {
+            name: Attr::Known("sign".to_owned()),
+            with_status: Attr::Known(true),
+            ..FlowsModel::default()
+        };
         let state = flows_state(
-            &config,
+            config,
             Some("space-1"),
             Some("sign"),
             vec![
@@ -249,7 +264,7 @@ mod tests {
                 (summary("1", None, None), None),
             ],
         );
-        let Value::Object(a) = state.into_value() else {
+        let Value::Object(a) = state.encode() else {
             panic!()
         };
         assert_eq!(a["id"], text("space-1:sign"));
@@ -335,12 +350,8 @@ mod tests {
 
     #[test]
     fn the_id_has_empty_parts_when_nothing_is_set() {
-        let config = Config::new(object(&[
-            ("name", Value::Null),
-            ("cust_space_id", Value::Null),
-            ("with_status", Value::Null),
-        ]));
-        let Value::Object(a) = flows_state(&config, None, None, Vec::new()).into_value() else {
+        let config = FlowsModel::default();
+        let Value::Object(a) = flows_state(config, None, None, Vec::new()).encode() else {
             panic!()
         };
         assert_eq!(a["id"], text(":"));
@@ -348,14 +359,10 @@ mod tests {
     }
 
     #[test]
-    fn items_match_the_declared_type() {
-        let item = flow_item(summary("1", Some("n"), Some(&["OTHER"])), None);
-        let (Value::Object(fields), Type::Object(types)) = (item, flow_item_type()) else {
-            panic!()
-        };
+    fn the_models_match_the_schema() {
         assert_eq!(
-            fields.keys().collect::<Vec<_>>(),
-            types.keys().collect::<Vec<_>>()
+            mismatches::<FlowsModel>(&flows_data_source_schema()),
+            Vec::<String>::new()
         );
         assert!(flows_data_source_schema().problems().is_empty());
     }

@@ -8,15 +8,15 @@ use std::time::Duration;
 
 use crate::alibaba::templates::AuditStatus;
 use crate::alibaba::{TemplateKey, TemplateRef};
-use crate::model;
 use crate::plugin::model::Model;
 use crate::plugin::value::Type;
 use crate::plugin::{
-    ApplyResponse, Attr, Attribute, AttributePath, Block, Context, CreateRequest, DeleteRequest,
-    DeleteResponse, Diagnostic, Diagnostics, NestedBlock, ReadRequest, ReadResponse,
-    RequiresReplace, Resource, Schema, UpdateRequest, ValidateRequest,
+    ApplyResponse, Attr, Attribute, Block, Context, CreateRequest, DeleteRequest, DeleteResponse,
+    Diagnostic, Diagnostics, NestedBlock, ReadRequest, ReadResponse, RequiresReplace, Resource,
+    Schema, UpdateRequest, ValidateRequest,
 };
 use crate::provider::Configured;
+use crate::{attribute_name, attribute_path, model};
 
 use super::errors::template_error;
 use super::model::parse_template_id;
@@ -107,7 +107,7 @@ fn create_timeout(m: &ApprovalModel) -> Result<Duration, Diagnostic> {
                 "Invalid Timeout",
                 format!("timeouts.create {text:?} is not a duration: write e.g. \"30m\", \"2h\" or \"1h30m\"."),
             )
-            .at(AttributePath::of("timeouts").attribute("create"))
+            .at(attribute_path!(ApprovalModel, timeouts).attribute(attribute_name!(Timeouts, create)))
         }),
         _ => Ok(DEFAULT_CREATE_TIMEOUT),
     }
@@ -118,7 +118,7 @@ fn invalid_id(id: &str) -> Diagnostic {
         "Invalid Template ID",
         format!("template_id {id:?} is not a template id ([CUST_SPACE_ID:]NAME:LANGUAGE): use cams_chatapp_template.NAME.id."),
     )
-    .at(AttributePath::of("template_id"))
+    .at(attribute_path!(ApprovalModel, template_id))
 }
 
 pub struct ApprovalResource;
@@ -156,7 +156,7 @@ impl ApprovalResource {
                             t.reason.as_deref().unwrap_or("no reason given")
                         ),
                     )
-                    .at(AttributePath::of("template_id"))
+                    .at(attribute_path!(ApprovalModel, template_id))
                     .into())
                 }
                 _ => {}

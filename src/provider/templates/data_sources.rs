@@ -4,7 +4,6 @@
 
 use crate::alibaba::templates::{AuditStatus, Template, TemplateSummary};
 use crate::alibaba::{TemplateFilter, TemplateKey, TemplateRef};
-use crate::model;
 use crate::plugin::model::Model;
 use crate::plugin::value::Type;
 use crate::plugin::{
@@ -12,6 +11,7 @@ use crate::plugin::{
     ReadDataSourceRequest, ReadDataSourceResponse, Schema, ValidateRequest,
 };
 use crate::provider::Configured;
+use crate::{attribute_path, model};
 
 use super::errors::template_error;
 use super::model::template_id;
@@ -202,7 +202,7 @@ impl DataSource for TemplateDataSource {
                 "Name or Template Code",
                 "Set exactly one of name and template_code to say which template to read.",
             )
-            .at(AttributePath::of("name"))
+            .at(attribute_path!(TemplateLookup, name))
             .into(),
             Ok(_) => Diagnostics::new(),
             Err(d) => d.into(),

@@ -6,8 +6,9 @@ use crate::plugin::model::Model;
 use crate::plugin::{Attr, AttributePath, Context, Diagnostic, Diagnostics, ModifyPlanRequest};
 use crate::provider::flows::summary::summarize;
 use crate::provider::Configured;
+use crate::{attribute_name, attribute_path};
 
-use super::model::{template_id, TemplateModel};
+use super::model::{template_id, ButtonModel, TemplateModel};
 use super::resource::NAME_BLOCKED;
 
 /// Review statuses under which CAMS accepts ModifyChatappTemplate: its SDK
@@ -63,7 +64,7 @@ pub async fn plan(ctx: &Context, req: &ModifyPlanRequest) -> Result<Planned, Dia
     }
     if plan.cust_space_id != prior.cust_space_id {
         out.requires_replace
-            .push(AttributePath::of("cust_space_id"));
+            .push(attribute_path!(TemplateModel, cust_space_id));
     }
     out.plan = Some(plan.clone());
 
@@ -218,9 +219,9 @@ async fn check_flow_screens(
             Attr::Known(s) => Some(s.clone()),
             _ => configured.cust_space_id.clone(),
         };
-        let at = AttributePath::of("button")
+        let at = attribute_path!(TemplateModel, button)
             .index(i)
-            .attribute("navigate_screen");
+            .attribute(attribute_name!(ButtonModel, navigate_screen));
         let fetched = configured
             .client
             .fetch_flow_json(flow_id, space.as_deref(), &ctx.cancel)

@@ -13,14 +13,15 @@ use crate::alibaba::{
     CamsClient, CamsError, CreateFlowError, FlowChanges, LostAnswer, NewFlow, SetFlowJsonError,
     UploadError,
 };
+use crate::plugin::model::Model;
 use crate::plugin::{
-    ApplyResponse, Config, Context, CreateRequest, DeleteRequest, DeleteResponse, Diagnostic,
-    Diagnostics, UpdateRequest,
+    ApplyResponse, Context, CreateRequest, DeleteRequest, DeleteResponse, Diagnostic, Diagnostics,
+    UpdateRequest,
 };
 use crate::provider::errors::{cams_advice, deadline_advice};
 use crate::provider::Configured;
 
-use super::model::{rank, FlowModel};
+use super::model::{rank, FlowModel, KnownFlow};
 
 /// How long a flow that was just created may stay invisible to the calls
 /// that follow (CAMS and Meta are eventually consistent), and the waits
@@ -166,7 +167,7 @@ fn client(ctx: &Context) -> Result<Arc<Configured>, Diagnostics> {
 }
 
 /// The space a flow belongs to: its own, else the provider's.
-fn space_of(model: &FlowModel, configured: &Configured) -> Option<String> {
+fn space_of(model: &KnownFlow, configured: &Configured) -> Option<String> {
     model
         .cust_space_id
         .clone()
@@ -182,7 +183,7 @@ fn missing_space() -> Diagnostics {
 }
 
 pub async fn create(ctx: &Context, req: CreateRequest) -> ApplyResponse {
-    let (configured, mut model) = match (client(ctx), FlowModel::from_config(&req.plan)) {
+    let (configured, mut model) = match (client(ctx), KnownFlow::from_config(&req.plan)) {
         (Ok(c), Ok(m)) => (c, m),
         (Err(d), _) | (_, Err(d)) => return ApplyResponse::failed(d),
     };
@@ -205,7 +206,7 @@ pub async fn create(ctx: &Context, req: CreateRequest) -> ApplyResponse {
         )
         .await;
     let private = created_marker();
-    let partial = |model: &FlowModel, d: Diagnostic| {
+    let partial = |model: &KnownFlow, d: Diagnostic| {
         let mut resp = ApplyResponse::partial(model.to_state(), d);
         resp.private = Some(private.clone());
         resp
@@ -261,7 +262,7 @@ pub async fn create(ctx: &Context, req: CreateRequest) -> ApplyResponse {
 async fn move_status(
     ctx: &Context,
     cams: &CamsClient,
-    model: &mut FlowModel,
+    model: &mut KnownFlow,
     wanted: &str,
     space: &str,
     just_created: bool,
@@ -299,13 +300,13 @@ async fn move_status(
 pub async fn update(ctx: &Context, req: UpdateRequest) -> ApplyResponse {
     let (configured, prior, planned) = match (
         client(ctx),
-        FlowModel::from_config(&req.prior_state),
-        FlowModel::from_config(&req.plan),
+        FlowModel::from_config(&req.prior_state).map_err(Diagnostics::from),
+        KnownFlow::from_config(&req.plan),
     ) {
         (Ok(c), Ok(p), Ok(n)) => (c, p, n),
         (Err(d), _, _) | (_, Err(d), _) | (_, _, Err(d)) => return ApplyResponse::failed(d),
     };
-    let prior = adopt_unread(prior, &planned, &req.prior_state);
+    let prior = adopt_unread(prior, &planned);
     let cams = &configured.client;
     let id = prior.id.clone().unwrap_or_default();
     // The planned space first: after an import by plain FLOW_ID the prior
@@ -322,7 +323,7 @@ pub async fn update(ctx: &Context, req: UpdateRequest) -> ApplyResponse {
     let mut current = prior.clone();
     current.cust_space_id = Some(space.clone());
     let partial =
-        |current: &FlowModel, d: Diagnostic| ApplyResponse::partial(current.to_state(), d);
+        |current: &KnownFlow, d: Diagnostic| ApplyResponse::partial(current.to_state(), d);
 
     let metadata_changed = prior.name != planned.name
         || prior.categories != planned.categories
@@ -371,19 +372,16 @@ pub async fn update(ctx: &Context, req: UpdateRequest) -> ApplyResponse {
 /// What the prior state of a published or deprecated flow lacks (an import
 /// whose GetFlow did not return the name or categories) is taken from the
 /// plan, as the plan adopted it: CAMS could not change it anyway.
-fn adopt_unread(mut prior: FlowModel, planned: &FlowModel, state: &Config) -> FlowModel {
+fn adopt_unread(state: FlowModel, planned: &KnownFlow) -> KnownFlow {
+    let (name_unread, categories_unread) = (state.name.is_null(), state.categories.is_null());
+    let mut prior = KnownFlow::from_model(state);
     if !matches!(prior.status.as_str(), "PUBLISHED" | "DEPRECATED") {
         return prior;
     }
-    let unread = |name: &str| {
-        state
-            .get(name)
-            .is_none_or(crate::plugin::value::Value::is_null)
-    };
-    if unread("name") {
+    if name_unread {
         prior.name = planned.name.clone();
     }
-    if unread("categories") {
+    if categories_unread {
         prior.categories = planned.categories.clone();
     }
     prior
@@ -391,7 +389,7 @@ fn adopt_unread(mut prior: FlowModel, planned: &FlowModel, state: &Config) -> Fl
 
 pub async fn delete(ctx: &Context, req: DeleteRequest) -> DeleteResponse {
     let mut resp = DeleteResponse::default();
-    let (configured, prior) = match (client(ctx), FlowModel::from_config(&req.prior_state)) {
+    let (configured, prior) = match (client(ctx), KnownFlow::from_config(&req.prior_state)) {
         (Ok(c), Ok(p)) => (c, p),
         (Err(d), _) | (_, Err(d)) => {
             resp.diagnostics = d;

@@ -6,7 +6,7 @@
 //! * [`apply`]: create, update and delete as CAMS calls, each step named
 //!   when it fails, what was created kept in the state.
 //! * [`read`]: GetFlow and the stored Flow JSON; import.
-//! * [`model`]: the flow as a plan or state describes it.
+//! * [`model`]: the flow as its configuration, plan or state describes it.
 
 mod apply;
 mod model;
@@ -15,12 +15,15 @@ mod read;
 mod schema;
 pub(crate) mod validate;
 
+use crate::attribute_path;
+use crate::plugin::model::Model;
 use crate::plugin::{
     ApplyResponse, Context, CreateRequest, DeleteRequest, DeleteResponse, Diagnostics,
     ImportRequest, ImportResponse, ModifyPlanRequest, ModifyPlanResponse, ReadRequest,
     ReadResponse, Resource, Schema, UpdateRequest, ValidateRequest,
 };
 
+pub use model::FlowModel;
 pub use schema::{flow_resource_schema, CATEGORIES, STATUSES};
 
 /// The `cams_flow` resource.
@@ -47,8 +50,16 @@ impl Resource for FlowResource {
     }
 
     async fn validate(&self, req: ValidateRequest) -> Diagnostics {
-        let mut diags = validate::validate(&req.config);
-        self.provider_space.check_resource(&req.config, &mut diags);
+        let flow = match FlowModel::from_config(&req.config) {
+            Ok(flow) => flow,
+            Err(d) => return d.into(),
+        };
+        let mut diags = validate::check(&flow);
+        self.provider_space.check_resource(
+            &flow.cust_space_id,
+            attribute_path!(FlowModel, cust_space_id),
+            &mut diags,
+        );
         diags
     }
 

@@ -1,17 +1,92 @@
-//! The flow as the resource sees it: what a plan asks for, what follows
-//! from its Flow JSON, and the state written back.
+//! The flow as the resource sees it: the typed model of its configuration,
+//! plan and state, what follows from its Flow JSON, and the flow as an
+//! apply reads it (every value known).
 
 use sha2::{Digest as _, Sha256};
 
-use crate::plugin::value::Value;
-use crate::plugin::{Attr, Config, Diagnostic, Diagnostics, State};
+use crate::model;
+use crate::plugin::model::{Model, Set};
+use crate::plugin::{Attr, Config, Diagnostics, State};
 use crate::provider::flows::summary::summarize;
 
 use super::schema::DEFAULT_STATUS;
 
+model! {
+    /// A `cams_flow` configuration, plan or state.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct FlowModel {
+        pub id: Attr<String>,
+        pub name: Attr<String>,
+        /// Elements may be unknown in a configuration.
+        pub categories: Attr<Set<Attr<String>>>,
+        pub content: Attr<String>,
+        pub endpoint_uri: Attr<String>,
+        pub cust_space_id: Attr<String>,
+        pub status: Attr<String>,
+        pub json_version: Attr<String>,
+        pub data_api_version: Attr<String>,
+        pub content_sha256: Attr<String>,
+        pub screen_ids: Attr<Vec<String>>,
+    }
+}
+
+/// `Some` as known, `None` as null.
+pub fn given(s: Option<String>) -> Attr<String> {
+    s.map_or(Attr::Null, Attr::Known)
+}
+
+/// A set of strings as `config.strings` reads it: unknown when any
+/// element is.
+pub fn known_strings(set: &Attr<Set<Attr<String>>>) -> Attr<Vec<String>> {
+    match set {
+        Attr::Null => Attr::Null,
+        Attr::Unknown => Attr::Unknown,
+        Attr::Known(Set(items)) => items
+            .iter()
+            .map(|item| item.clone().known())
+            .collect::<Option<Vec<_>>>()
+            .map_or(Attr::Unknown, Attr::Known),
+    }
+}
+
+/// Known strings as a set value, in their order.
+pub fn string_set(items: Vec<String>) -> Attr<Set<Attr<String>>> {
+    Attr::Known(Set(items.into_iter().map(Attr::Known).collect()))
+}
+
+impl FlowModel {
+    /// Sets the computed attributes that follow from the Flow JSON text:
+    /// known when the text is, unknown when it is; without a text, null
+    /// and no screens.
+    pub fn derive_from_content(&mut self) {
+        let text = match &self.content {
+            Attr::Known(text) => text,
+            Attr::Unknown => {
+                self.json_version = Attr::Unknown;
+                self.data_api_version = Attr::Unknown;
+                self.content_sha256 = Attr::Unknown;
+                self.screen_ids = Attr::Unknown;
+                return;
+            }
+            Attr::Null => {
+                self.json_version = Attr::Null;
+                self.data_api_version = Attr::Null;
+                self.content_sha256 = Attr::Null;
+                self.screen_ids = Attr::Known(Vec::new());
+                return;
+            }
+        };
+        let summary = summarize(text).unwrap_or_default();
+        self.content_sha256 = Attr::Known(hex::encode(Sha256::digest(text.as_bytes())));
+        self.json_version = given(summary.version);
+        self.data_api_version = given(summary.data_api_version);
+        self.screen_ids = Attr::Known(summary.screen_ids);
+    }
+}
+
 /// A flow as a (wholly known) plan or state describes it.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct FlowModel {
+pub struct KnownFlow {
     pub id: Option<String>,
     pub name: String,
     /// Sorted, as a set.
@@ -24,29 +99,29 @@ pub struct FlowModel {
     pub status: String,
 }
 
-fn known_string(config: &Config, name: &str) -> Result<Option<String>, Diagnostic> {
-    Ok(config.string(name)?.known())
-}
-
-impl FlowModel {
+impl KnownFlow {
     /// Reads a planned or prior state (apply time: every value known).
     pub fn from_config(config: &Config) -> Result<Self, Diagnostics> {
-        let read = || -> Result<Self, Diagnostic> {
-            let mut categories = config.strings("categories")?.known().unwrap_or_default();
-            categories.sort();
-            categories.dedup();
-            Ok(Self {
-                id: known_string(config, "id")?.filter(|s| !s.is_empty()),
-                name: known_string(config, "name")?.unwrap_or_default(),
-                categories,
-                content: known_string(config, "content")?.unwrap_or_default(),
-                endpoint_uri: known_string(config, "endpoint_uri")?,
-                cust_space_id: known_string(config, "cust_space_id")?.filter(|s| !s.is_empty()),
-                status: known_string(config, "status")?
-                    .unwrap_or_else(|| DEFAULT_STATUS.to_owned()),
-            })
-        };
-        read().map_err(Diagnostics::from)
+        Ok(Self::from_model(FlowModel::from_config(config)?))
+    }
+
+    /// The flow a planned or prior state describes.
+    pub fn from_model(model: FlowModel) -> Self {
+        let mut categories = known_strings(&model.categories).known().unwrap_or_default();
+        categories.sort();
+        categories.dedup();
+        Self {
+            id: model.id.known().filter(|s| !s.is_empty()),
+            name: model.name.known().unwrap_or_default(),
+            categories,
+            content: model.content.known().unwrap_or_default(),
+            endpoint_uri: model.endpoint_uri.known(),
+            cust_space_id: model.cust_space_id.known().filter(|s| !s.is_empty()),
+            status: model
+                .status
+                .known()
+                .unwrap_or_else(|| DEFAULT_STATUS.to_owned()),
+        }
     }
 
     /// The endpoint CAMS is given: none for null and for `""`.
@@ -56,53 +131,19 @@ impl FlowModel {
 
     /// The state of this flow, with everything that follows from `content`.
     pub fn to_state(&self) -> State {
-        let mut state = State::new();
-        state
-            .set("id", opt(self.id.clone()))
-            .set("name", Value::String(self.name.clone()))
-            .set(
-                "categories",
-                Value::Set(self.categories.iter().cloned().map(Value::String).collect()),
-            )
-            .set("content", Value::String(self.content.clone()))
-            .set("endpoint_uri", opt(self.endpoint_uri.clone()))
-            .set("cust_space_id", opt(self.cust_space_id.clone()))
-            .set("status", Value::String(self.status.clone()));
-        for (name, value) in derived(&Attr::Known(self.content.clone())) {
-            state.set(name, value);
-        }
-        state
+        let mut model = FlowModel {
+            id: given(self.id.clone()),
+            name: Attr::Known(self.name.clone()),
+            categories: string_set(self.categories.clone()),
+            content: Attr::Known(self.content.clone()),
+            endpoint_uri: given(self.endpoint_uri.clone()),
+            cust_space_id: given(self.cust_space_id.clone()),
+            status: Attr::Known(self.status.clone()),
+            ..FlowModel::default()
+        };
+        model.derive_from_content();
+        model.to_state()
     }
-}
-
-pub fn opt(s: Option<String>) -> Value {
-    s.map_or(Value::Null, Value::String)
-}
-
-/// The computed attributes that follow from the Flow JSON text: known when
-/// the text is, unknown otherwise.
-pub fn derived(content: &Attr<String>) -> [(&'static str, Value); 4] {
-    let Attr::Known(text) = content else {
-        return [
-            ("json_version", Value::unknown()),
-            ("data_api_version", Value::unknown()),
-            ("content_sha256", Value::unknown()),
-            ("screen_ids", Value::unknown()),
-        ];
-    };
-    let summary = summarize(text).unwrap_or_default();
-    [
-        ("json_version", opt(summary.version)),
-        ("data_api_version", opt(summary.data_api_version)),
-        (
-            "content_sha256",
-            Value::String(hex::encode(Sha256::digest(text.as_bytes()))),
-        ),
-        (
-            "screen_ids",
-            Value::List(summary.screen_ids.into_iter().map(Value::String).collect()),
-        ),
-    ]
 }
 
 /// Where a flow stands on the one road it may travel; `None` for a status
@@ -119,23 +160,44 @@ pub fn rank(status: &str) -> Option<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::plugin::model::mismatches;
+    use crate::provider::flows::resource::schema::flow_resource_schema;
+
+    #[test]
+    fn the_model_matches_the_schema() {
+        assert_eq!(
+            mismatches::<FlowModel>(&flow_resource_schema()),
+            Vec::<String>::new()
+        );
+    }
 
     #[test]
     fn derived_values_follow_the_text() {
         let text =
             r#"{"version":"7.0","data_api_version":"3.0","screens":[{"id":"A"},{"id":"B"}]}"#;
-        let d = derived(&Attr::Known(text.to_owned()));
-        assert_eq!(d[0].1, Value::string("7.0"));
-        assert_eq!(d[1].1, Value::string("3.0"));
+        let mut flow = FlowModel {
+            content: Attr::Known(text.to_owned()),
+            ..FlowModel::default()
+        };
+        flow.derive_from_content();
+        assert_eq!(flow.json_version, Attr::Known("7.0".to_owned()));
+        assert_eq!(flow.data_api_version, Attr::Known("3.0".to_owned()));
         assert_eq!(
-            d[2].1,
-            Value::string(hex::encode(Sha256::digest(text.as_bytes())))
+            flow.content_sha256,
+            Attr::Known(hex::encode(Sha256::digest(text.as_bytes())))
         );
         assert_eq!(
-            d[3].1,
-            Value::List(vec![Value::string("A"), Value::string("B")])
+            flow.screen_ids,
+            Attr::Known(vec!["A".to_owned(), "B".to_owned()])
         );
-        assert!(derived(&Attr::Unknown).iter().all(|(_, v)| v.is_unknown()));
+        flow.content = Attr::Unknown;
+        flow.derive_from_content();
+        assert!(
+            flow.json_version.is_unknown()
+                && flow.data_api_version.is_unknown()
+                && flow.content_sha256.is_unknown()
+                && flow.screen_ids.is_unknown()
+        );
     }
 
     #[test]

@@ -3,65 +3,67 @@
 //! lets us change.
 
 use crate::alibaba::upload::MAX_UPLOAD_BYTES;
-use crate::plugin::value::Value;
-use crate::plugin::{Attr, Config, Context, Diagnostic, ModifyPlanRequest, ModifyPlanResponse};
+use crate::plugin::model::Model;
+use crate::plugin::{
+    Attr, AttributePath, Context, Diagnostic, Diagnostics, ModifyPlanRequest, ModifyPlanResponse,
+};
 use crate::provider::Configured;
+use crate::{attribute_name, attribute_path};
 
-use super::model::{derived, rank};
+use super::model::{rank, FlowModel};
 use super::schema::DEFAULT_STATUS;
-
-/// Attributes CAMS lets us change only while the flow is a draft.
-const DRAFT_ONLY: [&str; 4] = ["name", "categories", "endpoint_uri", "content"];
 
 pub fn modify_plan(ctx: &Context, req: ModifyPlanRequest) -> ModifyPlanResponse {
     let mut resp = ModifyPlanResponse::keep(&req);
-    if req.plan.is_null() {
-        plan_destroy(&req.prior_state, &mut resp);
-        return resp;
+    if let Err(d) = plan(ctx, &req, &mut resp) {
+        resp.diagnostics.extend(d);
     }
-    let creating = req.prior_state.is_null();
+    resp
+}
+
+fn plan(
+    ctx: &Context,
+    req: &ModifyPlanRequest,
+    resp: &mut ModifyPlanResponse,
+) -> Result<(), Diagnostics> {
+    if req.plan.is_null() {
+        plan_destroy(&FlowModel::from_config(&req.prior_state)?, resp);
+        return Ok(());
+    }
+    let config = FlowModel::from_config(&req.config)?;
+    let prior = FlowModel::decode_optional(req.prior_state.value())?;
+    let mut plan = FlowModel::from_config(&req.plan)?;
+    let creating = prior.is_none();
 
     // status: the configured one; left out, DRAFT for a new flow and what
     // CAMS has for an existing one (an imported PUBLISHED flow stays so).
-    let status = match req.config.string("status") {
-        Ok(Attr::Null) if creating => Attr::Known(DEFAULT_STATUS.to_owned()),
-        Ok(Attr::Null) => match req.prior_state.string("status") {
-            Ok(Attr::Known(prior)) => Attr::Known(prior),
-            _ => Attr::Known(DEFAULT_STATUS.to_owned()),
-        },
-        Ok(other) => other,
-        Err(d) => {
-            resp.diagnostics.push(d);
-            return resp;
-        }
+    plan.status = match &config.status {
+        Attr::Null => Attr::Known(match prior.as_ref().map(|p| &p.status) {
+            Some(Attr::Known(prior)) => prior.clone(),
+            _ => DEFAULT_STATUS.to_owned(),
+        }),
+        configured => configured.clone(),
     };
-    resp.set(
-        "status",
-        match &status {
-            Attr::Known(s) => Value::String(s.clone()),
-            _ => Value::unknown(),
-        },
-    );
 
     // cust_space_id: the configured one, else the provider's (known at
     // plan time, so the plan shows it). An existing flow whose space the
     // state lacks (imported by plain FLOW_ID) adopts it the same way.
-    let space_unknown_before = creating || is_null(&req.prior_state, "cust_space_id");
-    if space_unknown_before && is_null(&req.config, "cust_space_id") {
+    let space_unknown_before = prior.as_ref().is_none_or(|p| p.cust_space_id.is_null());
+    if space_unknown_before && config.cust_space_id.is_null() {
         let provider_space = ctx
             .provider_data::<Configured>()
             .ok()
             .and_then(|c| c.cust_space_id.clone());
         match provider_space {
-            Some(space) => resp.set("cust_space_id", Value::String(space)),
-            None if !creating && ctx.is_configured() => resp.set("cust_space_id", Value::Null),
-            None if !creating => resp.set("cust_space_id", Value::unknown()),
+            Some(space) => plan.cust_space_id = Attr::Known(space),
+            None if !creating && ctx.is_configured() => plan.cust_space_id = Attr::Null,
+            None if !creating => plan.cust_space_id = Attr::Unknown,
             None if ctx.is_configured() => resp.diagnostics.push(
                 Diagnostic::error(
                     "Missing Cust Space ID",
                     "A flow belongs to a CAMS space, and its Flow JSON is uploaded to that space's storage: set cust_space_id on the resource, or cust_space_id in the provider block.",
                 )
-                .at(req.config.path_of("cust_space_id")),
+                .at(attribute_path!(FlowModel, cust_space_id)),
             ),
             None => {}
         }
@@ -69,45 +71,39 @@ pub fn modify_plan(ctx: &Context, req: ModifyPlanRequest) -> ModifyPlanResponse 
 
     // What follows from the Flow JSON: kept when the text is the prior one
     // (semantic equality may have kept it), known when the text is.
-    let planned_content = req.plan.string("content").unwrap_or(Attr::Unknown);
-    let prior_content = req.prior_state.string("content").unwrap_or(Attr::Null);
-    let content_unchanged = !creating && planned_content == prior_content;
-    if let (false, Attr::Known(text)) = (content_unchanged, &planned_content) {
-        if let Some(d) = over_upload_limit(ctx, text) {
-            resp.diagnostics.push(d.at(req.config.path_of("content")));
+    match prior.as_ref().filter(|p| p.content == plan.content) {
+        Some(prior) => {
+            plan.json_version = prior.json_version.clone();
+            plan.data_api_version = prior.data_api_version.clone();
+            plan.content_sha256 = prior.content_sha256.clone();
+            plan.screen_ids = prior.screen_ids.clone();
         }
-    }
-    if !content_unchanged {
-        for (name, value) in derived(&planned_content) {
-            resp.set(name, value);
-        }
-    } else {
-        for name in [
-            "json_version",
-            "data_api_version",
-            "content_sha256",
-            "screen_ids",
-        ] {
-            if let Some(prior) = req.prior_state.get(name) {
-                resp.set(name, prior.clone());
+        None => {
+            if let Attr::Known(text) = &plan.content {
+                if let Some(d) = over_upload_limit(ctx, text) {
+                    resp.diagnostics
+                        .push(d.at(attribute_path!(FlowModel, content)));
+                }
             }
+            plan.derive_from_content();
         }
     }
 
-    if !creating {
-        plan_update(&req, &status, &mut resp);
+    if let Some(prior) = &prior {
+        plan_update(&config, prior, &plan, resp);
     }
-    resp
+    resp.plan = plan.encode_over(req.plan.value());
+    Ok(())
+}
+
+fn known_or_default(a: &Attr<String>) -> String {
+    a.clone().known().unwrap_or_default()
 }
 
 /// Destroying: what happens to the flow in CAMS depends on its status.
-fn plan_destroy(prior: &Config, resp: &mut ModifyPlanResponse) {
-    let id = prior
-        .string("id")
-        .ok()
-        .and_then(Attr::known)
-        .unwrap_or_default();
-    match prior.string("status").ok().and_then(Attr::known).as_deref() {
+fn plan_destroy(prior: &FlowModel, resp: &mut ModifyPlanResponse) {
+    let id = known_or_default(&prior.id);
+    match prior.status.clone().known().as_deref() {
         Some("PUBLISHED") => resp.diagnostics.push(Diagnostic::warning(
             "Published Flow Will Be Deprecated, Not Deleted",
             format!("CAMS cannot delete a published flow, so destroying flow {id} deprecates it (it stops being sendable) and removes it from the state. It stays in CAMS as DEPRECATED."),
@@ -120,32 +116,56 @@ fn plan_destroy(prior: &Config, resp: &mut ModifyPlanResponse) {
     }
 }
 
+/// The attributes CAMS lets us change only while the flow is a draft,
+/// that the plan changes in CAMS. A name or categories the prior state
+/// lacks (an import whose GetFlow did not return them) is adopted, not a
+/// change; an `endpoint_uri` of `""` means no endpoint, as null does.
+fn draft_only_changes(prior: &FlowModel, plan: &FlowModel) -> Vec<&'static str> {
+    let no_endpoint = |e: &Attr<String>| e.is_null() || *e == Attr::Known(String::new());
+    let endpoint_changes = !(no_endpoint(&prior.endpoint_uri) && no_endpoint(&plan.endpoint_uri))
+        && prior.endpoint_uri != plan.endpoint_uri;
+    [
+        (
+            attribute_name!(FlowModel, name),
+            !prior.name.is_null() && prior.name != plan.name,
+        ),
+        (
+            attribute_name!(FlowModel, categories),
+            !prior.categories.is_null() && prior.categories != plan.categories,
+        ),
+        (attribute_name!(FlowModel, endpoint_uri), endpoint_changes),
+        (
+            attribute_name!(FlowModel, content),
+            prior.content != plan.content,
+        ),
+    ]
+    .into_iter()
+    .filter_map(|(name, changed)| changed.then_some(name))
+    .collect()
+}
+
 /// Updating: a flow past DRAFT cannot be changed in CAMS, and its status
 /// only moves forward, so a change to it, or a status asked back, replaces
 /// it. The replacement is planned (visible, changing nothing yet), so
 /// editing the configuration, `-replace` and `taint` all work.
-fn plan_update(req: &ModifyPlanRequest, status: &Attr<String>, resp: &mut ModifyPlanResponse) {
-    let prior_status = req
-        .prior_state
-        .string("status")
-        .ok()
-        .and_then(Attr::known)
+fn plan_update(
+    config: &FlowModel,
+    prior: &FlowModel,
+    plan: &FlowModel,
+    resp: &mut ModifyPlanResponse,
+) {
+    let prior_status = prior
+        .status
+        .clone()
+        .known()
         .unwrap_or_else(|| DEFAULT_STATUS.to_owned());
     if !matches!(prior_status.as_str(), "PUBLISHED" | "DEPRECATED") {
         return;
     }
-    let id = req
-        .prior_state
-        .string("id")
-        .ok()
-        .and_then(Attr::known)
-        .unwrap_or_default();
+    let id = known_or_default(&prior.id);
 
-    let mut changed: Vec<&str> = DRAFT_ONLY
-        .into_iter()
-        .filter(|name| changes_in_cams(req, name))
-        .collect();
-    let backward = match status {
+    let mut changed = draft_only_changes(prior, plan);
+    let backward = match &plan.status {
         Attr::Known(wanted) => matches!(
             (rank(&prior_status), rank(wanted)),
             (Some(from), Some(to)) if to < from
@@ -153,13 +173,13 @@ fn plan_update(req: &ModifyPlanRequest, status: &Attr<String>, resp: &mut Modify
         _ => false,
     };
     if backward {
-        changed.push("status");
+        changed.push(attribute_name!(FlowModel, status));
     }
     let Some(first) = changed.first() else {
         return;
     };
     for name in &changed {
-        resp.requires_replace.push(req.config.path_of(name));
+        resp.requires_replace.push(AttributePath::of(*name));
     }
     let why = if backward {
         "a flow's status only moves forward (DRAFT → PUBLISHED → DEPRECATED) and CAMS does not allow changing a flow once it is published"
@@ -172,7 +192,7 @@ fn plan_update(req: &ModifyPlanRequest, status: &Attr<String>, resp: &mut Modify
         "removed from the state; it stays in CAMS as deprecated"
     };
     // The new flow is planned as a create: a left-out status means DRAFT.
-    let new_status = if is_null(&req.config, "status") {
+    let new_status = if config.status.is_null() {
         " The new flow will be a DRAFT, since status is left out; set status to publish it."
     } else {
         ""
@@ -185,26 +205,8 @@ fn plan_update(req: &ModifyPlanRequest, status: &Attr<String>, resp: &mut Modify
                 changed.join(", "),
             ),
         )
-        .at(req.config.path_of(first)),
+        .at(AttributePath::of(*first)),
     );
-}
-
-/// Whether the plan changes `name` in CAMS. A name or categories the prior
-/// state lacks (an import whose GetFlow did not return them) is adopted,
-/// not a change; an `endpoint_uri` of `""` means no endpoint, as null does.
-fn changes_in_cams(req: &ModifyPlanRequest, name: &str) -> bool {
-    let prior = req.prior_state.get(name).unwrap_or(&Value::Null);
-    let planned = req.plan.get(name).unwrap_or(&Value::Null);
-    if prior.is_null() && matches!(name, "name" | "categories") {
-        return false;
-    }
-    if name == "endpoint_uri" {
-        let empty = |v: &Value| v.is_null() || v.as_str() == Some("");
-        if empty(prior) && empty(planned) {
-            return false;
-        }
-    }
-    planned != prior
 }
 
 /// A document to upload that is larger than the provider uploads
@@ -222,37 +224,38 @@ fn over_upload_limit(ctx: &Context, content: &str) -> Option<Diagnostic> {
     })
 }
 
-fn is_null(object: &Config, name: &str) -> bool {
-    object.get(name).is_none_or(Value::is_null)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::provider::test_support::{object, text};
+    use crate::plugin::model::Set;
+    use crate::plugin::Config;
 
-    fn flow(name: Value, endpoint: Value, status: Value) -> Value {
-        object(&[
-            ("id", text("926753")),
-            ("name", name),
-            ("categories", Value::Set(vec![text("OTHER")])),
-            ("content", text("{}")),
-            ("endpoint_uri", endpoint),
-            ("status", status),
-        ])
+    fn text(s: &str) -> Attr<String> {
+        Attr::Known(s.to_owned())
+    }
+
+    fn flow(name: Attr<String>, endpoint: Attr<String>, status: Attr<String>) -> FlowModel {
+        FlowModel {
+            id: text("926753"),
+            name,
+            categories: Attr::Known(Set(vec![text("OTHER")])),
+            content: text("{}"),
+            endpoint_uri: endpoint,
+            status,
+            ..FlowModel::default()
+        }
     }
 
     /// The attributes a plan from `prior` to `planned` replaces.
-    fn replaced(prior: Value, planned: Value) -> Vec<String> {
+    fn replaced(prior: FlowModel, planned: FlowModel) -> Vec<String> {
         let req = ModifyPlanRequest {
-            config: Config::new(planned.clone()),
-            prior_state: Config::new(prior),
-            plan: Config::new(planned),
+            config: Config::new(planned.encode()),
+            prior_state: Config::new(prior.encode()),
+            plan: Config::new(planned.encode()),
             private: Vec::new(),
         };
         let mut resp = ModifyPlanResponse::keep(&req);
-        let status = req.config.string("status").unwrap();
-        plan_update(&req, &status, &mut resp);
+        plan_update(&planned, &prior, &planned, &mut resp);
         resp.requires_replace
             .iter()
             .map(|p| p.to_string())
@@ -261,21 +264,21 @@ mod tests {
 
     #[test]
     fn a_published_flow_is_replaced_only_for_a_real_change() {
-        let published = |name: &str| flow(text(name), Value::Null, text("PUBLISHED"));
+        let published = |name: &str| flow(text(name), Attr::Null, text("PUBLISHED"));
         assert!(replaced(published("a"), published("a")).is_empty());
         assert_eq!(replaced(published("a"), published("b")).len(), 1);
         // Not read back by an import: adopted.
-        let unread = flow(Value::Null, Value::Null, text("PUBLISHED"));
+        let unread = flow(Attr::Null, Attr::Null, text("PUBLISHED"));
         assert!(replaced(unread, published("a")).is_empty());
         // "" and null both mean no endpoint.
         let empty = flow(text("a"), text(""), text("PUBLISHED"));
         assert!(replaced(published("a"), empty).is_empty());
         // Back to DRAFT: a replacement, on status.
-        let draft = flow(text("a"), Value::Null, text("DRAFT"));
+        let draft = flow(text("a"), Attr::Null, text("DRAFT"));
         assert_eq!(replaced(published("a"), draft), vec!["status".to_owned()]);
         // A draft changes in place.
-        let draft_b = flow(text("b"), Value::Null, text("DRAFT"));
-        let draft_a = flow(text("a"), Value::Null, text("DRAFT"));
+        let draft_b = flow(text("b"), Attr::Null, text("DRAFT"));
+        let draft_a = flow(text("a"), Attr::Null, text("DRAFT"));
         assert!(replaced(draft_a, draft_b).is_empty());
     }
 }

@@ -2,16 +2,15 @@
 //! JSON: two paced calls and one download), and importing one by id.
 
 use crate::alibaba::{ApiError, CamsError, FetchError, Flow};
-use crate::plugin::value::Value;
+use crate::plugin::model::Model;
 use crate::plugin::{
-    Attr, Config, Context, Diagnostic, Diagnostics, ImportResponse, ReadRequest, ReadResponse,
-    State,
+    Attr, Context, Diagnostic, Diagnostics, ImportResponse, ReadRequest, ReadResponse, State,
 };
 use crate::provider::errors::{download_advice, shown_id};
 use crate::provider::Configured;
 
 use super::apply::{seconds_since_created, step_failed, while_not_visible};
-use super::model::{derived, opt};
+use super::model::{given, string_set, FlowModel};
 
 /// A flow this provider created less than this long ago that CAMS does not
 /// show yet is looked for again, not taken as deleted.
@@ -28,9 +27,10 @@ pub async fn read(ctx: &Context, req: ReadRequest) -> ReadResponse {
 async fn read_state(ctx: &Context, req: &ReadRequest) -> Result<Option<State>, Diagnostics> {
     let configured = ctx.provider_data::<Configured>()?;
     let cams = &configured.client;
-    let prior = &req.state;
+    let prior = FlowModel::from_config(&req.state)?;
     let id = prior
-        .string("id")?
+        .id
+        .clone()
         .known()
         .filter(|s| !s.is_empty())
         .ok_or_else(|| {
@@ -40,7 +40,8 @@ async fn read_state(ctx: &Context, req: &ReadRequest) -> Result<Option<State>, D
             ))
         })?;
     let space = prior
-        .string("cust_space_id")?
+        .cust_space_id
+        .clone()
         .known()
         .filter(|s| !s.is_empty())
         .or_else(|| configured.cust_space_id.clone());
@@ -85,13 +86,7 @@ async fn read_state(ctx: &Context, req: &ReadRequest) -> Result<Option<State>, D
             return Err(Diagnostic::error("Cannot Read Flow", detail).into());
         }
     };
-    Ok(Some(state_of(
-        prior_state(prior),
-        &id,
-        space,
-        &flow,
-        content,
-    )))
+    Ok(Some(state_of(prior, &id, space, &flow, content).to_state()))
 }
 
 /// CAMS answered, but the flow has no Flow JSON yet.
@@ -99,58 +94,35 @@ fn has_no_json(e: &CamsError) -> bool {
     matches!(e.api_error(), Some(ApiError::MissingFilePath { .. }))
 }
 
-fn prior_state(prior: &Config) -> State {
-    State::from_value(prior.value())
-}
-
 /// The state as CAMS has it; what CAMS did not say keeps its prior value.
 fn state_of(
-    mut state: State,
+    mut state: FlowModel,
     id: &str,
     space: Option<String>,
     flow: &Flow,
     content: Option<String>,
-) -> State {
-    state.set("id", Value::String(id.to_owned()));
-    state.set("cust_space_id", opt(space));
+) -> FlowModel {
+    state.id = Attr::Known(id.to_owned());
+    state.cust_space_id = given(space);
     if let Some(name) = &flow.flow_name {
-        state.set("name", Value::String(name.clone()));
+        state.name = Attr::Known(name.clone());
     }
     if let Some(categories) = &flow.categories {
         let mut categories = categories.clone();
         categories.sort();
-        state.set(
-            "categories",
-            Value::Set(categories.into_iter().map(Value::String).collect()),
-        );
+        state.categories = string_set(categories);
     }
     if let Some(status) = &flow.status {
-        state.set("status", Value::String(status.as_str().to_owned()));
+        state.status = Attr::Known(status.as_str().to_owned());
     }
     // No endpoint in CAMS: a state that wrote `""` keeps it, as written.
     let endpoint = flow.endpoint_uri.clone().filter(|e| !e.is_empty());
-    let written_empty = state.get("endpoint_uri") == Some(&Value::String(String::new()));
+    let written_empty = state.endpoint_uri == Attr::Known(String::new());
     if endpoint.is_some() || !written_empty {
-        state.set("endpoint_uri", opt(endpoint));
+        state.endpoint_uri = given(endpoint);
     }
-    let content_attr = match &content {
-        Some(text) => Attr::Known(text.clone()),
-        None => Attr::Null,
-    };
-    state.set("content", opt(content));
-    match content_attr {
-        Attr::Known(_) => {
-            for (name, value) in derived(&content_attr) {
-                state.set(name, value);
-            }
-        }
-        _ => {
-            for name in ["json_version", "data_api_version", "content_sha256"] {
-                state.set(name, Value::Null);
-            }
-            state.set("screen_ids", Value::List(Vec::new()));
-        }
-    }
+    state.content = given(content);
+    state.derive_from_content();
     state
 }
 
@@ -187,11 +159,13 @@ pub fn import(id: &str) -> ImportResponse {
             ..ImportResponse::default()
         };
     }
-    let mut state = State::new();
-    state.set("id", Value::String(flow_id.to_owned()));
-    state.set("cust_space_id", opt(space.map(str::to_owned)));
+    let state = FlowModel {
+        id: Attr::Known(flow_id.to_owned()),
+        cust_space_id: given(space.map(str::to_owned)),
+        ..FlowModel::default()
+    };
     ImportResponse {
-        state: Some(state),
+        state: Some(state.to_state()),
         ..ImportResponse::default()
     }
 }
@@ -202,13 +176,14 @@ mod tests {
 
     #[test]
     fn import_ids_with_and_without_a_space() {
-        let plain = import("926753");
-        let state = plain.state.unwrap();
-        assert_eq!(state.get("id"), Some(&Value::string("926753")));
-        assert_eq!(state.get("cust_space_id"), Some(&Value::Null));
-        let spaced = import("cams-1:926753").state.unwrap();
-        assert_eq!(spaced.get("cust_space_id"), Some(&Value::string("cams-1")));
-        assert_eq!(spaced.get("id"), Some(&Value::string("926753")));
+        let imported =
+            |id: &str| FlowModel::decode(&import(id).state.unwrap().into_value()).unwrap();
+        let plain = imported("926753");
+        assert_eq!(plain.id, Attr::Known("926753".to_owned()));
+        assert_eq!(plain.cust_space_id, Attr::Null);
+        let spaced = imported("cams-1:926753");
+        assert_eq!(spaced.cust_space_id, Attr::Known("cams-1".to_owned()));
+        assert_eq!(spaced.id, Attr::Known("926753".to_owned()));
         for bad in ["", ":926753", "cams-1:", " : "] {
             assert!(import(bad).diagnostics.has_errors(), "{bad:?}");
         }

@@ -3,95 +3,87 @@
 //! values are skipped.
 
 use crate::alibaba::upload::MAX_UPLOAD_BYTES;
-use crate::plugin::{Attr, AttributePath, Config, Diagnostic, Diagnostics};
+use crate::attribute_path;
+use crate::plugin::{Attr, AttributePath, Diagnostic, Diagnostics};
+use crate::provider::flows::id_checks::check_cust_space_id;
 use crate::provider::flows::rules::{self as flow_rules, Problem};
 
+use super::model::{known_strings, FlowModel};
 use super::schema::{CATEGORIES, STATUSES};
 
 /// Rule violations reported one by one before the rest are summed up, so a
 /// broken document does not bury the plan under hundreds of diagnostics.
 const MAX_PROBLEMS_SHOWN: usize = 20;
 
-pub fn validate(config: &Config) -> Diagnostics {
+pub fn check(flow: &FlowModel) -> Diagnostics {
     let mut diags = Diagnostics::new();
-    let mut take = |r: Result<Attr<String>, Diagnostic>| match r {
-        Ok(a) => a,
-        Err(d) => {
-            diags.push(d);
-            Attr::Null
-        }
-    };
-    let name = take(config.string("name"));
-    let status = take(config.string("status"));
-    let content = take(config.string("content"));
-    let endpoint = take(config.string("endpoint_uri"));
-
-    if let Attr::Known(name) = &name {
+    if let Attr::Known(name) = &flow.name {
         if name.trim().is_empty() {
             diags.push(
                 Diagnostic::error("Invalid Flow Name", "name must not be empty.")
-                    .at(config.path_of("name")),
+                    .at(attribute_path!(FlowModel, name)),
             );
         }
     }
-    crate::provider::flows::id_checks::check_cust_space_id(config, &mut diags);
-    if let Attr::Known(status) = &status {
+    check_cust_space_id(
+        &flow.cust_space_id,
+        attribute_path!(FlowModel, cust_space_id),
+        &mut diags,
+    );
+    if let Attr::Known(status) = &flow.status {
         if !STATUSES.contains(&status.as_str()) {
             diags.push(
                 Diagnostic::error(
                     "Invalid Flow Status",
                     format!("status = {status:?} is not one of {}.", STATUSES.join(", ")),
                 )
-                .at(config.path_of("status")),
+                .at(attribute_path!(FlowModel, status)),
             );
         }
     }
-    if let Attr::Known(endpoint) = &endpoint {
+    if let Attr::Known(endpoint) = &flow.endpoint_uri {
         if !endpoint.is_empty() && !is_https_url(endpoint) {
             diags.push(
                 Diagnostic::error(
                     "Invalid Endpoint URI",
                     format!("endpoint_uri = {endpoint:?} is not an https URL; WhatsApp calls a flow's data endpoint over https only."),
                 )
-                .at(config.path_of("endpoint_uri")),
+                .at(attribute_path!(FlowModel, endpoint_uri)),
             );
         }
     }
-    match config.strings("categories") {
-        Ok(Attr::Known(categories)) => {
-            if categories.is_empty() {
-                diags.push(
-                    Diagnostic::error(
-                        "Invalid Flow Categories",
-                        "categories must hold at least one category.",
-                    )
-                    .at(config.path_of("categories")),
-                );
-            }
-            for c in categories
-                .iter()
-                .filter(|c| !CATEGORIES.contains(&c.as_str()))
-            {
-                diags.push(
-                    Diagnostic::error(
-                        "Invalid Flow Category",
-                        format!(
-                            "{c:?} is not a flow category CAMS knows; use {}.",
-                            CATEGORIES.join(", ")
-                        ),
-                    )
-                    .at(config.path_of("categories")),
-                );
-            }
+    if let Attr::Known(categories) = known_strings(&flow.categories) {
+        if categories.is_empty() {
+            diags.push(
+                Diagnostic::error(
+                    "Invalid Flow Categories",
+                    "categories must hold at least one category.",
+                )
+                .at(attribute_path!(FlowModel, categories)),
+            );
         }
-        Ok(_) => {}
-        Err(d) => diags.push(d),
+        for c in categories
+            .iter()
+            .filter(|c| !CATEGORIES.contains(&c.as_str()))
+        {
+            diags.push(
+                Diagnostic::error(
+                    "Invalid Flow Category",
+                    format!(
+                        "{c:?} is not a flow category CAMS knows; use {}.",
+                        CATEGORIES.join(", ")
+                    ),
+                )
+                .at(attribute_path!(FlowModel, categories)),
+            );
+        }
     }
-    if let Attr::Known(content) = &content {
+    if let Attr::Known(content) = &flow.content {
         // A flow created as DEPRECATED is published first, so Meta checks
         // it as it does a flow to be published.
-        let publishing = matches!(&status, Attr::Known(s) if s == "PUBLISHED" || s == "DEPRECATED");
-        diags.extend(content_diagnostics(config, content, publishing));
+        let publishing =
+            matches!(&flow.status, Attr::Known(s) if s == "PUBLISHED" || s == "DEPRECATED");
+        diags.extend(content_diagnostics(flow, content, publishing));
     }
     diags
 }
@@ -104,8 +96,8 @@ fn is_https_url(text: &str) -> bool {
 /// pointer and rule, as an error when the flow is to be published (Meta
 /// refuses to publish it) and as a warning otherwise (drafts may have
 /// problems).
-pub fn content_diagnostics(config: &Config, content: &str, publishing: bool) -> Diagnostics {
-    let path = config.path_of("content");
+pub fn content_diagnostics(flow: &FlowModel, content: &str, publishing: bool) -> Diagnostics {
+    let path = attribute_path!(FlowModel, content);
     // CAMS takes no larger document whatever the status, so this is an
     // error even for a draft, and the rules need not read it.
     if content.len() as u64 > MAX_UPLOAD_BYTES {
@@ -135,7 +127,7 @@ pub fn content_diagnostics(config: &Config, content: &str, publishing: bool) -> 
     if publishing {
         publishing_errors(&problems, omitted, &path)
     } else {
-        draft_warning(config, &problems, omitted, &path)
+        draft_warning(flow, &problems, omitted, &path)
     }
 }
 
@@ -163,7 +155,7 @@ fn publishing_errors(problems: &[Problem], omitted: usize, path: &AttributePath)
 /// ("and N more similar warnings elsewhere"), which would hide every
 /// problem but one, and every other flow's.
 fn draft_warning(
-    config: &Config,
+    flow: &FlowModel,
     problems: &[Problem],
     omitted: usize,
     path: &AttributePath,
@@ -171,8 +163,8 @@ fn draft_warning(
     if problems.is_empty() {
         return Diagnostics::new();
     }
-    let flow = match config.string("name") {
-        Ok(Attr::Known(name)) if !name.trim().is_empty() => format!(" of {name:?}"),
+    let flow = match &flow.name {
+        Attr::Known(name) if !name.trim().is_empty() => format!(" of {name:?}"),
         _ => String::new(),
     };
     let count = problems.len() + omitted;
@@ -208,7 +200,13 @@ fn shown(problem: &Problem) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::plugin::model::Model;
     use crate::plugin::value::Value;
+    use crate::plugin::Config;
+
+    fn validate(config: &Config) -> Diagnostics {
+        check(&FlowModel::from_config(config).unwrap())
+    }
     use crate::provider::test_support::{object, text};
 
     /// A flow whose only screen is not terminal: a rule problem.
@@ -220,12 +218,17 @@ mod tests {
 
     fn flow_with(status: Value, content: &str) -> Config {
         Config::new(object(&[
+            ("id", Value::Null),
             ("name", text("n")),
             ("categories", Value::Set(vec![text("OTHER")])),
             ("content", text(content)),
             ("endpoint_uri", Value::Null),
             ("cust_space_id", Value::Null),
             ("status", status),
+            ("json_version", Value::Null),
+            ("data_api_version", Value::Null),
+            ("content_sha256", Value::Null),
+            ("screen_ids", Value::Null),
         ]))
     }
 
