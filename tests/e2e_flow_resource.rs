@@ -249,6 +249,26 @@ fn a_flow_from_draft_to_published_to_replaced_to_deprecated() {
         assert_eq!(status_in_cams(&emu, &id), "PUBLISHED");
         let (code, out) = plan(&w, &tf, url, "PUBLISHED");
         assert_eq!(code, 0, "{version}: after publish:\n{out}");
+        assert!(!out.contains("Published Flow of This Name"), "{out}");
+
+        // Tainted, the published flow is planned as a create (Terraform
+        // sends no prior state): the plan still says it will be deprecated.
+        ok(
+            &w.run(&tf, &["taint", "-no-color", "cams_flow.signup"]),
+            &format!("{version}: taint"),
+        );
+        let (code, out) = plan(&w, &tf, url, "PUBLISHED");
+        assert_eq!(code, 2, "{version}: tainted:\n{out}");
+        assert!(
+            out.contains("A Published Flow of This Name Exists")
+                && out.contains(&id)
+                && out.contains("deprecated"),
+            "{version}: a tainted published flow is replaced with a warning:\n{out}"
+        );
+        ok(
+            &w.run(&tf, &["untaint", "-no-color", "cams_flow.signup"]),
+            &format!("{version}: untaint"),
+        );
 
         // Back to draft: a planned replacement, naming the attribute.
         let (code, out) = plan(&w, &tf, url, "DRAFT");
@@ -265,6 +285,10 @@ fn a_flow_from_draft_to_published_to_replaced_to_deprecated() {
         assert_eq!(code, 2, "{version}:\n{out}");
         assert!(out.contains("must be replaced"), "{out}");
         assert!(out.contains("Flow Will Be Replaced"), "{out}");
+        assert!(
+            !out.contains("Published Flow of This Name"),
+            "{version}: the replacement is announced once:\n{out}"
+        );
         ok(
             &apply(&w, &tf, url, "PUBLISHED"),
             &format!("{version}: replace"),

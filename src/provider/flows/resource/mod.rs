@@ -10,6 +10,7 @@
 
 mod apply;
 mod model;
+mod namesake;
 mod plan;
 mod read;
 mod schema;
@@ -17,6 +18,7 @@ pub(crate) mod validate;
 
 use crate::attribute_path;
 use crate::plugin::model::Model;
+use crate::plugin::Attr;
 use crate::plugin::{
     ApplyResponse, Context, CreateRequest, DeleteRequest, DeleteResponse, Diagnostics,
     ImportRequest, ImportResponse, ModifyPlanRequest, ModifyPlanResponse, ReadRequest,
@@ -29,13 +31,17 @@ pub use schema::{flow_resource_schema, CATEGORIES, STATUSES};
 /// The `cams_flow` resource.
 pub struct FlowResource {
     provider_space: std::sync::Arc<crate::provider::block::space::ProviderSpace>,
+    namesakes: namesake::Namesakes,
 }
 
 impl FlowResource {
     pub fn new(
         provider_space: std::sync::Arc<crate::provider::block::space::ProviderSpace>,
     ) -> Self {
-        Self { provider_space }
+        Self {
+            provider_space,
+            namesakes: namesake::Namesakes::default(),
+        }
     }
 }
 
@@ -64,7 +70,30 @@ impl Resource for FlowResource {
     }
 
     async fn modify_plan(&self, ctx: &Context, req: ModifyPlanRequest) -> ModifyPlanResponse {
-        plan::modify_plan(ctx, req)
+        let creating = req.prior_state.is_null() && !req.plan.is_null();
+        let prior_id = FlowModel::decode_optional(req.prior_state.value())
+            .ok()
+            .flatten()
+            .and_then(|prior| prior.id.known());
+        let mut resp = plan::modify_plan(ctx, req);
+        if let (Some(id), false) = (&prior_id, resp.requires_replace.is_empty()) {
+            self.namesakes.replacement_announced(id);
+        }
+        if creating && !resp.diagnostics.has_errors() {
+            // A tainted flow's replacement reaches the provider as a plain
+            // create: only CAMS can tell that a published flow goes.
+            if let Ok(FlowModel {
+                name: Attr::Known(name),
+                cust_space_id: Attr::Known(space),
+                ..
+            }) = FlowModel::decode(&resp.plan)
+            {
+                if let Some(warning) = self.namesakes.published_namesake(ctx, &space, &name).await {
+                    resp.diagnostics.push(warning);
+                }
+            }
+        }
+        resp
     }
 
     async fn create(&self, ctx: &Context, req: CreateRequest) -> ApplyResponse {
