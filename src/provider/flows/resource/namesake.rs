@@ -32,11 +32,15 @@ use crate::provider::Configured;
 /// At most this many same-named flows have their status read.
 const MAX_LOOKED_UP: usize = 3;
 
+/// The flows of a space as one listing found them; `None` when CAMS could
+/// not list them.
+type Listing = Arc<OnceCell<Option<Vec<FlowSummary>>>>;
+
 /// What the plans of one provider process learn about same-named flows.
 #[derive(Default)]
 pub struct Namesakes {
     /// The flows of each space, listed once.
-    by_space: Mutex<HashMap<String, Arc<OnceCell<Option<Vec<FlowSummary>>>>>>,
+    by_space: Mutex<HashMap<String, Listing>>,
     /// Flows whose replacement a plan has already announced.
     announced: Mutex<HashSet<String>>,
 }
