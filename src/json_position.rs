@@ -19,17 +19,6 @@ pub fn position(text: &[u8], e: &serde_json::Error) -> (usize, usize) {
     (line, characters(&text[start..end]).max(1))
 }
 
-/// The 1-based line and character column of the byte at `offset` in
-/// `text` (an offset at or past the end names the place just after the
-/// last character).
-pub fn position_of_offset(text: &[u8], offset: usize) -> (usize, usize) {
-    let offset = offset.min(text.len());
-    let before = &text[..offset];
-    let line = 1 + before.iter().filter(|&&b| b == b'\n').count();
-    let start = line_start(text, line);
-    (line, characters(&text[start..offset]) + 1)
-}
-
 /// serde_json's message without the " at line L column C" it appends.
 pub fn message(e: &serde_json::Error) -> String {
     let full = e.to_string();
@@ -97,9 +86,6 @@ mod tests {
     fn columns_count_characters_not_bytes() {
         // "é" and "€" are 2 and 3 bytes; the stray `x` is the 12th character.
         assert_eq!(at("[\"é\", \"€\", x]"), (1, 12));
-        assert_eq!(position_of_offset("é\n€x".as_bytes(), 6), (2, 2));
-        assert_eq!(position_of_offset(b"ab", 0), (1, 1));
-        assert_eq!(position_of_offset(b"ab\n", 3), (2, 1));
     }
 
     #[test]

@@ -24,7 +24,7 @@ use sha2::{Digest as _, Sha256};
 use super::signature::percent_encode;
 
 /// The algorithm name, first word of the `Authorization` header.
-pub const ALGORITHM: &str = "ACS3-HMAC-SHA256";
+pub(crate) const ALGORITHM: &str = "ACS3-HMAC-SHA256";
 
 /// Lower-case hex SHA-256 of the body: `x-acs-content-sha256` and the last
 /// line of the canonical request.
@@ -33,7 +33,7 @@ pub fn hashed_payload(body: &[u8]) -> String {
 }
 
 /// `name=value&…`, both encoded, sorted by encoded name then value.
-pub fn canonical_query<'a, I>(params: I) -> String
+pub(crate) fn canonical_query<'a, I>(params: I) -> String
 where
     I: IntoIterator<Item = (&'a str, &'a str)>,
 {
@@ -51,7 +51,7 @@ where
 
 /// The canonical header lines (each ending in `\n`) and the `;`-joined
 /// signed header names, for every header given.
-pub fn canonical_headers<'a, I>(headers: I) -> (String, String)
+pub(crate) fn canonical_headers<'a, I>(headers: I) -> (String, String)
 where
     I: IntoIterator<Item = (&'a str, &'a str)>,
 {
@@ -89,7 +89,7 @@ pub struct Acs3Request<'a> {
 }
 
 /// The canonical request and the signed header names.
-pub fn canonical_request(request: &Acs3Request<'_>) -> (String, String) {
+pub(crate) fn canonical_request(request: &Acs3Request<'_>) -> (String, String) {
     let (header_lines, signed_headers) = canonical_headers(request.headers.iter().copied());
     let canonical = format!(
         "{}\n{}\n{}\n{}\n{}\n{}",

@@ -46,11 +46,11 @@ pub const SCALE: f64 = 0.4;
 
 /// The lowest rate, in calls per second: one call every two seconds still
 /// finds out quickly when the contention is over.
-pub const MIN_RATE_PER_SECOND: f64 = 0.5;
+pub(crate) const MIN_RATE_PER_SECOND: f64 = 0.5;
 
 /// The send rate of one (AccessKeyId, operation) in this process.
 #[derive(Debug, Clone)]
-pub struct AdaptiveRate {
+pub(crate) struct AdaptiveRate {
     /// The configured limit: the rate never exceeds it.
     cap: f64,
     /// The lowest rate (at most `cap`).
@@ -85,14 +85,14 @@ impl AdaptiveRate {
     }
 
     /// True while throttling keeps the rate below the configured limit.
-    pub fn is_slowed(&self) -> bool {
+    pub(crate) fn is_slowed(&self) -> bool {
         self.rate < self.cap
     }
 
     /// A call sent at `sent_at` was refused for throttling, seen at `now`.
     /// Returns whether the rate was lowered (false when the call was sent
     /// before the last drop, which already answered the same congestion).
-    pub fn on_throttle(&mut self, sent_at: Instant, now: Instant) -> bool {
+    pub(crate) fn on_throttle(&mut self, sent_at: Instant, now: Instant) -> bool {
         if self.last_drop.is_some_and(|dropped| sent_at < dropped) {
             return false;
         }
@@ -119,7 +119,7 @@ impl AdaptiveRate {
     /// again after a wait, because the rate may have risen meanwhile (a
     /// slot booked in advance would keep the rate of the moment it was
     /// booked, which after a few throttles is the floor).
-    pub fn until_next_send(&self, now: Instant) -> Duration {
+    pub(crate) fn until_next_send(&self, now: Instant) -> Duration {
         match self.last_send {
             Some(last) if self.is_slowed() => {
                 let next = last + Duration::from_secs_f64(1.0 / self.rate);
@@ -130,7 +130,7 @@ impl AdaptiveRate {
     }
 
     /// A send went out at `now`.
-    pub fn record_send(&mut self, now: Instant) {
+    pub(crate) fn record_send(&mut self, now: Instant) {
         self.last_send = Some(now);
     }
 }

@@ -46,7 +46,7 @@ impl fmt::Debug for FlowJsonAsset {
 
 /// `FilePath` without its query, for logs; `<unparseable URL>` if it is not
 /// a URL at all (the raw text could still hold a credential).
-pub fn redacted_file_path(file_path: &str) -> String {
+pub(crate) fn redacted_file_path(file_path: &str) -> String {
     match url::Url::parse(file_path) {
         Ok(url) => redact_url(&url),
         Err(_) => "<unparseable URL>".to_owned(),
@@ -153,7 +153,7 @@ fn request_id_clause(request_id: &Option<String>) -> String {
 impl ApiError {
     /// The same error with every server-provided text passed through
     /// `redactor` (a message may quote the string to sign).
-    pub fn redacted(self, redactor: &Redactor) -> Self {
+    pub(crate) fn redacted(self, redactor: &Redactor) -> Self {
         match self {
             ApiError::Service(e) => ApiError::Service(ServiceError {
                 http_status: e.http_status,
@@ -218,7 +218,7 @@ impl ApiError {
     }
 
     /// Whether (and how) asking again could help.
-    pub fn retry_class(&self) -> RetryClass {
+    pub(crate) fn retry_class(&self) -> RetryClass {
         match self {
             ApiError::Service(e) => retry_class(e.http_status, e.code.as_deref()),
             // An HTML page from a proxy on a 502 is worth another try; a
@@ -229,7 +229,7 @@ impl ApiError {
     }
 
     /// The same error, knowing which action was answered.
-    pub fn for_action(self, action: &'static str) -> Self {
+    pub(crate) fn for_action(self, action: &'static str) -> Self {
         match self {
             ApiError::Service(e) => ApiError::Service(ServiceError {
                 action: Some(action),
@@ -319,7 +319,7 @@ pub fn parse_get_flow_json_response(status: u16, body: &[u8]) -> Result<FlowJson
 }
 
 /// The asset in a successful `GetFlowJSONAssest` envelope.
-pub fn flow_json_asset(envelope: Envelope) -> Result<FlowJsonAsset, ApiError> {
+pub(crate) fn flow_json_asset(envelope: Envelope) -> Result<FlowJsonAsset, ApiError> {
     let data = envelope.data.as_ref().and_then(Value::as_object);
     let file_path = data
         .and_then(|d| d.get("FilePath"))
@@ -357,7 +357,7 @@ pub(crate) fn text_field(object: &Map<String, Value>, names: &[&str]) -> Option<
 
 /// The first [`BODY_SNIPPET_BYTES`] bytes of a body, lossily decoded and on
 /// one line.
-pub fn body_snippet(body: &[u8]) -> String {
+pub(crate) fn body_snippet(body: &[u8]) -> String {
     let head = &body[..body.len().min(BODY_SNIPPET_BYTES)];
     let mut text = flatten(&String::from_utf8_lossy(head));
     if body.len() > BODY_SNIPPET_BYTES {

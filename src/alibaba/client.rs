@@ -31,7 +31,8 @@ use super::signature;
 use super::upload_authorization::AuthorizationCache;
 
 /// The action name of `GetFlowJSONAssest`, misspelt as in the real API.
-pub const GET_FLOW_JSON_ACTION: &str = "GetFlowJSONAssest";
+#[cfg(test)]
+const GET_FLOW_JSON_ACTION: &str = "GetFlowJSONAssest";
 /// Answers of the API are small JSON documents; anything bigger is refused.
 const API_BODY_LIMIT: u64 = 1024 * 1024;
 /// `x-acs-retry-after` values beyond this are treated as this (the time
@@ -236,7 +237,7 @@ impl CamsClient {
 
     /// Like [`CamsClient::new`], on an existing connection pool (the one the
     /// credentials chain already uses for STS and ECS metadata).
-    pub fn with_http(
+    pub(crate) fn with_http(
         config: ClientConfig,
         credentials: Arc<dyn CredentialsProvider>,
         http: reqwest::Client,

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use super::endpoint::DEFAULT_REGION;
 use super::http::Timeouts;
-pub use super::retry::DEFAULT_THROTTLE_BUDGET;
+pub(crate) use super::retry::DEFAULT_THROTTLE_BUDGET;
 use super::rpc_query::SignatureVersion;
 
 /// Everything [`CamsClient::new`](super::client::CamsClient::new) needs
@@ -60,10 +60,10 @@ pub struct ClientConfig {
 }
 
 /// The overall deadline of one request when none is configured.
-pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
+pub(crate) const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// 64 MiB.
-pub const DEFAULT_MAX_CONTENT_BYTES: u64 = 64 * 1024 * 1024;
+pub(crate) const DEFAULT_MAX_CONTENT_BYTES: u64 = 64 * 1024 * 1024;
 
 impl Default for ClientConfig {
     fn default() -> Self {

@@ -52,7 +52,7 @@ pub struct OssError {
 impl OssError {
     /// The same error with its server-provided texts passed through
     /// `redactor`.
-    pub fn redacted(self, redactor: &Redactor) -> Self {
+    pub(crate) fn redacted(self, redactor: &Redactor) -> Self {
         Self {
             code: redactor.scrub(&self.code),
             message: redactor.scrub_opt(self.message),
@@ -189,7 +189,7 @@ pub(crate) struct DownloadSettings {
 }
 
 /// Checks that `file_path` is a URL we may fetch, without changing it.
-pub fn validate_download_url(file_path: &str) -> Result<Url, DownloadError> {
+pub(crate) fn validate_download_url(file_path: &str) -> Result<Url, DownloadError> {
     // `Url::parse` keeps existing `%XX` escapes as they are; it only escapes
     // characters that cannot appear on the request line at all.
     let url = Url::parse(file_path.trim()).map_err(|e| DownloadError::InvalidUrl {

@@ -6,7 +6,7 @@ use std::net::IpAddr;
 use url::{Host, Url};
 
 /// The only region the CAMS documentation lists.
-pub const DEFAULT_REGION: &str = "ap-southeast-1";
+pub(crate) const DEFAULT_REGION: &str = "ap-southeast-1";
 
 /// Why an endpoint override or a region was rejected.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -93,7 +93,7 @@ pub fn parse_endpoint(input: &str) -> Result<Url, EndpointError> {
 }
 
 /// The public CAMS endpoint of a region: `https://cams.{region}.aliyuncs.com/`.
-pub fn region_endpoint(region: &str) -> Result<Url, EndpointError> {
+pub(crate) fn region_endpoint(region: &str) -> Result<Url, EndpointError> {
     let valid = !region.is_empty()
         && region.len() <= 64
         && region
@@ -107,7 +107,7 @@ pub fn region_endpoint(region: &str) -> Result<Url, EndpointError> {
 }
 
 /// True when the URL's host is this machine: `localhost`, 127.0.0.0/8 or ::1.
-pub fn is_loopback(url: &Url) -> bool {
+pub(crate) fn is_loopback(url: &Url) -> bool {
     match url.host() {
         Some(Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
         Some(Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
@@ -120,7 +120,7 @@ pub fn is_loopback(url: &Url) -> bool {
 /// fragment. Presigned download URLs carry a bearer credential in their
 /// query, so this is the only form of a URL that may appear in logs and
 /// errors.
-pub fn redact_url(url: &Url) -> String {
+pub(crate) fn redact_url(url: &Url) -> String {
     let mut out = format!("{}://", url.scheme());
     if let Some(host) = url.host_str() {
         out.push_str(host);

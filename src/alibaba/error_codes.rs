@@ -8,7 +8,7 @@
 
 /// How the retry loop should treat a failed answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RetryClass {
+pub(crate) enum RetryClass {
     /// Flow control: retry after a backoff (or the server's `x-acs-retry-after`).
     Throttled,
     /// A transient server problem: retry after a backoff.
@@ -20,7 +20,7 @@ pub enum RetryClass {
 }
 
 /// Classifies an answer by HTTP status and error `Code` (if any).
-pub fn retry_class(http_status: u16, code: Option<&str>) -> RetryClass {
+pub(crate) fn retry_class(http_status: u16, code: Option<&str>) -> RetryClass {
     if let Some(code) = code {
         if is_throttling_code(code) {
             return RetryClass::Throttled;
@@ -125,7 +125,7 @@ fn not_found_entity(code: &str) -> Option<String> {
 
 /// A one-line hint for a known error code, `None` for codes we know
 /// nothing useful about.
-pub fn hint_for_code(code: &str) -> Option<&'static str> {
+pub(crate) fn hint_for_code(code: &str) -> Option<&'static str> {
     let hint = match code {
         "Product.Unsubscript" => {
             "Chat App Message Service is not activated for this Alibaba Cloud account; activate CAMS in the console, or use credentials of the account that owns the CAMS space"

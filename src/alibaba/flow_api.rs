@@ -53,7 +53,7 @@ fn request_id_clause(request_id: &Option<String>) -> String {
 
 impl FetchError {
     /// The download error, when the download was what failed.
-    pub fn download_error(&self) -> Option<&DownloadError> {
+    pub(crate) fn download_error(&self) -> Option<&DownloadError> {
         match self {
             FetchError::Download { error, .. } => Some(error),
             FetchError::Asset(_) => None,

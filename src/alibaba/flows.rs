@@ -210,7 +210,7 @@ pub fn flow(envelope: Envelope, asked: &str) -> Result<Flow, ApiError> {
 
 /// One page of `ListFlow`: `Data` is a list (absent means an empty page).
 /// Items without a `FlowId` are an error: they could not be told apart.
-pub fn flow_page(envelope: &Envelope) -> Result<Vec<FlowSummary>, ApiError> {
+pub(crate) fn flow_page(envelope: &Envelope) -> Result<Vec<FlowSummary>, ApiError> {
     let items = match &envelope.data {
         None => return Ok(Vec::new()),
         Some(Value::Array(items)) => items,
@@ -234,7 +234,7 @@ pub fn flow_page(envelope: &Envelope) -> Result<Vec<FlowSummary>, ApiError> {
         .collect()
 }
 
-pub fn modified_flow(envelope: Envelope) -> ModifiedFlow {
+pub(crate) fn modified_flow(envelope: Envelope) -> ModifiedFlow {
     let object = data_object(&envelope);
     ModifiedFlow {
         flow_id: object.and_then(|o| text(o, "FlowId")),
@@ -245,7 +245,7 @@ pub fn modified_flow(envelope: Envelope) -> ModifiedFlow {
     }
 }
 
-pub fn flow_preview(envelope: Envelope) -> Result<FlowPreview, ApiError> {
+pub(crate) fn flow_preview(envelope: Envelope) -> Result<FlowPreview, ApiError> {
     let object = data_object(&envelope);
     let Some(preview_url) = object.and_then(|o| text(o, "PreviewUrl")) else {
         return Err(envelope.invalid("no Data.PreviewUrl"));

@@ -6,7 +6,7 @@ use std::error::Error as _;
 use std::time::Duration;
 
 /// `User-Agent` of every request.
-pub const USER_AGENT: &str = concat!("terraform-provider-cams/", env!("CARGO_PKG_VERSION"));
+pub(crate) const USER_AGENT: &str = concat!("terraform-provider-cams/", env!("CARGO_PKG_VERSION"));
 
 /// The timeouts of every request the client makes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,7 +30,7 @@ const BACKSTOP_MARGIN: Duration = Duration::from_millis(500);
 /// included), no redirects (a presigned URL must not be followed to another
 /// host, and the CAMS API never redirects), proxies from the environment
 /// (reqwest's default: `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`, `NO_PROXY`).
-pub fn build_client(timeouts: Timeouts) -> Result<reqwest::Client, reqwest::Error> {
+pub(crate) fn build_client(timeouts: Timeouts) -> Result<reqwest::Client, reqwest::Error> {
     reqwest::Client::builder()
         .user_agent(USER_AGENT)
         .connect_timeout(timeouts.connect)
@@ -85,7 +85,7 @@ pub struct TransportFailure {
 
 impl TransportFailure {
     /// A request stopped because it took longer than `deadline` in all.
-    pub fn deadline_exceeded(deadline: Duration) -> Self {
+    pub(crate) fn deadline_exceeded(deadline: Duration) -> Self {
         Self {
             detail: format!(
                 "did not complete within the overall deadline of {} s per request",
@@ -97,7 +97,7 @@ impl TransportFailure {
         }
     }
 
-    pub fn from_reqwest(error: &reqwest::Error) -> Self {
+    pub(crate) fn from_reqwest(error: &reqwest::Error) -> Self {
         let kind = if error.is_timeout() {
             "timed out"
         } else if error.is_connect() {
@@ -130,10 +130,9 @@ impl TransportFailure {
 
 /// Why reading a body stopped.
 #[derive(Debug)]
-pub enum ReadFailure {
-    /// More than `limit` bytes arrived (or were announced).
+pub(crate) enum ReadFailure {
+    /// More bytes than the caller's limit arrived (or were announced).
     TooLarge {
-        limit: u64,
         announced: Option<u64>,
     },
     /// The buffer could not grow to `needed` bytes.
@@ -145,18 +144,18 @@ pub enum ReadFailure {
 
 /// The most a body buffer reserves before bytes arrive. Above the largest
 /// Flow JSON Meta accepts (10 MB); bigger files grow the buffer as they come.
-pub const PREALLOCATE_MAX: u64 = 32 * 1024 * 1024;
+pub(crate) const PREALLOCATE_MAX: u64 = 32 * 1024 * 1024;
 
 /// Reads a whole body, refusing it as soon as it is announced (by
 /// `Content-Length`) or seen to exceed `limit` bytes. Reading stops there:
 /// the rest is never downloaded.
-pub async fn read_body_capped(
+pub(crate) async fn read_body_capped(
     mut response: reqwest::Response,
     limit: u64,
 ) -> Result<Vec<u8>, ReadFailure> {
     let announced = response.content_length();
     if announced.is_some_and(|len| len > limit) {
-        return Err(ReadFailure::TooLarge { limit, announced });
+        return Err(ReadFailure::TooLarge { announced });
     }
     // An announced length was checked against the limit above: allocate it
     // once rather than doubling (and copying) a large file several times,
@@ -177,10 +176,7 @@ pub async fn read_body_capped(
         let Some(chunk) = chunk else { return Ok(body) };
         let total = body.len() as u64 + chunk.len() as u64;
         if total > limit {
-            return Err(ReadFailure::TooLarge {
-                limit,
-                announced: None,
-            });
+            return Err(ReadFailure::TooLarge { announced: None });
         }
         // Growth that the machine cannot hold is an error, not an abort.
         body.try_reserve(chunk.len())

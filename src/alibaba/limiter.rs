@@ -63,20 +63,21 @@ impl OperationLimiter {
     }
 
     /// True while sends are counted in the host-wide budget.
-    pub fn is_host_wide(&self) -> bool {
+    pub(crate) fn is_host_wide(&self) -> bool {
         self.host.is_some() && !self.host_failed.load(Ordering::Relaxed)
     }
 
     /// The send rate in force (calls per second): the limit, or less after
     /// throttling answers.
-    pub fn current_rate(&self) -> f64 {
+    #[cfg(test)]
+    pub(crate) fn current_rate(&self) -> f64 {
         self.adaptive().rate()
     }
 
     /// Waits until a call may go out and counts it; returns when it was
     /// let out (to pass to [`OperationLimiter::on_throttled`]), or `None`
     /// when `cancel` fired first.
-    pub async fn until_ready(&self, cancel: &CancellationToken) -> Option<Instant> {
+    pub(crate) async fn until_ready(&self, cancel: &CancellationToken) -> Option<Instant> {
         if self.adaptive().is_slowed() {
             let _turn = tokio::select! {
                 biased;
@@ -159,7 +160,7 @@ fn budgets() -> &'static BudgetRegistry {
 /// The host-wide budget of this AccessKeyId in `dir`, opened once per
 /// process. `None` when its file cannot be used: said once in the log, and
 /// the caller paces in-process (never an error).
-pub fn host_budget_for(dir: &Path, access_key_id: &str) -> Option<Arc<HostBudget>> {
+pub(crate) fn host_budget_for(dir: &Path, access_key_id: &str) -> Option<Arc<HostBudget>> {
     let mut map = budgets().lock().unwrap_or_else(PoisonError::into_inner);
     let key = (dir.to_owned(), access_key_id.to_owned());
     if let Some(known) = map.get(&key) {

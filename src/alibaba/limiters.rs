@@ -26,7 +26,7 @@ fn registry() -> &'static Registry {
 /// kept in the host-wide budget file of this key in that directory, shared
 /// with the user's other provider processes (in this process only if that
 /// file cannot be used).
-pub fn limiter_for(
+pub(crate) fn limiter_for(
     access_key_id: &str,
     operation: Operation,
     per_second: NonZeroU32,

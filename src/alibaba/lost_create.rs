@@ -85,7 +85,7 @@ impl LostAnswer {
 /// retried and ends on a limit instead), a 5xx or a reused nonce, an answer
 /// too large or unreadable. A 4xx refusal, throttling, credentials, a
 /// cancellation before sending: nothing was created.
-pub fn may_have_created(error: &CamsError) -> bool {
+pub(crate) fn may_have_created(error: &CamsError) -> bool {
     match error {
         CamsError::Transport { gave_up, .. } => *gave_up == GiveUp::NotRetryable,
         CamsError::ResponseTooLarge { .. } => true,

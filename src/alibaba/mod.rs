@@ -47,7 +47,7 @@ pub mod operations;
 pub mod oss_endpoint;
 pub mod oss_signature;
 pub mod pacing;
-pub mod redact;
+pub(crate) mod redact;
 pub mod retry;
 pub mod rpc_query;
 pub mod signature;

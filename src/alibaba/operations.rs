@@ -6,11 +6,11 @@ use std::fmt;
 use std::num::NonZeroU32;
 
 /// The API version of CAMS.
-pub const CAMS_API_VERSION: &str = "2020-06-06";
+pub(crate) const CAMS_API_VERSION: &str = "2020-06-06";
 
 /// The limit applied to an operation whose page states none here: the
 /// figure every documented Flow operation shares.
-pub const UNDOCUMENTED_RATE_PER_SECOND: u32 = 5;
+pub(crate) const UNDOCUMENTED_RATE_PER_SECOND: u32 = 5;
 
 /// Declares every operation once: its variant, the `Action` parameter as
 /// the API spells it, whether a repeat after it reached CAMS is harmless,

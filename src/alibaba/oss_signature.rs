@@ -64,7 +64,7 @@ pub fn http_date(t: time::OffsetDateTime) -> String {
 }
 
 /// `name:value\n` for every `x-oss-*` header, names lowercased and sorted.
-pub fn canonicalized_oss_headers(headers: &[(&str, &str)]) -> String {
+pub(crate) fn canonicalized_oss_headers(headers: &[(&str, &str)]) -> String {
     let mut oss: Vec<(String, &str)> = headers
         .iter()
         .map(|(name, value)| (name.to_ascii_lowercase(), value.trim()))
@@ -77,7 +77,11 @@ pub fn canonicalized_oss_headers(headers: &[(&str, &str)]) -> String {
 }
 
 /// `/bucket/key`, then `?name=value&…` for the sub-resources, sorted.
-pub fn canonicalized_resource(bucket: &str, key: &str, subresources: &[(&str, &str)]) -> String {
+pub(crate) fn canonicalized_resource(
+    bucket: &str,
+    key: &str,
+    subresources: &[(&str, &str)],
+) -> String {
     let mut resource = format!("/{bucket}/{key}");
     let mut sub: Vec<&(&str, &str)> = subresources.iter().collect();
     sub.sort();
@@ -125,7 +129,7 @@ pub fn authorization(access_key_id: &str, secret: &str, request: &SignedRequest<
 /// one it does): `Content-MD5` and `Content-Type` when set, `Date`, the
 /// request's own headers, then `Authorization` with `signature` (made by
 /// [`sign`] over [`string_to_sign`] of the same request).
-pub fn request_headers(
+pub(crate) fn request_headers(
     access_key_id: &str,
     signature: &str,
     request: &SignedRequest<'_>,
@@ -193,7 +197,7 @@ pub fn presigned_get_query(
 
 /// The object key as a URL path: every byte percent-encoded except the
 /// unreserved characters and `/`.
-pub fn encode_key_path(key: &str) -> String {
+pub(crate) fn encode_key_path(key: &str) -> String {
     key.split('/')
         .map(percent_encode)
         .collect::<Vec<_>>()

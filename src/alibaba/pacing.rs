@@ -35,15 +35,12 @@ use std::time::Duration;
 use governor::clock::Clock as _;
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 
-/// The documented CAMS limit for `GetFlowJSONAssest`, per account.
-pub const DEFAULT_RATE_PER_SECOND: u32 = 5;
-
 /// The highest rate the pacer tracks call by call; faster rates are capped
 /// here (the provider accepts at most 1000).
-pub const MAX_RATE_PER_SECOND: u32 = 1000;
+pub(crate) const MAX_RATE_PER_SECOND: u32 = 1000;
 
 /// Extra length of our window over the server's one second, in percent.
-pub const SAFETY_MARGIN_PERCENT: u32 = 5;
+pub(crate) const SAFETY_MARGIN_PERCENT: u32 = 5;
 
 /// The length of the pacing window: one second plus the margin.
 pub fn window() -> Duration {
@@ -73,7 +70,7 @@ impl Pacer {
 
     /// Takes a free cell if one is free now, else says how long until the
     /// first one frees up.
-    pub fn try_acquire(&self) -> Result<(), Duration> {
+    pub(crate) fn try_acquire(&self) -> Result<(), Duration> {
         let mut soonest = window();
         for cell in &self.cells {
             match cell.check() {
@@ -87,7 +84,7 @@ impl Pacer {
     }
 
     /// Waits until a call may go out, and counts it.
-    pub async fn until_ready(&self) {
+    pub(crate) async fn until_ready(&self) {
         while let Err(wait) = self.try_acquire() {
             // Several waiters may wake for one freed cell; the losers find
             // none free and wait again, which costs a few checks, no calls.

@@ -21,7 +21,7 @@
 //!    are recognised at any depth of encoding there too.
 
 /// What replaces a removed value.
-pub const REDACTED: &str = "<redacted>";
+pub(crate) const REDACTED: &str = "<redacted>";
 
 /// A known secret is recognised from this many leading characters on.
 /// Shorter than any token or secret Alibaba issues (a secret is 30), long
@@ -112,7 +112,7 @@ impl Redactor {
     }
 
     /// [`Redactor::scrub`] for an optional field.
-    pub fn scrub_opt(&self, text: Option<String>) -> Option<String> {
+    pub(crate) fn scrub_opt(&self, text: Option<String>) -> Option<String> {
         text.map(|t| self.scrub(&t))
     }
 }

@@ -21,7 +21,7 @@ use tokio_util::sync::CancellationToken;
 /// How long throttling answers are retried by default: long enough for a
 /// few concurrent runs on one account to take their turns, short enough to
 /// end a run that will never get through.
-pub const DEFAULT_THROTTLE_BUDGET: Duration = Duration::from_secs(300);
+pub(crate) const DEFAULT_THROTTLE_BUDGET: Duration = Duration::from_secs(300);
 
 /// Limits of the retry loop.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -74,7 +74,7 @@ pub struct Sender<'a> {
 
 /// The `host` header for a request to `url`: the host, and the port when
 /// it is not the scheme's default (what the HTTP client sends).
-pub fn host_header(url: &Url) -> String {
+pub(crate) fn host_header(url: &Url) -> String {
     let host = url.host_str().unwrap_or_default();
     match url.port() {
         Some(port) => format!("{host}:{port}"),

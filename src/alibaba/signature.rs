@@ -25,9 +25,9 @@ const RPC_ENCODE_SET: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'~');
 
 /// The value of the `SignatureMethod` parameter.
-pub const SIGNATURE_METHOD: &str = "HMAC-SHA1";
+pub(crate) const SIGNATURE_METHOD: &str = "HMAC-SHA1";
 /// The value of the `SignatureVersion` parameter.
-pub const SIGNATURE_VERSION: &str = "1.0";
+pub(crate) const SIGNATURE_VERSION: &str = "1.0";
 
 /// Percent-encodes `s` exactly as Alibaba's RPC signer does (space is `%20`,
 /// `*` is `%2A`, `~` stays literal).
@@ -74,7 +74,7 @@ where
 }
 
 /// `base64(HMAC-SHA1(secret + "&", string_to_sign))`.
-pub fn sign_string(secret: &str, string_to_sign: &str) -> String {
+pub(crate) fn sign_string(secret: &str, string_to_sign: &str) -> String {
     let key = format!("{secret}&");
     let mut mac =
         Hmac::<Sha1>::new_from_slice(key.as_bytes()).expect("HMAC accepts any key length");

@@ -22,7 +22,7 @@ use super::api_response::{text_field, ApiError, Envelope};
 
 /// The only `TemplateType` this client sends: `VIBER` templates exist in
 /// CAMS but are out of scope.
-pub const WHATSAPP_TEMPLATE_TYPE: &str = "WHATSAPP";
+pub(crate) const WHATSAPP_TEMPLATE_TYPE: &str = "WHATSAPP";
 
 /// Where a template stands in Meta's review (`AuditStatus`). CAMS
 /// documents four values; any other is kept as it is.
@@ -60,18 +60,13 @@ impl AuditStatus {
         }
     }
 
-    /// True once Meta has decided (`pass` or `fail`).
-    pub fn is_decided(&self) -> bool {
-        matches!(self, AuditStatus::Pass | AuditStatus::Fail)
-    }
-
     /// Whether `ModifyChatappTemplate` may change a template in this
     /// status: the SDK documents it for templates that are not approved
     /// (`fail`, `unaudit`); Meta lets no template under review be edited.
     /// Refusing `pass` is an assumption for CAMS (Meta allows a few edits
     /// of an approved template a month); a refusal comes back as an error
     /// either way.
-    pub fn allows_modify(&self) -> bool {
+    pub(crate) fn allows_modify(&self) -> bool {
         matches!(self, AuditStatus::Fail | AuditStatus::Unaudit)
     }
 }
@@ -277,7 +272,7 @@ fn list<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Vec<T>, 
 /// always writes (`Buttons` and `Cards` of every component,
 /// `SupportedApps` of every button) present even when empty, so requests
 /// match its vectors byte for byte.
-pub fn components_json(components: &[Component]) -> String {
+pub(crate) fn components_json(components: &[Component]) -> String {
     // serde_json's Map is ordered by key: going through a Value sorts
     // the flattened `other` fields in with the modelled ones.
     let mut value = serde_json::to_value(components).unwrap_or_else(|_| Value::Array(Vec::new()));
@@ -303,7 +298,7 @@ pub fn components_json(components: &[Component]) -> String {
 }
 
 /// `Example` (variable → sample) as compact JSON text.
-pub fn example_json(example: &BTreeMap<String, String>) -> String {
+pub(crate) fn example_json(example: &BTreeMap<String, String>) -> String {
     Value::from(serde_json::Map::from_iter(
         example
             .iter()
@@ -375,7 +370,7 @@ impl TemplateSummary {
 
 /// One page of `ListChatappTemplate`, with the total CAMS reports.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TemplatePage {
+pub(crate) struct TemplatePage {
     pub items: Vec<TemplateSummary>,
     pub total: Option<i64>,
 }
@@ -404,7 +399,7 @@ fn data_object(envelope: &Envelope) -> Option<&Map<String, Value>> {
     envelope.data.as_ref().and_then(Value::as_object)
 }
 
-pub fn created_template(envelope: Envelope) -> Result<CreatedTemplate, ApiError> {
+pub(crate) fn created_template(envelope: Envelope) -> Result<CreatedTemplate, ApiError> {
     let object = data_object(&envelope);
     let Some(template_code) = object.and_then(|o| text(o, "TemplateCode")) else {
         return Err(envelope.invalid("no Data.TemplateCode for the created template"));
@@ -416,7 +411,7 @@ pub fn created_template(envelope: Envelope) -> Result<CreatedTemplate, ApiError>
     })
 }
 
-pub fn modified_template(envelope: Envelope) -> ModifiedTemplate {
+pub(crate) fn modified_template(envelope: Envelope) -> ModifiedTemplate {
     let object = data_object(&envelope);
     ModifiedTemplate {
         template_code: object.and_then(|o| text(o, "TemplateCode")),
@@ -511,7 +506,7 @@ pub fn template(
 /// beside `Data` at the top of the answer (absent list: an empty page).
 /// Items without a name and language are an error: they could not be told
 /// apart.
-pub fn template_page(envelope: &Envelope) -> Result<TemplatePage, ApiError> {
+pub(crate) fn template_page(envelope: &Envelope) -> Result<TemplatePage, ApiError> {
     let items = match envelope.top_level.get("ListTemplate") {
         None | Some(Value::Null) => &Vec::new(),
         Some(Value::Array(items)) => items,
@@ -676,7 +671,6 @@ mod tests {
             .map(|s| s.to_string())
             .collect();
         assert_eq!(modifiable, ["fail", "unaudit"]);
-        assert!(AuditStatus::Fail.is_decided() && !AuditStatus::Unaudit.is_decided());
     }
 
     #[test]

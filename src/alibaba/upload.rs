@@ -35,7 +35,7 @@ pub use super::upload_authorization::{AuthorizationCache, UploadAuthorization};
 pub const MAX_UPLOAD_BYTES: u64 = 10 * 1024 * 1024;
 /// How long a presigned URL handed to CAMS stays valid (less when the
 /// authorization expires sooner). CAMS fetches the file at once.
-pub const PRESIGNED_URL_LIFETIME: Duration = Duration::from_secs(3600);
+pub(crate) const PRESIGNED_URL_LIFETIME: Duration = Duration::from_secs(3600);
 /// How much of an OSS error body is read.
 const OSS_ERROR_BODY_LIMIT: u64 = 64 * 1024;
 const CONTENT_TYPE: &str = "application/json";

@@ -16,7 +16,7 @@ use super::redact::Redactor;
 
 /// An authorization is used until this long before it expires (or half its
 /// lifetime, when that is shorter).
-pub const AUTHORIZATION_MARGIN: Duration = Duration::from_secs(300);
+pub(crate) const AUTHORIZATION_MARGIN: Duration = Duration::from_secs(300);
 /// `Expire` values below this are a lifetime in seconds, not a date.
 const EXPIRE_IS_A_DATE_FROM: i64 = 1_000_000_000;
 /// `Expire` values from this on are a date in milliseconds.
@@ -59,7 +59,7 @@ pub(super) fn unix_now() -> i64 {
 /// When an authorization expires, from `Expire`: a lifetime in seconds
 /// (the documentation's sample is 3600), or a Unix date in seconds or
 /// milliseconds. A number or a string holding one.
-pub fn expiry_from(expire: &Value, now: i64) -> Option<i64> {
+pub(crate) fn expiry_from(expire: &Value, now: i64) -> Option<i64> {
     let n = match expire {
         Value::Number(n) => n.as_i64()?,
         Value::String(s) => s.trim().parse().ok()?,

@@ -172,28 +172,6 @@ impl Config {
         }
     }
 
-    /// A map of strings (an unknown element makes it unknown).
-    pub fn string_map(&self, name: &str) -> Result<Attr<BTreeMap<String, String>>, Diagnostic> {
-        match self.raw(name) {
-            Attr::Null => Ok(Attr::Null),
-            Attr::Unknown => Ok(Attr::Unknown),
-            Attr::Known(Value::Map(entries)) => {
-                let mut out = BTreeMap::new();
-                for (k, v) in entries {
-                    match v {
-                        Value::String(s) => {
-                            out.insert(k.clone(), s.clone());
-                        }
-                        Value::Unknown(..) => return Ok(Attr::Unknown),
-                        _ => return Err(self.type_error(name, "map of strings")),
-                    }
-                }
-                Ok(Attr::Known(out))
-            }
-            Attr::Known(_) => Err(self.type_error(name, "map of strings")),
-        }
-    }
-
     /// A single nested object (SINGLE block or nested attribute), whose
     /// paths are `name.attr`.
     pub fn object(&self, name: &str) -> Result<Attr<Config>, Diagnostic> {
@@ -323,10 +301,6 @@ mod tests {
             Attr::Known(vec!["a".to_owned(), "b".to_owned()])
         );
         assert_eq!(c.strings("half").unwrap(), Attr::Unknown);
-        assert_eq!(
-            c.string_map("labels").unwrap().known().unwrap().get("k"),
-            Some(&"v".to_owned())
-        );
         let set = Config::new(Value::object([(
             "rule",
             Value::Set(vec![Value::object([("port", Value::from(80i64))])]),

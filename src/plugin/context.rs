@@ -51,7 +51,7 @@ impl Context {
     }
 
     /// Whether `Provider::configure` has succeeded.
-    pub fn is_configured(&self) -> bool {
+    pub(crate) fn is_configured(&self) -> bool {
         self.provider_data.is_some()
     }
 

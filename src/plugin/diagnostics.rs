@@ -56,7 +56,7 @@ impl Diagnostic {
 
     /// A value Terraform sent that does not decode: a provider bug (or a
     /// schema mismatch), pointed at the attribute the codec stopped at.
-    pub fn from_decode_error(summary: &str, error: &DecodeError) -> Self {
+    pub(crate) fn from_decode_error(summary: &str, error: &DecodeError) -> Self {
         Self::provider_bug(
             summary,
             format!("The value sent by Terraform could not be decoded: {error}."),
@@ -65,7 +65,7 @@ impl Diagnostic {
     }
 
     /// An error that can only come from a bug in this provider.
-    pub fn provider_bug(summary: impl Into<String>, detail: impl fmt::Display) -> Self {
+    pub(crate) fn provider_bug(summary: impl Into<String>, detail: impl fmt::Display) -> Self {
         Self::error(
             summary,
             format!(

@@ -42,11 +42,6 @@ impl Parameter {
         self.allow_null = true;
         self
     }
-
-    pub fn allow_unknown(mut self) -> Self {
-        self.allow_unknown = true;
-        self
-    }
 }
 
 /// What a function takes and returns, and its documentation.

@@ -12,7 +12,7 @@ use super::proto::go_plugin::{
 };
 
 /// `plugin.GRPCController`: Shutdown asks the process to exit.
-pub struct Controller {
+pub(crate) struct Controller {
     pub shutdown: CancellationToken,
 }
 
@@ -54,7 +54,7 @@ impl grpc_stdio_server::GrpcStdio for Stdio {
 
 /// `plugin.GRPCBroker`: providers never broker extra connections; the host
 /// opens the stream anyway, so keep it open and silent.
-pub struct Broker {
+pub(crate) struct Broker {
     pub shutdown: CancellationToken,
 }
 

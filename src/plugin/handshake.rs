@@ -4,22 +4,22 @@
 use base64::Engine as _;
 
 /// The environment variable Terraform sets to prove it started the plugin.
-pub const MAGIC_COOKIE_KEY: &str = "TF_PLUGIN_MAGIC_COOKIE";
+pub(crate) const MAGIC_COOKIE_KEY: &str = "TF_PLUGIN_MAGIC_COOKIE";
 /// Its value, the same in Terraform and OpenTofu.
-pub const MAGIC_COOKIE_VALUE: &str =
+pub(crate) const MAGIC_COOKIE_VALUE: &str =
     "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2";
 
 /// Printed (on stderr) when someone runs the binary by hand.
-pub const NOT_STARTED_BY_TERRAFORM: &str = "This is terraform-provider-cams, a Terraform plugin: it is started by Terraform or OpenTofu when a configuration uses the cams provider, not run by hand (see the README, or run it with --debug to attach Terraform to it).";
+pub(crate) const NOT_STARTED_BY_TERRAFORM: &str = "This is terraform-provider-cams, a Terraform plugin: it is started by Terraform or OpenTofu when a configuration uses the cams provider, not run by hand (see the README, or run it with --debug to attach Terraform to it).";
 
 /// go-plugin's core protocol version; anything else is refused by the host.
 const CORE_PROTOCOL_VERSION: u8 = 1;
 
 /// The plugin protocol versions this provider speaks, best first.
-pub const SUPPORTED_VERSIONS: [u8; 2] = [6, 5];
+pub(crate) const SUPPORTED_VERSIONS: [u8; 2] = [6, 5];
 
 /// True when the magic cookie is present and right.
-pub fn cookie_is_valid(value: Option<&str>) -> bool {
+pub(crate) fn cookie_is_valid(value: Option<&str>) -> bool {
     value == Some(MAGIC_COOKIE_VALUE)
 }
 
@@ -27,7 +27,7 @@ pub fn cookie_is_valid(value: Option<&str>) -> bool {
 /// (`PLUGIN_PROTOCOL_VERSIONS`, comma-separated, in any order). Like
 /// go-plugin, when there is no overlap we announce our lowest version and
 /// let the host refuse it with its own message.
-pub fn negotiate_version(offered: Option<&str>) -> u8 {
+pub(crate) fn negotiate_version(offered: Option<&str>) -> u8 {
     let offered: Vec<u8> = offered
         .unwrap_or("")
         .split(',')
@@ -44,7 +44,7 @@ pub fn negotiate_version(offered: Option<&str>) -> u8 {
 /// `1|<proto>|<network>|<address>|grpc|<base64 DER of the server cert>`.
 /// The certificate uses the standard alphabet without padding, as go-plugin
 /// decodes it; the field is empty when TLS is off.
-pub fn handshake_line(
+pub(crate) fn handshake_line(
     protocol: u8,
     network: &str,
     address: &str,

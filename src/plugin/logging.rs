@@ -24,7 +24,7 @@ use tracing_subscriber::util::SubscriberInitExt as _;
 use tracing_subscriber::Layer;
 
 /// The most verbose level to emit, from Terraform's log variables.
-pub fn level_from_env(tf_log_provider: Option<&str>, tf_log: Option<&str>) -> Option<Level> {
+pub(crate) fn level_from_env(tf_log_provider: Option<&str>, tf_log: Option<&str>) -> Option<Level> {
     let raw = tf_log_provider
         .filter(|s| !s.is_empty())
         .or(tf_log.filter(|s| !s.is_empty()))?;
@@ -40,10 +40,10 @@ pub fn level_from_env(tf_log_provider: Option<&str>, tf_log: Option<&str>) -> Op
 }
 
 /// The level of the libraries' own events (none when unset).
-pub const LIBRARY_LOG_ENV: &str = "TF_LOG_PROVIDER_CAMS_LIBS";
+pub(crate) const LIBRARY_LOG_ENV: &str = "TF_LOG_PROVIDER_CAMS_LIBS";
 
 /// Installs the stderr JSON logger if Terraform asked for logs.
-pub fn init_from_env() {
+pub(crate) fn init_from_env() {
     let provider = std::env::var("TF_LOG_PROVIDER").ok();
     let core = std::env::var("TF_LOG").ok();
     if let Some(level) = level_from_env(provider.as_deref(), core.as_deref()) {
@@ -146,7 +146,7 @@ fn module_name(target: &str) -> String {
 }
 
 /// `2006-01-02T15:04:05.000000Z`: exactly six fractional digits.
-pub fn hclog_timestamp(t: time::OffsetDateTime) -> String {
+pub(crate) fn hclog_timestamp(t: time::OffsetDateTime) -> String {
     let t = t.to_offset(time::UtcOffset::UTC);
     let mut s = String::with_capacity(27);
     let _ = write!(

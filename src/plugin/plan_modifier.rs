@@ -207,7 +207,7 @@ impl RequiresReplaceIf {
     /// a null prior value (an attribute an import could not read back) is
     /// adopted from the plan in place. For optional+computed attributes,
     /// whose null in state means "not known yet" rather than "unset".
-    pub fn prior_known() -> Self {
+    pub(crate) fn prior_known() -> Self {
         Self::new(
             "If the value of this attribute changes from one known value to another, Terraform will destroy and recreate the resource; a value the prior state lacks (e.g. after an import) is adopted in place.",
             |req| !req.state.is_null(),

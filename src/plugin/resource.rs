@@ -13,7 +13,7 @@ use super::value::{self, Type, Value};
 /// Bytes the provider keeps beside a resource's state, invisible to the
 /// user; they round-trip through plan, apply and read unchanged unless the
 /// provider sets new ones.
-pub type Private = Vec<u8>;
+pub(crate) type Private = Vec<u8>;
 
 /// The resource-level plan hook's input, after the runtime has planned
 /// computed attributes and run the attribute plan modifiers.

@@ -8,7 +8,7 @@ use std::time::Instant;
 static NEXT_REQUEST_ID: AtomicU64 = AtomicU64::new(1);
 
 /// Logs the start of an RPC now and its end (with duration) when dropped.
-pub struct RpcLog {
+pub(crate) struct RpcLog {
     rpc: &'static str,
     proto: u8,
     req_id: u64,

@@ -328,7 +328,7 @@ impl Attribute {
         self
     }
 
-    pub fn is_required(&self) -> bool {
+    pub(crate) fn is_required(&self) -> bool {
         self.presence == Presence::Required
     }
 
@@ -356,7 +356,7 @@ impl NestedAttributes {
     }
 
     /// The type of one nested object.
-    pub fn object_type(&self) -> Type {
+    pub(crate) fn object_type(&self) -> Type {
         Type::Object(
             self.attributes
                 .iter()

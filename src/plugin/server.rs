@@ -78,7 +78,7 @@ fn socket_path() -> PathBuf {
 }
 
 /// A connection as tonic sees it: plain (debug mode) or TLS.
-pub enum PluginConn {
+pub(crate) enum PluginConn {
     Plain(UnixStream),
     Tls(Box<TlsStream<UnixStream>>),
 }
@@ -326,7 +326,12 @@ fn routes(
 /// The `TF_REATTACH_PROVIDERS` value for debug mode. `Test: true` is
 /// required: Terraform 1.0.x mishandles protocol 6 without it, and it
 /// keeps Terraform from shutting the debug process down.
-pub fn reattach_json(provider_address: &str, protocol: u8, pid: u32, socket: &Path) -> String {
+pub(crate) fn reattach_json(
+    provider_address: &str,
+    protocol: u8,
+    pid: u32,
+    socket: &Path,
+) -> String {
     serde_json::json!({
         provider_address: {
             "Protocol": "grpc",

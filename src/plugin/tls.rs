@@ -32,19 +32,19 @@ pub enum TlsError {
 }
 
 /// The server's certificate and key, made fresh at each start.
-pub struct ServerIdentity {
+pub(crate) struct ServerIdentity {
     pub cert_der: CertificateDer<'static>,
     key_der: PrivatePkcs8KeyDer<'static>,
 }
 
 /// The crypto provider used for every TLS connection of the plugin.
-pub fn crypto_provider() -> Arc<CryptoProvider> {
+pub(crate) fn crypto_provider() -> Arc<CryptoProvider> {
     Arc::new(rustls::crypto::aws_lc_rs::default_provider())
 }
 
 /// Makes a self-signed certificate for `localhost` (SAN, as Go requires).
 /// P-256 keeps start-up fast; Terraform accepts any key it can verify.
-pub fn generate_server_identity() -> Result<ServerIdentity, TlsError> {
+pub(crate) fn generate_server_identity() -> Result<ServerIdentity, TlsError> {
     let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256)?;
     let mut params = rcgen::CertificateParams::new(vec!["localhost".to_owned()])?;
     params.distinguished_name = rcgen::DistinguishedName::new();
@@ -67,7 +67,7 @@ pub fn generate_server_identity() -> Result<ServerIdentity, TlsError> {
 }
 
 /// Reads the client certificate Terraform passes in `PLUGIN_CLIENT_CERT`.
-pub fn parse_client_cert(pem: &str) -> Result<CertificateDer<'static>, TlsError> {
+pub(crate) fn parse_client_cert(pem: &str) -> Result<CertificateDer<'static>, TlsError> {
     let der =
         CertificateDer::from_pem_slice(pem.as_bytes()).map_err(|_| TlsError::BadClientCert)?;
     // PEM armour around bytes that are no X.509 certificate would only show
@@ -79,7 +79,7 @@ pub fn parse_client_cert(pem: &str) -> Result<CertificateDer<'static>, TlsError>
 
 /// The rustls server configuration: our certificate, ALPN `h2` (grpc-go
 /// >= 1.67 insists on it), and client authentication pinned to `client`.
-pub fn server_config(
+pub(crate) fn server_config(
     identity: &ServerIdentity,
     client: CertificateDer<'static>,
 ) -> Result<Arc<rustls::ServerConfig>, TlsError> {

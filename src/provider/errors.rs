@@ -21,7 +21,7 @@ fn is_throttled(e: &CamsError) -> bool {
 }
 
 /// `flow_id_at` is the path of the configuration's `flow_id`.
-pub fn fetch_error(flow_id: &str, flow_id_at: AttributePath, e: &FetchError) -> Diagnostics {
+pub(crate) fn fetch_error(flow_id: &str, flow_id_at: AttributePath, e: &FetchError) -> Diagnostics {
     if let FetchError::Asset(CamsError::Credentials { error, .. }) = e {
         let mut d = super::block::credential_errors::diagnostic(error, None);
         d.detail = format!(
@@ -76,7 +76,7 @@ fn advice(e: &FetchError) -> Option<String> {
 }
 
 /// Advice for a request stopped by its overall deadline.
-pub fn deadline_advice(deadline: std::time::Duration) -> String {
+pub(crate) fn deadline_advice(deadline: std::time::Duration) -> String {
     format!(
         "The server answered too slowly for the overall deadline of {} s per request. If it is expected to be this slow, raise request_timeout in the provider block (default {DEFAULT_REQUEST_TIMEOUT_SECONDS}).",
         deadline.as_secs()
@@ -84,7 +84,7 @@ pub fn deadline_advice(deadline: std::time::Duration) -> String {
 }
 
 /// Advice for a failed CAMS call, when a setting or a check can fix it.
-pub fn cams_advice(e: &CamsError) -> Option<String> {
+pub(crate) fn cams_advice(e: &CamsError) -> Option<String> {
     match e {
         CamsError::Transport {
             deadline: Some(deadline),
@@ -104,7 +104,7 @@ pub fn cams_advice(e: &CamsError) -> Option<String> {
 }
 
 /// Advice for a failed download, when a setting can fix it.
-pub fn download_advice(e: &DownloadError) -> Option<String> {
+pub(crate) fn download_advice(e: &DownloadError) -> Option<String> {
     match e {
         DownloadError::Transport {
             deadline: Some(deadline),
@@ -157,7 +157,7 @@ const SHOWN_ID_CHARS: usize = 64;
 /// A user-given id as a diagnostic shows it: quoted, and cut after
 /// [`SHOWN_ID_CHARS`] characters (a 10,000-character value is not worth
 /// printing, let alone twice).
-pub fn shown_id(id: &str) -> String {
+pub(crate) fn shown_id(id: &str) -> String {
     let count = id.chars().count();
     if count <= SHOWN_ID_CHARS {
         return format!("{id:?}");

@@ -76,7 +76,7 @@ pub fn provider_block(set: &[(&str, Value)], role: Option<&[(&str, Value)]>) -> 
 
 /// An `assume_role_with_oidc` block value (a list of one object) with every
 /// field null except `set`, to pass to [`provider_block`].
-pub fn oidc_block(set: &[(&str, Value)]) -> Value {
+pub(crate) fn oidc_block(set: &[(&str, Value)]) -> Value {
     let fields: Vec<(&str, Value)> = [
         "oidc_provider_arn",
         "role_arn",
@@ -101,7 +101,7 @@ pub fn oidc_block(set: &[(&str, Value)]) -> Value {
 /// A provider block that sets every string argument, most of them wrongly,
 /// so that validation and credential diagnostics take every branch that
 /// points at an argument.
-pub fn full_block() -> Config {
+pub(crate) fn full_block() -> Config {
     provider_block(
         &[
             ("access_key", text("id")),

@@ -42,7 +42,7 @@ impl RefreshCache {
         Self::with_clock(Arc::new(OffsetDateTime::now_utc))
     }
 
-    pub fn with_clock(clock: Clock) -> Self {
+    pub(crate) fn with_clock(clock: Clock) -> Self {
         Self {
             state: tokio::sync::Mutex::new(None),
             clock,

@@ -798,7 +798,7 @@ fn non_empty_secret(value: Option<&Secret>) -> Option<Secret> {
 /// The largest CLI config file read. A real one with dozens of profiles is a
 /// few KiB; the cap stops `/dev/zero` or a log file named by mistake from
 /// being read until memory runs out.
-pub const MAX_CLI_CONFIG_BYTES: u64 = 1024 * 1024;
+pub(crate) const MAX_CLI_CONFIG_BYTES: u64 = 1024 * 1024;
 
 /// Reads a whole file of at most `limit` bytes. A larger file (or an endless
 /// one, such as a device) is `ErrorKind::FileTooLarge`, found after reading

@@ -26,7 +26,7 @@ impl CliConfig {
     }
 
     /// Names of all profiles, in file order.
-    pub fn profile_names(&self) -> Vec<String> {
+    pub(crate) fn profile_names(&self) -> Vec<String> {
         self.profiles.iter().map(|p| p.name.clone()).collect()
     }
 }
@@ -69,7 +69,7 @@ pub enum ProfileMode {
 
 impl ProfileMode {
     /// The modes this crate can turn into credentials, as spelled in the file.
-    pub const SUPPORTED: [&'static str; 4] = ["AK", "StsToken", "RamRoleArn", "EcsRamRole"];
+    pub(crate) const SUPPORTED: [&'static str; 4] = ["AK", "StsToken", "RamRoleArn", "EcsRamRole"];
 
     /// Parses a mode name; case-insensitive because hand-written files vary.
     pub fn parse(mode: &str) -> Self {

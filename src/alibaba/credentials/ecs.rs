@@ -28,8 +28,8 @@ use crate::alibaba::signature::percent_encode;
 const SERVICE: &str = "ECS instance metadata";
 const TOKEN_PATH: &str = "/latest/api/token";
 const CREDENTIALS_PATH: &str = "/latest/meta-data/ram/security-credentials/";
-pub const TOKEN_TTL_HEADER: &str = "X-aliyun-ecs-metadata-token-ttl-seconds";
-pub const TOKEN_HEADER: &str = "X-aliyun-ecs-metadata-token";
+pub(crate) const TOKEN_TTL_HEADER: &str = "X-aliyun-ecs-metadata-token-ttl-seconds";
+pub(crate) const TOKEN_HEADER: &str = "X-aliyun-ecs-metadata-token";
 /// Lifetime requested for the metadata session token (the SDK's value).
 const TOKEN_TTL_SECONDS: &str = "21600";
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(1);

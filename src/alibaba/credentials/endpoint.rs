@@ -7,9 +7,9 @@ use url::{Host, Url};
 use super::CredentialsError;
 
 /// Region of the default STS endpoint when none is configured.
-pub const DEFAULT_STS_REGION: &str = "ap-southeast-1";
+pub(crate) const DEFAULT_STS_REGION: &str = "ap-southeast-1";
 /// The ECS instance metadata service.
-pub const DEFAULT_ECS_METADATA_ENDPOINT: &str = "http://100.100.100.200";
+pub(crate) const DEFAULT_ECS_METADATA_ENDPOINT: &str = "http://100.100.100.200";
 
 /// The STS endpoint to call: `endpoint` (a host or a URL) if given, else
 /// `https://sts.<region>.aliyuncs.com`, or with `vpc` the VPC endpoint

@@ -41,7 +41,6 @@ pub use cli_config::{parse_cli_config, CliConfig, CliConfigError, CliProfile, Pr
 pub use config::{AssumeRoleConfig, AssumeRoleWithOidcConfig, CredentialsConfig};
 pub use ecs::EcsRoleProvider;
 pub use env::{Env, MapEnv, SystemEnv};
-pub use oidc::{OidcRoleParams, OidcRoleProvider, OidcToken};
 pub use sts::{AssumeRoleParams, AssumeRoleProvider};
 
 /// A secret string (AccessKeySecret, SecurityToken). Its `Debug` and

@@ -21,8 +21,8 @@ use super::{Credentials, CredentialsError, CredentialsProvider, Secret, StsActio
 use crate::alibaba::redact::Redactor;
 use crate::alibaba::signature::{self, percent_encode};
 
-pub const ACTION: &str = "AssumeRoleWithOIDC";
-pub const SERVICE: &str = "STS AssumeRoleWithOIDC";
+pub(crate) const ACTION: &str = "AssumeRoleWithOIDC";
+pub(crate) const SERVICE: &str = "STS AssumeRoleWithOIDC";
 
 /// STS accepts tokens of 4 to 20,000 characters (API reference above); a
 /// token file is read up to this many bytes, so that a wrong path (a log,
@@ -31,7 +31,7 @@ pub const MAX_TOKEN_BYTES: u64 = 64 * 1024;
 
 /// Where the OIDC token comes from.
 #[derive(Clone, PartialEq, Eq)]
-pub enum OidcToken {
+pub(crate) enum OidcToken {
     /// A file, read at every refresh (`oidc_token_file`,
     /// `ALIBABA_CLOUD_OIDC_TOKEN_FILE`).
     File(PathBuf),
@@ -50,7 +50,7 @@ impl fmt::Debug for OidcToken {
 
 /// What to ask STS for.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OidcRoleParams {
+pub(crate) struct OidcRoleParams {
     pub oidc_provider_arn: String,
     pub role_arn: String,
     pub token: OidcToken,
@@ -62,7 +62,7 @@ pub struct OidcRoleParams {
 /// Reads a token file: whole, trimmed (a file written with `echo` ends in a
 /// newline), at most [`MAX_TOKEN_BYTES`], not empty. Errors name the file,
 /// never its content.
-pub fn read_token_file(path: &Path) -> Result<Secret, CredentialsError> {
+pub(crate) fn read_token_file(path: &Path) -> Result<Secret, CredentialsError> {
     use std::io::Read as _;
     let unreadable = |message: String| CredentialsError::OidcTokenFile {
         path: path.to_path_buf(),
@@ -91,7 +91,7 @@ pub fn read_token_file(path: &Path) -> Result<Secret, CredentialsError> {
 
 /// Temporary credentials from STS AssumeRoleWithOIDC, refreshed before they
 /// expire with a token read afresh.
-pub struct OidcRoleProvider {
+pub(crate) struct OidcRoleProvider {
     params: OidcRoleParams,
     endpoint: Url,
     http: reqwest::Client,
@@ -108,14 +108,6 @@ impl OidcRoleProvider {
             http,
             cache: RefreshCache::new(),
         }
-    }
-
-    pub fn params(&self) -> &OidcRoleParams {
-        &self.params
-    }
-
-    pub fn endpoint(&self) -> &Url {
-        &self.endpoint
     }
 
     fn token(&self) -> Result<Secret, CredentialsError> {

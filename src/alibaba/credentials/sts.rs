@@ -21,14 +21,14 @@ use crate::alibaba::redact::Redactor;
 use crate::alibaba::rpc_query::{self, Freshness, RpcAction, Sender, SignatureVersion, SignedRpc};
 use crate::alibaba::signature;
 
-pub const STS_API_VERSION: &str = "2015-04-01";
-pub const DEFAULT_SESSION_NAME: &str = "terraform";
-pub const DEFAULT_DURATION_SECONDS: u32 = 3600;
-pub const MIN_DURATION_SECONDS: u32 = 900;
-pub const MAX_DURATION_SECONDS: u32 = 43200;
+pub(crate) const STS_API_VERSION: &str = "2015-04-01";
+pub(crate) const DEFAULT_SESSION_NAME: &str = "terraform";
+pub(crate) const DEFAULT_DURATION_SECONDS: u32 = 3600;
+pub(crate) const MIN_DURATION_SECONDS: u32 = 900;
+pub(crate) const MAX_DURATION_SECONDS: u32 = 43200;
 
-pub const SERVICE: &str = "STS AssumeRole";
-pub const ACTION: &str = "AssumeRole";
+pub(crate) const SERVICE: &str = "STS AssumeRole";
+pub(crate) const ACTION: &str = "AssumeRole";
 
 /// What to ask STS for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,7 +54,7 @@ impl AssumeRoleParams {
 }
 
 /// Checks a `DurationSeconds` value; `setting` names where it came from.
-pub fn validate_duration(seconds: u64, setting: &str) -> Result<u32, CredentialsError> {
+pub(crate) fn validate_duration(seconds: u64, setting: &str) -> Result<u32, CredentialsError> {
     match u32::try_from(seconds) {
         Ok(s) if (MIN_DURATION_SECONDS..=MAX_DURATION_SECONDS).contains(&s) => Ok(s),
         _ => Err(CredentialsError::InvalidSetting {
@@ -67,7 +67,7 @@ pub fn validate_duration(seconds: u64, setting: &str) -> Result<u32, Credentials
 }
 
 /// Checks a `Policy`: STS wants a JSON policy document (an object).
-pub fn validate_policy(policy: &str, setting: &str) -> Result<(), CredentialsError> {
+pub(crate) fn validate_policy(policy: &str, setting: &str) -> Result<(), CredentialsError> {
     match serde_json::from_str::<Value>(policy) {
         Ok(Value::Object(_)) => Ok(()),
         Ok(_) => Err(CredentialsError::InvalidSetting {
@@ -85,7 +85,7 @@ pub fn validate_policy(policy: &str, setting: &str) -> Result<(), CredentialsErr
 }
 
 /// Checks a `RoleSessionName`: 2 to 64 of `A-Z a-z 0-9 . @ _ -` (STS rule).
-pub fn validate_session_name(name: &str, setting: &str) -> Result<(), CredentialsError> {
+pub(crate) fn validate_session_name(name: &str, setting: &str) -> Result<(), CredentialsError> {
     let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '@' | '_' | '-');
     if (2..=64).contains(&name.len()) && name.chars().all(allowed) {
         Ok(())
@@ -129,7 +129,7 @@ impl AssumeRoleProvider {
     }
 
     /// Signs with `version` instead of the default V3.
-    pub fn with_signature_version(mut self, version: SignatureVersion) -> Self {
+    pub(crate) fn with_signature_version(mut self, version: SignatureVersion) -> Self {
         self.signature_version = version;
         self
     }

@@ -22,7 +22,8 @@ const HEADER: &str = "cams-host-budget 1";
 
 /// The most send times kept per operation: the highest rate the pacer
 /// tracks, so a process with a high limit never loses sends it must count.
-pub const MAX_SENDS_PER_OPERATION: usize = super::super::pacing::MAX_RATE_PER_SECOND as usize;
+pub(crate) const MAX_SENDS_PER_OPERATION: usize =
+    super::super::pacing::MAX_RATE_PER_SECOND as usize;
 
 /// The most operations a file tracks; CAMS has about a dozen.
 pub const MAX_OPERATIONS: usize = 64;
@@ -36,7 +37,7 @@ const MAX_OPERATION_NAME: usize = 64;
 
 /// The largest file read; anything bigger is not one we wrote and is read
 /// as empty. Bounds memory whatever another process left there.
-pub const MAX_FILE_BYTES: u64 = 4 << 20;
+pub(crate) const MAX_FILE_BYTES: u64 = 4 << 20;
 
 /// Recent send times per operation name, oldest first.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -54,7 +55,7 @@ pub enum Decision {
 }
 
 /// True for names this file can store: ASCII letters, digits, `_`, `.`, `-`.
-pub fn is_valid_operation(name: &str) -> bool {
+pub(crate) fn is_valid_operation(name: &str) -> bool {
     !name.is_empty()
         && name.len() <= MAX_OPERATION_NAME
         && name
@@ -93,7 +94,7 @@ impl Ledger {
     }
 
     /// The text form (see the module docs).
-    pub fn to_bytes(&self) -> Vec<u8> {
+    pub(crate) fn to_bytes(&self) -> Vec<u8> {
         let mut text = String::from(HEADER);
         text.push('\n');
         for (name, times) in &self.sends {

@@ -51,7 +51,7 @@ fn user_id() -> u32 {
 /// in it belong to this user and are not writable by others, and opens the
 /// file (created mode 0600) for reading and writing.
 #[cfg(unix)]
-pub fn open_private_file(dir: &Path, name: &str) -> Result<File, HostBudgetError> {
+pub(crate) fn open_private_file(dir: &Path, name: &str) -> Result<File, HostBudgetError> {
     use std::fs::{DirBuilder, OpenOptions};
     use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt};
 
@@ -93,7 +93,7 @@ pub fn open_private_file(dir: &Path, name: &str) -> Result<File, HostBudgetError
 }
 
 #[cfg(not(unix))]
-pub fn open_private_file(_dir: &Path, _name: &str) -> Result<File, HostBudgetError> {
+pub(crate) fn open_private_file(_dir: &Path, _name: &str) -> Result<File, HostBudgetError> {
     Err(HostBudgetError::Unsupported)
 }
 

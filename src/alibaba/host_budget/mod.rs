@@ -102,7 +102,7 @@ impl HostBudget {
 
     /// Opens (creating if needed) the budget file of this AccessKeyId in
     /// `dir`.
-    pub fn open_in(dir: &Path, access_key_id: &str) -> Result<Self, HostBudgetError> {
+    pub(crate) fn open_in(dir: &Path, access_key_id: &str) -> Result<Self, HostBudgetError> {
         let name = location::file_name(access_key_id);
         let file = location::open_private_file(dir, &name)?;
         Ok(Self {

@@ -17,7 +17,11 @@ impl ProviderServer {
             .ok_or_else(|| not_found("Data Source", type_name, self.data_sources.keys()))
     }
 
-    pub async fn validate_data_source(&self, type_name: &str, config: RawValue<'_>) -> Diagnostics {
+    pub(crate) async fn validate_data_source(
+        &self,
+        type_name: &str,
+        config: RawValue<'_>,
+    ) -> Diagnostics {
         let result = async {
             let entry = self.data_source(type_name)?;
             let config = decode(&entry.ty, config)?;

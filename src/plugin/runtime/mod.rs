@@ -141,7 +141,9 @@ impl ProviderServer {
         self.resources.iter().map(|(n, e)| (n, &e.schema))
     }
 
-    pub fn function_definitions(&self) -> impl Iterator<Item = (&String, &FunctionDefinition)> {
+    pub(crate) fn function_definitions(
+        &self,
+    ) -> impl Iterator<Item = (&String, &FunctionDefinition)> {
         self.functions.iter().map(|(n, e)| (n, &e.definition))
     }
 

@@ -99,7 +99,8 @@ impl Number {
 
     /// The nearest `f64` (exact when the number is an f64 or a small
     /// integer; may round, overflow to an infinity or underflow to zero).
-    pub fn as_f64(&self) -> f64 {
+    #[cfg(test)]
+    pub(crate) fn as_f64(&self) -> f64 {
         match &self.0 {
             Repr::Int(i) => *i as f64,
             Repr::UInt(u) => *u as f64,
@@ -109,17 +110,8 @@ impl Number {
         }
     }
 
-    /// Whether the number is a whole number.
-    pub fn is_integer(&self) -> bool {
-        match &self.0 {
-            Repr::Int(_) | Repr::UInt(_) => true,
-            Repr::Float(f) => f.is_finite() && f.fract() == 0.0,
-            Repr::Decimal(d) => d.exponent >= 0,
-        }
-    }
-
     /// Whether the number is finite (not ±infinity).
-    pub fn is_finite(&self) -> bool {
+    pub(crate) fn is_finite(&self) -> bool {
         !matches!(self.0, Repr::Float(f) if f.is_infinite())
     }
 

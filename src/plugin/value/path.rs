@@ -59,7 +59,7 @@ impl AttributePath {
     }
 
     /// Whether this is the root.
-    pub fn is_root(&self) -> bool {
+    pub(crate) fn is_root(&self) -> bool {
         self.steps.is_empty()
     }
 
@@ -99,14 +99,6 @@ impl AttributePath {
             .unwrap_or(self.steps.len());
         AttributePath {
             steps: self.steps[..end].to_vec(),
-        }
-    }
-
-    /// The name of the last attribute step, if the path ends in one.
-    pub fn last_attribute(&self) -> Option<&str> {
-        match self.steps.last() {
-            Some(PathStep::Attribute(name)) => Some(name),
-            _ => None,
         }
     }
 

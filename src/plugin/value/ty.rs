@@ -59,7 +59,7 @@ impl Type {
     }
 
     /// The type of element `index` of a list, set or tuple.
-    pub fn element_type_at(&self, index: usize) -> Option<&Type> {
+    pub(crate) fn element_type_at(&self, index: usize) -> Option<&Type> {
         match self {
             Type::List(e) | Type::Set(e) => Some(e),
             Type::Tuple(types) => types.get(index),
@@ -69,18 +69,10 @@ impl Type {
 
     /// The type of the value under `key` in a map, or of attribute `key` of
     /// an object.
-    pub fn entry_type(&self, key: &str) -> Option<&Type> {
+    pub(crate) fn entry_type(&self, key: &str) -> Option<&Type> {
         match self {
             Type::Map(e) => Some(e),
             Type::Object(attributes) => attributes.get(key),
-            _ => None,
-        }
-    }
-
-    /// The type of an object attribute.
-    pub fn attribute_type(&self, name: &str) -> Option<&Type> {
-        match self {
-            Type::Object(attributes) => attributes.get(name),
             _ => None,
         }
     }

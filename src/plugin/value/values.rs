@@ -89,7 +89,7 @@ impl Refinements {
     }
 
     /// Whether Terraform promised the value will not be null.
-    pub fn is_definitely_not_null(&self) -> bool {
+    pub(crate) fn is_definitely_not_null(&self) -> bool {
         self.nullness == Some(Nullness::DefinitelyNotNull)
     }
 }
@@ -130,7 +130,7 @@ impl Value {
 
     /// The value itself, looking through any `Dynamic` wrapper. All the
     /// accessors below do this.
-    pub fn without_dynamic(&self) -> &Value {
+    pub(crate) fn without_dynamic(&self) -> &Value {
         let mut value = self;
         while let Value::Dynamic { value: inner, .. } = value {
             value = inner;
@@ -172,7 +172,7 @@ impl Value {
     }
 
     /// A bool value.
-    pub fn as_bool(&self) -> Option<bool> {
+    pub(crate) fn as_bool(&self) -> Option<bool> {
         match self.without_dynamic() {
             Value::Bool(b) => Some(*b),
             _ => None,
@@ -212,7 +212,7 @@ impl Value {
     }
 
     /// A short name of the variant, for error messages.
-    pub fn kind_name(&self) -> &'static str {
+    pub(crate) fn kind_name(&self) -> &'static str {
         match self {
             Value::Null => "null",
             Value::Unknown(_) => "unknown value",

@@ -68,7 +68,7 @@ pub fn blocks<T>(list: &Attr<Vec<T>>) -> &[T] {
 impl ProviderModel {
     /// The string argument named `name` among those that choose the
     /// credentials, which credentials errors name.
-    pub fn credential_argument(&self, name: &str) -> Option<&Attr<String>> {
+    pub(crate) fn credential_argument(&self, name: &str) -> Option<&Attr<String>> {
         [
             (attribute_name!(ProviderModel, access_key), &self.access_key),
             (attribute_name!(ProviderModel, secret_key), &self.secret_key),

@@ -4,17 +4,17 @@
 use crate::plugin::value::Type;
 use crate::plugin::{Attribute, Block, NestedBlock, Schema};
 
-pub const DEFAULT_REGION: &str = "ap-southeast-1";
-pub const DEFAULT_MAX_RETRIES: u32 = 5;
-pub const DEFAULT_MAX_CONTENT_BYTES: u64 = 64 * 1024 * 1024;
-pub const DEFAULT_REQUEST_TIMEOUT_SECONDS: u64 = 60;
-pub const DEFAULT_THROTTLE_TIMEOUT_SECONDS: u64 = 300;
+pub(crate) const DEFAULT_REGION: &str = "ap-southeast-1";
+pub(crate) const DEFAULT_MAX_RETRIES: u32 = 5;
+pub(crate) const DEFAULT_MAX_CONTENT_BYTES: u64 = 64 * 1024 * 1024;
+pub(crate) const DEFAULT_REQUEST_TIMEOUT_SECONDS: u64 = 60;
+pub(crate) const DEFAULT_THROTTLE_TIMEOUT_SECONDS: u64 = 300;
 /// Turns the host-wide budget off when `shared_rate_limit` is not set.
-pub const SHARED_RATE_LIMIT_ENV: &str = "ALIBABA_CLOUD_CAMS_SHARED_RATE_LIMIT";
+pub(crate) const SHARED_RATE_LIMIT_ENV: &str = "ALIBABA_CLOUD_CAMS_SHARED_RATE_LIMIT";
 /// Chooses the signature when `signature_version` is not set.
-pub const SIGNATURE_VERSION_ENV: &str = "ALIBABA_CLOUD_SIGNATURE_VERSION";
+pub(crate) const SIGNATURE_VERSION_ENV: &str = "ALIBABA_CLOUD_SIGNATURE_VERSION";
 /// The region when `region` is not set, in this order.
-pub const REGION_ENV: [&str; 2] = ["ALIBABA_CLOUD_REGION", "ALICLOUD_REGION"];
+pub(crate) const REGION_ENV: [&str; 2] = ["ALIBABA_CLOUD_REGION", "ALICLOUD_REGION"];
 
 pub fn provider_schema() -> Schema {
     Schema::new(

@@ -22,16 +22,16 @@ use std::sync::atomic::{AtomicU8, Ordering};
 use crate::plugin::{Attr, AttributePath, Diagnostic, Diagnostics};
 
 /// The summary of the error, as the plan reports it too (flows/resource/plan.rs).
-pub const MISSING_SPACE_SUMMARY: &str = "Missing Cust Space ID";
+pub(crate) const MISSING_SPACE_SUMMARY: &str = "Missing Cust Space ID";
 /// Why a flow needs a space, and where to set it.
-pub const MISSING_SPACE_DETAIL: &str = "A flow belongs to a CAMS space, and its Flow JSON is uploaded to that space's storage (CAMS hands out upload credentials per space): set cust_space_id in the provider block (the ISV sub-customer space ID, or a direct customer's instance ID), or on the resource.";
+pub(crate) const MISSING_SPACE_DETAIL: &str = "A flow belongs to a CAMS space, and its Flow JSON is uploaded to that space's storage (CAMS hands out upload credentials per space): set cust_space_id in the provider block (the ISV sub-customer space ID, or a direct customer's instance ID), or on the resource.";
 /// What happens without one, for the warning at validate.
 const WITHOUT_SPACE: &str =
     "Without one, creating this flow fails at plan, and changing its content fails at apply.";
 
 /// One of the states below.
 #[derive(Debug, Default)]
-pub struct ProviderSpace(AtomicU8);
+pub(crate) struct ProviderSpace(AtomicU8);
 
 /// Neither ValidateProviderConfig nor ConfigureProvider seen: a provider
 /// block without arguments.
@@ -42,7 +42,7 @@ const SET_OR_UNKNOWN: u8 = 2;
 impl ProviderSpace {
     /// Records the `cust_space_id` of the provider block being validated
     /// or configured.
-    pub fn record(&self, cust_space_id: &Attr<String>) {
+    pub(crate) fn record(&self, cust_space_id: &Attr<String>) {
         let seen = match cust_space_id {
             // An empty or blank string counts as unset, as for every
             // provider argument.
@@ -56,7 +56,7 @@ impl ProviderSpace {
     /// A `cams_flow` without its own `cust_space_id`, under a provider block
     /// known to have none, gets a warning on the resource's `cust_space_id`
     /// (`at`).
-    pub fn check_resource(
+    pub(crate) fn check_resource(
         &self,
         cust_space_id: &Attr<String>,
         at: AttributePath,

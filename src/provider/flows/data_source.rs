@@ -19,12 +19,12 @@ use crate::provider::errors::{self, shown_id};
 use crate::provider::Configured;
 
 /// The `cams_flow` data source.
-pub struct FlowDataSource;
+pub(crate) struct FlowDataSource;
 
 model! {
     /// A `cams_flow` data source configuration or state.
     #[derive(Clone, Debug, Default, PartialEq)]
-    pub struct FlowDataModel {
+    pub(crate) struct FlowDataModel {
         pub flow_id: Attr<String>,
         pub cust_space_id: Attr<String>,
         pub id: Attr<String>,
@@ -39,7 +39,7 @@ model! {
     }
 }
 
-pub fn flow_data_source_schema() -> Schema {
+pub(crate) fn flow_data_source_schema() -> Schema {
     Schema::new(
         Block::new(
             "Reads one WhatsApp Flow stored in CAMS (API GetFlow): its name, categories, status, versions, endpoint and preview link. Use the cams_flow_json data source for the Flow JSON document itself.",

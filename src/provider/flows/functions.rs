@@ -40,7 +40,7 @@ fn content(req: &CallRequest) -> Result<&str, FunctionError> {
 }
 
 /// `provider::cams::flow_json_problems(content) -> list(string)`.
-pub struct FlowJsonProblems;
+pub(crate) struct FlowJsonProblems;
 
 #[async_trait::async_trait]
 impl Function for FlowJsonProblems {
@@ -91,7 +91,7 @@ fn omitted_message(omitted: usize) -> String {
 }
 
 /// `provider::cams::flow_json_problem_details(content) -> list(object(...))`.
-pub struct FlowJsonProblemDetails;
+pub(crate) struct FlowJsonProblemDetails;
 
 model! {
     /// One problem, as `flow_json_problem_details` returns it.
@@ -185,7 +185,7 @@ impl Function for FlowJsonProblemDetails {
 }
 
 /// `provider::cams::flow_json_summary(content) -> object(...)`.
-pub struct FlowJsonSummary;
+pub(crate) struct FlowJsonSummary;
 
 model! {
     /// What `flow_json_summary` returns.

@@ -7,7 +7,7 @@ use crate::plugin::{Attr, AttributePath, Diagnostic, Diagnostics};
 
 /// `flow_id` must not be empty or blank (unknown passes: it is checked
 /// again when known).
-pub fn check_flow_id(flow_id: &Attr<String>, at: AttributePath, diags: &mut Diagnostics) {
+pub(crate) fn check_flow_id(flow_id: &Attr<String>, at: AttributePath, diags: &mut Diagnostics) {
     if let Attr::Known(id) = flow_id {
         if id.trim().is_empty() {
             diags.push(
@@ -23,7 +23,7 @@ pub fn check_flow_id(flow_id: &Attr<String>, at: AttributePath, diags: &mut Diag
 
 /// `cust_space_id`, when set, must not be empty or blank: null is the way
 /// to use the provider's.
-pub fn check_cust_space_id(
+pub(crate) fn check_cust_space_id(
     cust_space_id: &Attr<String>,
     at: AttributePath,
     diags: &mut Diagnostics,

@@ -17,12 +17,12 @@ use crate::provider::errors;
 use crate::provider::Configured;
 
 /// The `cams_flow_json` data source.
-pub struct FlowJson;
+pub(crate) struct FlowJson;
 
 model! {
     /// A `cams_flow_json` data source configuration or state.
     #[derive(Clone, Debug, Default, PartialEq)]
-    pub struct FlowJsonModel {
+    pub(crate) struct FlowJsonModel {
         pub flow_id: Attr<String>,
         pub cust_space_id: Attr<String>,
         pub id: Attr<String>,

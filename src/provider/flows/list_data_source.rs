@@ -23,7 +23,7 @@ use crate::provider::errors;
 use crate::provider::Configured;
 
 /// The `cams_flows` data source.
-pub struct FlowsDataSource;
+pub(crate) struct FlowsDataSource;
 
 /// `GetFlow` calls in flight at once with `with_status`: enough to keep the
 /// limiter's window full at the default rate; the limiter does the pacing.
@@ -32,7 +32,7 @@ const CONCURRENT_STATUS_READS: usize = 10;
 model! {
     /// A `cams_flows` data source configuration or state.
     #[derive(Clone, Debug, Default, PartialEq)]
-    pub struct FlowsModel {
+    pub(crate) struct FlowsModel {
         pub name: Attr<String>,
         pub cust_space_id: Attr<String>,
         pub with_status: Attr<bool>,
@@ -44,7 +44,7 @@ model! {
 model! {
     /// One item of `flows`.
     #[derive(Clone, Debug, PartialEq)]
-    pub struct FlowItem {
+    pub(crate) struct FlowItem {
         pub flow_id: String,
         pub name: Option<String>,
         pub categories: Option<Set<String>>,
@@ -52,7 +52,7 @@ model! {
     }
 }
 
-pub fn flows_data_source_schema() -> Schema {
+pub(crate) fn flows_data_source_schema() -> Schema {
     Schema::new(
         Block::new(
             "Lists the WhatsApp Flows of a CAMS space (API ListFlow, every page), optionally only those whose name matches a filter. Use the cams_flow data source to read one flow's status and versions.",

@@ -6,7 +6,7 @@ pub mod data_source;
 pub mod functions;
 mod id_checks;
 pub mod json_data_source;
-pub mod list_data_source;
+pub(crate) mod list_data_source;
 mod preview_expiry;
 pub mod resource;
 pub mod rules;

@@ -22,7 +22,7 @@ use super::errors::template_error;
 use super::model::parse_template_id;
 
 /// How long create waits when `timeouts.create` is left out.
-pub const DEFAULT_CREATE_TIMEOUT: Duration = Duration::from_secs(30 * 60);
+pub(crate) const DEFAULT_CREATE_TIMEOUT: Duration = Duration::from_secs(30 * 60);
 /// The first pause between two reads of the review, doubled up to
 /// [`MAX_POLL`]: Meta decides in minutes, at most about a day.
 const FIRST_POLL: Duration = Duration::from_secs(1);
@@ -30,7 +30,7 @@ const MAX_POLL: Duration = Duration::from_secs(30);
 
 model! {
     #[derive(Clone, Debug, Default, PartialEq)]
-    pub struct ApprovalModel {
+    pub(crate) struct ApprovalModel {
         pub id: Attr<String>,
         pub template_id: Attr<String>,
         pub audit_status: Attr<String>,
@@ -45,7 +45,7 @@ model! {
     }
 }
 
-pub fn approval_schema() -> Schema {
+pub(crate) fn approval_schema() -> Schema {
     Schema::new(
         Block::new("Waits for Meta's review of a `cams_chatapp_template`: succeeds when the template is approved (`pass`), fails with Meta's reason when it is rejected (`fail`). Replaced, and waits again, whenever the template changes. Destroying it only removes it from the state.")
             .attribute(Attribute::computed("id", Type::String, "The template's id."))
@@ -75,7 +75,7 @@ pub fn approval_schema() -> Schema {
 
 /// `30m`, `1h30m`, `45s`: Terraform's timeout notation (Go durations
 /// without fractions).
-pub fn parse_duration(text: &str) -> Option<Duration> {
+pub(crate) fn parse_duration(text: &str) -> Option<Duration> {
     let mut total = 0u64;
     let mut number = String::new();
     let mut any = false;
@@ -121,7 +121,7 @@ fn invalid_id(id: &str) -> Diagnostic {
     .at(attribute_path!(ApprovalModel, template_id))
 }
 
-pub struct ApprovalResource;
+pub(crate) struct ApprovalResource;
 
 impl ApprovalResource {
     /// Reads the review until Meta decides, the deadline passes or

@@ -11,11 +11,11 @@ use crate::plugin::{Attr, AttributePath, Diagnostic, Diagnostics};
 use super::model::{Body, ButtonModel, Header, TemplateModel};
 use super::schema::{BUTTON_TYPES, CATEGORIES, FLOW_ACTIONS, HEADER_FORMATS, URL_TYPES};
 
-pub const NAME_MAX_CHARS: usize = 512;
-pub const BODY_MAX_CHARS: usize = 1024;
-pub const HEADER_MAX_CHARS: usize = 60;
-pub const FOOTER_MAX_CHARS: usize = 60;
-pub const MAX_BUTTONS: usize = 10;
+pub(crate) const NAME_MAX_CHARS: usize = 512;
+pub(crate) const BODY_MAX_CHARS: usize = 1024;
+pub(crate) const HEADER_MAX_CHARS: usize = 60;
+pub(crate) const FOOTER_MAX_CHARS: usize = 60;
+pub(crate) const MAX_BUTTONS: usize = 10;
 
 /// Per kind of button, how many a template may have. The one-FLOW limit is
 /// an assumption (nothing public states another).

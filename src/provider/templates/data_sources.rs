@@ -19,7 +19,7 @@ use super::schema::{AUDIT_STATUSES, CATEGORIES};
 
 model! {
     #[derive(Clone, Debug, Default, PartialEq)]
-    pub struct TemplateLookup {
+    pub(crate) struct TemplateLookup {
         pub id: Attr<String>,
         pub name: Attr<String>,
         pub template_code: Attr<String>,
@@ -38,7 +38,7 @@ model! {
 
 model! {
     #[derive(Clone, Debug, Default, PartialEq)]
-    pub struct ButtonSummary {
+    pub(crate) struct ButtonSummary {
         pub kind as "type": Option<String>,
         pub text: Option<String>,
         pub flow_id: Option<String>,
@@ -50,7 +50,7 @@ model! {
 
 model! {
     #[derive(Clone, Debug, Default, PartialEq)]
-    pub struct TemplateList {
+    pub(crate) struct TemplateList {
         pub id: Attr<String>,
         pub cust_space_id: Attr<String>,
         pub name: Attr<String>,
@@ -63,7 +63,7 @@ model! {
 
 model! {
     #[derive(Clone, Debug, Default, PartialEq)]
-    pub struct ListedTemplate {
+    pub(crate) struct ListedTemplate {
         pub id: String,
         pub name: String,
         pub language: String,
@@ -97,7 +97,7 @@ fn listed_type() -> Type {
     ])
 }
 
-pub fn template_data_source_schema() -> Schema {
+pub(crate) fn template_data_source_schema() -> Schema {
     Schema::new(
         Block::new("One WhatsApp message template of CAMS, by `name` or `template_code`, with its `language`.")
             .attribute(Attribute::computed("id", Type::String, "`[CUST_SPACE_ID:]NAME:LANGUAGE`."))
@@ -116,7 +116,7 @@ pub fn template_data_source_schema() -> Schema {
     )
 }
 
-pub fn templates_data_source_schema() -> Schema {
+pub(crate) fn templates_data_source_schema() -> Schema {
     let listed = |v: &[&str]| {
         v.iter()
             .map(|s| format!("`{s}`"))
@@ -184,7 +184,7 @@ fn lookup_result(m: TemplateLookup, space: Option<&str>, t: Template) -> Templat
     }
 }
 
-pub struct TemplateDataSource;
+pub(crate) struct TemplateDataSource;
 
 #[async_trait::async_trait]
 impl DataSource for TemplateDataSource {
@@ -242,7 +242,7 @@ impl DataSource for TemplateDataSource {
     }
 }
 
-pub struct TemplatesDataSource;
+pub(crate) struct TemplatesDataSource;
 
 fn listed(space: Option<&str>, t: TemplateSummary) -> ListedTemplate {
     ListedTemplate {

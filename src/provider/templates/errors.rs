@@ -6,7 +6,7 @@ use crate::alibaba::CamsError;
 use crate::plugin::{Diagnostic, Diagnostics};
 use crate::provider::errors::cams_advice;
 
-pub fn template_error(what: &str, e: &CamsError) -> Diagnostics {
+pub(crate) fn template_error(what: &str, e: &CamsError) -> Diagnostics {
     if let CamsError::Credentials { error, .. } = e {
         let mut d = crate::provider::block::credential_errors::diagnostic(error, None);
         d.detail = format!("{what} needed Alibaba Cloud credentials: {}", d.detail);

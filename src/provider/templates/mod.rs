@@ -19,7 +19,7 @@ mod plan;
 pub mod resource;
 pub mod schema;
 
-pub use approval::ApprovalResource;
-pub use data_sources::{TemplateDataSource, TemplatesDataSource};
-pub use resource::TemplateResource;
+pub(crate) use approval::ApprovalResource;
+pub(crate) use data_sources::{TemplateDataSource, TemplatesDataSource};
+pub(crate) use resource::TemplateResource;
 pub use schema::template_schema;

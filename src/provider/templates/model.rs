@@ -68,7 +68,7 @@ model! {
 }
 
 /// The `Example` key of body variable `n`.
-pub fn variable_key(n: usize) -> String {
+pub(crate) fn variable_key(n: usize) -> String {
     format!("{{{{{n}}}}}")
 }
 
@@ -94,7 +94,7 @@ pub fn template_id(space: Option<&str>, name: &str, language: &str) -> String {
 /// The parts of an id: `(space, name, language)`; `None` when it has not
 /// at least a name and a language. Names and languages hold no `:`, so
 /// whatever comes before them is the space.
-pub fn parse_template_id(id: &str) -> Option<(Option<&str>, &str, &str)> {
+pub(crate) fn parse_template_id(id: &str) -> Option<(Option<&str>, &str, &str)> {
     let (rest, language) = id.rsplit_once(':')?;
     let (space, name) = match rest.rsplit_once(':') {
         Some((space, name)) => (Some(space), name),
@@ -197,7 +197,7 @@ impl TemplateModel {
     /// behind Terraform shows as a diff) and the review. An
     /// `AUTHENTICATION` template's body and footer are Meta's text, not
     /// the configuration's, so they keep their prior values.
-    pub fn with_remote(&self, t: &Template) -> TemplateModel {
+    pub(crate) fn with_remote(&self, t: &Template) -> TemplateModel {
         let mut out = self.clone();
         out.template_code = given(&t.template_code).or(out.template_code);
         out.audit_status = given(&t.audit_status.as_ref().map(|s| s.as_str().to_owned()));
@@ -287,7 +287,7 @@ impl TemplateModel {
 
     /// Whether the content CAMS is sent differs between two plans (what
     /// ModifyChatappTemplate changes).
-    pub fn content_differs(&self, other: &TemplateModel) -> bool {
+    pub(crate) fn content_differs(&self, other: &TemplateModel) -> bool {
         self.header != other.header
             || self.body != other.body
             || self.footer != other.footer

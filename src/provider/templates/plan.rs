@@ -10,11 +10,7 @@ use crate::{attribute_name, attribute_path};
 
 use super::model::{template_id, ButtonModel, TemplateModel};
 use super::resource::NAME_BLOCKED;
-
-/// Review statuses under which CAMS accepts ModifyChatappTemplate: its SDK
-/// says templates that are not approved; Meta does not let a template
-/// under review change either.
-pub const MODIFIABLE: [&str; 2] = ["fail", "unaudit"];
+use crate::alibaba::templates::AuditStatus;
 
 /// What the resource's plan hook returns.
 #[derive(Default)]
@@ -113,7 +109,7 @@ pub async fn plan(ctx: &Context, req: &ModifyPlanRequest) -> Result<Planned, Dia
 
     if plan.content_differs(&prior) {
         let status = prior.audit_status.clone().known().unwrap_or_default();
-        if !MODIFIABLE.contains(&status.as_str()) {
+        if !AuditStatus::parse(&status).allows_modify() {
             let why = match status.as_str() {
                 "pass" => "Meta approved it, and CAMS changes only templates that are not approved".to_owned(),
                 "auditing" => "Meta is reviewing it, and a template under review cannot change; once the review fails it can (refresh to see the verdict)".to_owned(),

@@ -20,9 +20,9 @@ use super::schema::template_schema;
 
 /// What Meta does with a deleted template's name (CAMS's
 /// DeleteChatappTemplate documentation and Meta's template guidelines).
-pub const NAME_BLOCKED: &str = "Meta blocks a deleted template's name for 30 days: no template can be created under it until then.";
+pub(crate) const NAME_BLOCKED: &str = "Meta blocks a deleted template's name for 30 days: no template can be created under it until then.";
 
-pub struct TemplateResource;
+pub(crate) struct TemplateResource;
 
 fn text(a: &Attr<String>) -> Option<&str> {
     match a {

@@ -5,22 +5,23 @@ use crate::plugin::value::Type;
 use crate::plugin::{Attribute, Block, NestedBlock, RequiresReplace, Schema, UseStateForUnknown};
 
 /// Template categories CAMS documents (CreateChatappTemplate `Category`).
-pub const CATEGORIES: [&str; 3] = ["UTILITY", "MARKETING", "AUTHENTICATION"];
+pub(crate) const CATEGORIES: [&str; 3] = ["UTILITY", "MARKETING", "AUTHENTICATION"];
 
 /// Header formats of a WhatsApp template (`HEADER` component `Format`).
-pub const HEADER_FORMATS: [&str; 5] = ["TEXT", "IMAGE", "VIDEO", "DOCUMENT", "LOCATION"];
+pub(crate) const HEADER_FORMATS: [&str; 5] = ["TEXT", "IMAGE", "VIDEO", "DOCUMENT", "LOCATION"];
 
 /// Button types this resource writes (`BUTTONS` component `Type`).
-pub const BUTTON_TYPES: [&str; 5] = ["QUICK_REPLY", "URL", "PHONE_NUMBER", "COPY_CODE", "FLOW"];
+pub(crate) const BUTTON_TYPES: [&str; 5] =
+    ["QUICK_REPLY", "URL", "PHONE_NUMBER", "COPY_CODE", "FLOW"];
 
 /// `FlowAction` of a FLOW button.
-pub const FLOW_ACTIONS: [&str; 2] = ["NAVIGATE", "DATA_EXCHANGE"];
+pub(crate) const FLOW_ACTIONS: [&str; 2] = ["NAVIGATE", "DATA_EXCHANGE"];
 
 /// `UrlType` of a URL button.
-pub const URL_TYPES: [&str; 2] = ["static", "dynamic"];
+pub(crate) const URL_TYPES: [&str; 2] = ["static", "dynamic"];
 
 /// `AuditStatus` values CAMS documents, as the data source filter takes them.
-pub const AUDIT_STATUSES: [&str; 4] = ["auditing", "pass", "fail", "unaudit"];
+pub(crate) const AUDIT_STATUSES: [&str; 4] = ["auditing", "pass", "fail", "unaudit"];
 
 fn listed(values: &[&str]) -> String {
     values

@@ -36,7 +36,7 @@ const NEW_FLOW_RETRY_DELAYS: [Duration; 5] = [
 
 /// The private bytes of a flow this provider created: when, so a read soon
 /// after can tell "not visible yet" from "deleted".
-pub fn created_marker() -> Vec<u8> {
+pub(crate) fn created_marker() -> Vec<u8> {
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
@@ -44,7 +44,7 @@ pub fn created_marker() -> Vec<u8> {
 }
 
 /// Seconds since the flow was created, from its private bytes.
-pub fn seconds_since_created(private: &[u8]) -> Option<u64> {
+pub(crate) fn seconds_since_created(private: &[u8]) -> Option<u64> {
     let text = std::str::from_utf8(private).ok()?;
     let created: u64 = text.strip_prefix("created:")?.parse().ok()?;
     let now = SystemTime::now().duration_since(UNIX_EPOCH).ok()?.as_secs();
@@ -70,7 +70,7 @@ impl NotFound for SetFlowJsonError {
 
 /// Runs `call` again while CAMS says the new flow does not exist, for a
 /// few seconds at most.
-pub async fn while_not_visible<T, E, F, Fut>(ctx: &Context, mut call: F) -> Result<T, E>
+pub(crate) async fn while_not_visible<T, E, F, Fut>(ctx: &Context, mut call: F) -> Result<T, E>
 where
     E: NotFound,
     F: FnMut() -> Fut,
@@ -98,7 +98,12 @@ where
 }
 
 /// A failed step as a diagnostic naming the step, the flow and what to do.
-pub fn step_failed(summary: &str, step: &str, id: Option<&str>, e: &CamsError) -> Diagnostic {
+pub(crate) fn step_failed(
+    summary: &str,
+    step: &str,
+    id: Option<&str>,
+    e: &CamsError,
+) -> Diagnostic {
     let flow = id.map_or_else(String::new, |id| format!(" of flow {id}"));
     let mut detail = format!("{step}{flow} failed: {e}");
     if let Some(advice) = cams_advice(e) {

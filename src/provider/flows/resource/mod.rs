@@ -25,11 +25,11 @@ use crate::plugin::{
     ReadResponse, Resource, Schema, UpdateRequest, ValidateRequest,
 };
 
-pub use model::FlowModel;
-pub use schema::{flow_resource_schema, CATEGORIES, STATUSES};
+pub(crate) use model::FlowModel;
+pub(crate) use schema::flow_resource_schema;
 
 /// The `cams_flow` resource.
-pub struct FlowResource {
+pub(crate) struct FlowResource {
     provider_space: std::sync::Arc<crate::provider::block::space::ProviderSpace>,
     namesakes: namesake::Namesakes,
 }

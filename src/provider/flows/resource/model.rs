@@ -14,7 +14,7 @@ use super::schema::DEFAULT_STATUS;
 model! {
     /// A `cams_flow` configuration, plan or state.
     #[derive(Clone, Debug, Default, PartialEq)]
-    pub struct FlowModel {
+    pub(crate) struct FlowModel {
         pub id: Attr<String>,
         pub name: Attr<String>,
         /// Elements may be unknown in a configuration.
@@ -37,7 +37,7 @@ pub fn given(s: Option<String>) -> Attr<String> {
 
 /// A set of strings as `config.strings` reads it: unknown when any
 /// element is.
-pub fn known_strings(set: &Attr<Set<Attr<String>>>) -> Attr<Vec<String>> {
+pub(crate) fn known_strings(set: &Attr<Set<Attr<String>>>) -> Attr<Vec<String>> {
     match set {
         Attr::Null => Attr::Null,
         Attr::Unknown => Attr::Unknown,
@@ -50,7 +50,7 @@ pub fn known_strings(set: &Attr<Set<Attr<String>>>) -> Attr<Vec<String>> {
 }
 
 /// Known strings as a set value, in their order.
-pub fn string_set(items: Vec<String>) -> Attr<Set<Attr<String>>> {
+pub(crate) fn string_set(items: Vec<String>) -> Attr<Set<Attr<String>>> {
     Attr::Known(Set(items.into_iter().map(Attr::Known).collect()))
 }
 
@@ -58,7 +58,7 @@ impl FlowModel {
     /// Sets the computed attributes that follow from the Flow JSON text:
     /// known when the text is, unknown when it is; without a text, null
     /// and no screens.
-    pub fn derive_from_content(&mut self) {
+    pub(crate) fn derive_from_content(&mut self) {
         let text = match &self.content {
             Attr::Known(text) => text,
             Attr::Unknown => {
@@ -86,7 +86,7 @@ impl FlowModel {
 
 /// A flow as a (wholly known) plan or state describes it.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct KnownFlow {
+pub(crate) struct KnownFlow {
     pub id: Option<String>,
     pub name: String,
     /// Sorted, as a set.
@@ -106,7 +106,7 @@ impl KnownFlow {
     }
 
     /// The flow a planned or prior state describes.
-    pub fn from_model(model: FlowModel) -> Self {
+    pub(crate) fn from_model(model: FlowModel) -> Self {
         let mut categories = known_strings(&model.categories).known().unwrap_or_default();
         categories.sort();
         categories.dedup();
@@ -125,7 +125,7 @@ impl KnownFlow {
     }
 
     /// The endpoint CAMS is given: none for null and for `""`.
-    pub fn endpoint_in_cams(&self) -> Option<&str> {
+    pub(crate) fn endpoint_in_cams(&self) -> Option<&str> {
         self.endpoint_uri.as_deref().filter(|e| !e.is_empty())
     }
 
@@ -148,7 +148,7 @@ impl KnownFlow {
 
 /// Where a flow stands on the one road it may travel; `None` for a status
 /// CAMS may report that is not on it (Meta's BLOCKED, THROTTLED).
-pub fn rank(status: &str) -> Option<u8> {
+pub(crate) fn rank(status: &str) -> Option<u8> {
     match status {
         "DRAFT" => Some(0),
         "PUBLISHED" => Some(1),

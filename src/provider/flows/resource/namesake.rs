@@ -38,7 +38,7 @@ type Listing = Arc<OnceCell<Option<Vec<FlowSummary>>>>;
 
 /// What the plans of one provider process learn about same-named flows.
 #[derive(Default)]
-pub struct Namesakes {
+pub(crate) struct Namesakes {
     /// The flows of each space, listed once.
     by_space: Mutex<HashMap<String, Listing>>,
     /// Flows whose replacement a plan has already announced.
@@ -47,7 +47,7 @@ pub struct Namesakes {
 
 impl Namesakes {
     /// Records that a plan announced the replacement of flow `id`.
-    pub fn replacement_announced(&self, id: &str) {
+    pub(crate) fn replacement_announced(&self, id: &str) {
         lock(&self.announced).insert(id.to_owned());
     }
 
@@ -82,7 +82,7 @@ impl Namesakes {
 
     /// The warning for creating a flow named `name` in `space`, when a
     /// published flow of that name is there.
-    pub async fn published_namesake(
+    pub(crate) async fn published_namesake(
         &self,
         ctx: &Context,
         space: &str,

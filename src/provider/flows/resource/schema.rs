@@ -7,7 +7,7 @@ use crate::plugin::{
 
 /// The eight categories CAMS documents for a flow (ModifyFlow's page;
 /// Meta's list without SHOPPING).
-pub const CATEGORIES: [&str; 8] = [
+pub(crate) const CATEGORIES: [&str; 8] = [
     "SIGN_UP",
     "SIGN_IN",
     "APPOINTMENT_BOOKING",
@@ -20,12 +20,12 @@ pub const CATEGORIES: [&str; 8] = [
 
 /// The statuses a configuration may ask for, in the only order a flow
 /// moves through them.
-pub const STATUSES: [&str; 3] = ["DRAFT", "PUBLISHED", "DEPRECATED"];
+pub(crate) const STATUSES: [&str; 3] = ["DRAFT", "PUBLISHED", "DEPRECATED"];
 
 /// What `status` is when the configuration leaves it out.
-pub const DEFAULT_STATUS: &str = "DRAFT";
+pub(crate) const DEFAULT_STATUS: &str = "DRAFT";
 
-pub fn flow_resource_schema() -> Schema {
+pub(crate) fn flow_resource_schema() -> Schema {
     let categories = CATEGORIES
         .iter()
         .map(|c| format!("`{c}`"))

@@ -96,7 +96,11 @@ fn is_https_url(text: &str) -> bool {
 /// pointer and rule, as an error when the flow is to be published (Meta
 /// refuses to publish it) and as a warning otherwise (drafts may have
 /// problems).
-pub fn content_diagnostics(flow: &FlowModel, content: &str, publishing: bool) -> Diagnostics {
+pub(crate) fn content_diagnostics(
+    flow: &FlowModel,
+    content: &str,
+    publishing: bool,
+) -> Diagnostics {
     let path = attribute_path!(FlowModel, content);
     // CAMS takes no larger document whatever the status, so this is an
     // error even for a draft, and the rules need not read it.

@@ -18,26 +18,27 @@
 /// A Flow JSON version as (major, minor).
 pub type Version = (u32, u32);
 
-pub const V2_1: Version = (2, 1);
-pub const V4_0: Version = (4, 0);
-pub const V5_0: Version = (5, 0);
-pub const V5_1: Version = (5, 1);
-pub const V6_0: Version = (6, 0);
-pub const V6_1: Version = (6, 1);
-pub const V6_2: Version = (6, 2);
-pub const V6_3: Version = (6, 3);
-pub const V7_0: Version = (7, 0);
-pub const V7_1: Version = (7, 1);
+pub(crate) const V2_1: Version = (2, 1);
+pub(crate) const V4_0: Version = (4, 0);
+pub(crate) const V5_0: Version = (5, 0);
+pub(crate) const V5_1: Version = (5, 1);
+pub(crate) const V6_0: Version = (6, 0);
+pub(crate) const V6_1: Version = (6, 1);
+pub(crate) const V6_2: Version = (6, 2);
+pub(crate) const V6_3: Version = (6, 3);
+pub(crate) const V7_0: Version = (7, 0);
+pub(crate) const V7_1: Version = (7, 1);
 
-pub const COMPONENTS_PAGE: &str =
+pub(crate) const COMPONENTS_PAGE: &str =
     "https://developers.facebook.com/docs/whatsapp/flows/reference/components";
-pub const MEDIA_UPLOAD_PAGE: &str =
+pub(crate) const MEDIA_UPLOAD_PAGE: &str =
     "https://developers.facebook.com/docs/whatsapp/flows/reference/media_upload";
-pub const FLOW_JSON_PAGE: &str =
+pub(crate) const FLOW_JSON_PAGE: &str =
     "https://developers.facebook.com/docs/whatsapp/flows/reference/flowjson";
-pub const ERROR_CODES_PAGE: &str =
+pub(crate) const ERROR_CODES_PAGE: &str =
     "https://developers.facebook.com/docs/whatsapp/flows/reference/error-codes";
-pub const CHANGELOG_PAGE: &str = "https://developers.facebook.com/docs/whatsapp/flows/changelogs";
+pub(crate) const CHANGELOG_PAGE: &str =
+    "https://developers.facebook.com/docs/whatsapp/flows/changelogs";
 
 /// The JSON a property holds. Any property may instead hold a dynamic
 /// string (`${data.x}`, `${form.x}`, `${screen.S.data.x}`, or from 6.0 an
@@ -153,7 +154,7 @@ impl Property {
     }
 
     /// Whether a document of this version must set it.
-    pub fn is_required_in(&self, version: Option<Version>) -> bool {
+    pub(crate) fn is_required_in(&self, version: Option<Version>) -> bool {
         match (self.required_since, version) {
             (None, _) => false,
             (Some(since), Some(v)) => v >= since,
@@ -643,7 +644,7 @@ pub static COMPONENTS: &[Component] = &[
 ];
 
 /// The properties of an option in `data-source`.
-pub static DATA_SOURCE_ITEM: &[Property] = &[
+pub(crate) static DATA_SOURCE_ITEM: &[Property] = &[
     prop("id", String).required(),
     prop("title", String).required().max_chars(30),
     prop("description", String).max_chars(300),
@@ -659,7 +660,7 @@ pub static DATA_SOURCE_ITEM: &[Property] = &[
 ];
 
 /// The properties of a NavigationList item.
-pub static LIST_ITEM: &[Property] = &[
+pub(crate) static LIST_ITEM: &[Property] = &[
     prop("id", String).required(),
     prop("main-content", Object).required(),
     prop("start", Object),
@@ -670,27 +671,27 @@ pub static LIST_ITEM: &[Property] = &[
 ];
 
 /// A NavigationList item's `main-content`, `end` and `start`.
-pub static LIST_ITEM_MAIN_CONTENT: &[Property] = &[
+pub(crate) static LIST_ITEM_MAIN_CONTENT: &[Property] = &[
     prop("title", String).required(),
     prop("description", String),
     prop("metadata", String),
 ];
-pub static LIST_ITEM_END: &[Property] = &[
+pub(crate) static LIST_ITEM_END: &[Property] = &[
     prop("title", String),
     prop("description", String),
     prop("metadata", String),
 ];
-pub static LIST_ITEM_START: &[Property] =
+pub(crate) static LIST_ITEM_START: &[Property] =
     &[prop("image", String).required(), prop("alt-text", String)];
 
 /// A navigate action's `next`: a screen (or a plugin, which pywa knows).
-pub static NAVIGATE_NEXT: &[Property] = &[
+pub(crate) static NAVIGATE_NEXT: &[Property] = &[
     prop("type", String).one_of(&["screen", "plugin"]),
     prop("name", String).required(),
 ];
 
 /// The properties of an ImageCarousel image.
-pub static CAROUSEL_IMAGE: &[Property] = &[
+pub(crate) static CAROUSEL_IMAGE: &[Property] = &[
     prop("src", String).required(),
     prop("alt-text", String).required(),
 ];
@@ -737,7 +738,7 @@ pub static ACTIONS: &[Action] = &[
 ];
 
 /// The properties of a screen.
-pub static SCREEN: &[Property] = &[
+pub(crate) static SCREEN: &[Property] = &[
     prop("id", String).required(),
     prop("terminal", Boolean),
     prop("success", Boolean),
@@ -749,7 +750,7 @@ pub static SCREEN: &[Property] = &[
 ];
 
 /// The properties of a screen's `layout`.
-pub static LAYOUT: &[Property] = &[
+pub(crate) static LAYOUT: &[Property] = &[
     prop("type", String)
         .required()
         .one_of(&["SingleColumnLayout"]),
