@@ -1,7 +1,9 @@
 //! Alibaba Cloud RPC request signatures, "SignatureVersion 1.0" (HMAC-SHA1).
 //!
-//! Pure functions, shared by the client (which signs) and the local emulator
-//! (which verifies). The algorithm:
+//! Pure functions: the client signs with them, and the tests' fake servers
+//! verify with them. The local emulator has its own, independent verifier
+//! (emulator/src/rpc_signature.rs), so a mistake here cannot hide itself.
+//! The algorithm:
 //!
 //! 1. percent-encode every parameter name and value with the RFC 3986
 //!    unreserved set (`A-Z a-z 0-9 - _ . ~`), uppercase hex, space as `%20`;

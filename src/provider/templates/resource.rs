@@ -121,7 +121,9 @@ impl Resource for TemplateResource {
         match super::plan::plan(ctx, &req).await {
             Ok(planned) => {
                 if let Some(plan) = planned.plan {
-                    resp.plan = plan.encode();
+                    // Unknowns the plan leaves unknown keep what Terraform
+                    // knows of them (refinements), as the configuration had.
+                    resp.plan = plan.encode_over(req.plan.value());
                 }
                 resp.requires_replace.extend(planned.requires_replace);
                 resp.diagnostics.extend(planned.diagnostics);
