@@ -123,18 +123,18 @@ pub enum StsAction {
 
 impl StsAction {
     /// The API's action name.
-    pub fn name(self) -> &'static str {
+    pub const fn name(self) -> &'static str {
         match self {
-            StsAction::AssumeRole => sts::ACTION,
-            StsAction::AssumeRoleWithOidc => oidc::ACTION,
+            StsAction::AssumeRole => "AssumeRole",
+            StsAction::AssumeRoleWithOidc => "AssumeRoleWithOIDC",
         }
     }
 
     /// How errors name the service.
-    pub fn service(self) -> &'static str {
+    pub const fn service(self) -> &'static str {
         match self {
-            StsAction::AssumeRole => sts::SERVICE,
-            StsAction::AssumeRoleWithOidc => oidc::SERVICE,
+            StsAction::AssumeRole => "STS AssumeRole",
+            StsAction::AssumeRoleWithOidc => "STS AssumeRoleWithOIDC",
         }
     }
 }

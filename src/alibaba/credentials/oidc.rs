@@ -21,8 +21,8 @@ use super::{Credentials, CredentialsError, CredentialsProvider, Secret, StsActio
 use crate::alibaba::redact::Redactor;
 use crate::alibaba::signature::{self, percent_encode};
 
-pub(crate) const ACTION: &str = "AssumeRoleWithOIDC";
-pub(crate) const SERVICE: &str = "STS AssumeRoleWithOIDC";
+const ACTION: &str = StsAction::AssumeRoleWithOidc.name();
+const SERVICE: &str = StsAction::AssumeRoleWithOidc.service();
 
 /// STS accepts tokens of 4 to 20,000 characters (API reference above); a
 /// token file is read up to this many bytes, so that a wrong path (a log,

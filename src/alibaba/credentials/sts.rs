@@ -27,8 +27,8 @@ pub(crate) const DEFAULT_DURATION_SECONDS: u32 = 3600;
 pub(crate) const MIN_DURATION_SECONDS: u32 = 900;
 pub(crate) const MAX_DURATION_SECONDS: u32 = 43200;
 
-pub(crate) const SERVICE: &str = "STS AssumeRole";
-pub(crate) const ACTION: &str = "AssumeRole";
+const SERVICE: &str = StsAction::AssumeRole.service();
+const ACTION: &str = StsAction::AssumeRole.name();
 
 /// What to ask STS for.
 #[derive(Debug, Clone, PartialEq, Eq)]

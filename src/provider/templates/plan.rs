@@ -2,6 +2,7 @@
 //! can change in place, what needs a replacement and a new name, and a
 //! FLOW button's screen checked against its flow.
 
+use crate::alibaba::templates::AuditStatus;
 use crate::plugin::model::Model;
 use crate::plugin::{Attr, AttributePath, Context, Diagnostic, Diagnostics, ModifyPlanRequest};
 use crate::provider::flows::summary::summarize;
@@ -9,8 +10,10 @@ use crate::provider::Configured;
 use crate::{attribute_name, attribute_path};
 
 use super::model::{template_id, ButtonModel, TemplateModel};
-use super::resource::NAME_BLOCKED;
-use crate::alibaba::templates::AuditStatus;
+
+/// What Meta does with a deleted template's name (CAMS's
+/// DeleteChatappTemplate documentation and Meta's template guidelines).
+const NAME_BLOCKED: &str = "Meta blocks a deleted template's name for 30 days: no template can be created under it until then.";
 
 /// What the resource's plan hook returns.
 #[derive(Default)]

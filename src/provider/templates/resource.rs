@@ -18,10 +18,6 @@ use super::errors::template_error;
 use super::model::{parse_template_id, template_id, TemplateModel};
 use super::schema::template_schema;
 
-/// What Meta does with a deleted template's name (CAMS's
-/// DeleteChatappTemplate documentation and Meta's template guidelines).
-pub(crate) const NAME_BLOCKED: &str = "Meta blocks a deleted template's name for 30 days: no template can be created under it until then.";
-
 pub(crate) struct TemplateResource;
 
 fn text(a: &Attr<String>) -> Option<&str> {
