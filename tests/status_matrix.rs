@@ -20,7 +20,10 @@ use cams_provider::plugin::Diagnostics;
 use common::cams_server::{errors, object, CamsServer};
 
 const FLOW: &str = "cams_flow";
-/// Nothing listens there: planning must not call CAMS.
+/// Nothing listens there: the plan needs nothing from CAMS. (A plan that
+/// creates a flow asks CAMS for same-named published flows, a courtesy
+/// warning; the failed listing is retried as the provider's `max_retries`
+/// says, then skipped without a diagnostic, which the create rows show.)
 const NO_CAMS: &str = "http://127.0.0.1:1";
 const SPACE: &str = "cams-matrix-space";
 
