@@ -29,6 +29,14 @@ impl<T> Default for Attr<T> {
     }
 }
 
+/// `Some` as known, `None` as null: a value read back from the API, where
+/// nothing is unknown.
+impl<T> From<Option<T>> for Attr<T> {
+    fn from(value: Option<T>) -> Self {
+        value.map_or(Attr::Null, Attr::Known)
+    }
+}
+
 impl<T> Attr<T> {
     /// The value if it is known, `None` when null or unknown.
     pub fn known(self) -> Option<T> {

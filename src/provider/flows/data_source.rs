@@ -119,18 +119,13 @@ impl DataSource for FlowDataSource {
             Ok(config) => config,
             Err(d) => return d.into(),
         };
-        let mut diags = Diagnostics::new();
-        id_checks::check_flow_id(
-            &config.flow_id,
-            attribute_path!(FlowDataModel, flow_id),
-            &mut diags,
-        );
-        id_checks::check_cust_space_id(
-            &config.cust_space_id,
-            attribute_path!(FlowDataModel, cust_space_id),
-            &mut diags,
-        );
-        diags
+        id_checks::check_flow_reference(
+            (&config.flow_id, attribute_path!(FlowDataModel, flow_id)),
+            (
+                &config.cust_space_id,
+                attribute_path!(FlowDataModel, cust_space_id),
+            ),
+        )
     }
 
     async fn read(&self, ctx: &Context, req: ReadDataSourceRequest) -> ReadDataSourceResponse {
@@ -200,10 +195,6 @@ async fn read_flow(
     Ok((flow_state(config, flow, fallback).to_state(), warnings))
 }
 
-fn given(s: Option<String>) -> Attr<String> {
-    s.map_or(Attr::Null, Attr::Known)
-}
-
 /// The state from `GetFlow`'s answer; `fallback` is the separate preview,
 /// used only when `GetFlow` had none.
 fn flow_state(config: FlowDataModel, flow: Flow, fallback: Option<FlowPreview>) -> FlowDataModel {
@@ -214,14 +205,14 @@ fn flow_state(config: FlowDataModel, flow: Flow, fallback: Option<FlowPreview>) 
     };
     FlowDataModel {
         id: Attr::Known(flow.flow_id),
-        name: given(flow.flow_name),
+        name: Attr::from(flow.flow_name),
         categories: flow.categories.map_or(Attr::Null, |c| Attr::Known(Set(c))),
-        status: given(flow.status.map(|s| s.as_str().to_owned())),
-        json_version: given(flow.json_version),
-        data_api_version: given(flow.data_api_version),
-        endpoint_uri: given(flow.endpoint_uri.filter(|u| !u.is_empty())),
-        preview_url: given(preview_url),
-        preview_url_expires: given(expires.and_then(preview_url_expires)),
+        status: Attr::from(flow.status.map(|s| s.as_str().to_owned())),
+        json_version: Attr::from(flow.json_version),
+        data_api_version: Attr::from(flow.data_api_version),
+        endpoint_uri: Attr::from(flow.endpoint_uri.filter(|u| !u.is_empty())),
+        preview_url: Attr::from(preview_url),
+        preview_url_expires: Attr::from(expires.and_then(preview_url_expires)),
         ..config
     }
 }

@@ -5,6 +5,18 @@
 
 use crate::plugin::{Attr, AttributePath, Diagnostic, Diagnostics};
 
+/// The checks of a block that names one flow: its `flow_id` and its
+/// optional `cust_space_id`, each with its path in the caller's model.
+pub(crate) fn check_flow_reference(
+    flow_id: (&Attr<String>, AttributePath),
+    cust_space_id: (&Attr<String>, AttributePath),
+) -> Diagnostics {
+    let mut diags = Diagnostics::new();
+    check_flow_id(flow_id.0, flow_id.1, &mut diags);
+    check_cust_space_id(cust_space_id.0, cust_space_id.1, &mut diags);
+    diags
+}
+
 /// `flow_id` must not be empty or blank (unknown passes: it is checked
 /// again when known).
 pub(crate) fn check_flow_id(flow_id: &Attr<String>, at: AttributePath, diags: &mut Diagnostics) {

@@ -35,10 +35,6 @@ model! {
     }
 }
 
-fn given(s: Option<String>) -> Attr<String> {
-    s.map_or(Attr::Null, Attr::Known)
-}
-
 #[async_trait::async_trait]
 impl DataSource for FlowJson {
     fn type_name(&self) -> &'static str {
@@ -54,18 +50,13 @@ impl DataSource for FlowJson {
             Ok(config) => config,
             Err(d) => return d.into(),
         };
-        let mut diags = Diagnostics::new();
-        id_checks::check_flow_id(
-            &config.flow_id,
-            attribute_path!(FlowJsonModel, flow_id),
-            &mut diags,
-        );
-        id_checks::check_cust_space_id(
-            &config.cust_space_id,
-            attribute_path!(FlowJsonModel, cust_space_id),
-            &mut diags,
-        );
-        diags
+        id_checks::check_flow_reference(
+            (&config.flow_id, attribute_path!(FlowJsonModel, flow_id)),
+            (
+                &config.cust_space_id,
+                attribute_path!(FlowJsonModel, cust_space_id),
+            ),
+        )
     }
 
     async fn read(&self, ctx: &Context, req: ReadDataSourceRequest) -> ReadDataSourceResponse {
@@ -126,11 +117,11 @@ impl FlowJson {
 
         Ok(FlowJsonModel {
             id: Attr::Known(flow_id),
-            cust_space_id: given(config.cust_space_id.clone().known()),
+            cust_space_id: Attr::from(config.cust_space_id.clone().known()),
             file_path: Attr::Known(asset.file_path),
             content_sha256: Attr::Known(file.sha256_hex),
-            request_id: given(asset.request_id),
-            flow_json_version: given(summary.version),
+            request_id: Attr::from(asset.request_id),
+            flow_json_version: Attr::from(summary.version),
             screen_ids: Attr::Known(summary.screen_ids),
             content: Attr::Known(content),
             ..config

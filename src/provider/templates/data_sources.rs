@@ -147,10 +147,6 @@ fn status(s: &Option<AuditStatus>) -> Option<String> {
     s.as_ref().map(|s| s.as_str().to_owned())
 }
 
-fn attr<T>(v: Option<T>) -> Attr<T> {
-    v.map_or(Attr::Null, Attr::Known)
-}
-
 fn lookup_result(m: TemplateLookup, space: Option<&str>, t: Template) -> TemplateLookup {
     let component = |kind: &str| t.components.iter().find(|c| c.kind == kind);
     let buttons = component("BUTTONS")
@@ -171,14 +167,14 @@ fn lookup_result(m: TemplateLookup, space: Option<&str>, t: Template) -> Templat
     TemplateLookup {
         id: Attr::Known(template_id(space, &t.name, &t.language)),
         name: Attr::Known(t.name.clone()),
-        template_code: attr(t.template_code.clone()),
-        category: attr(t.category.clone()),
-        audit_status: attr(status(&t.audit_status)),
-        reason: attr(t.reason.clone()),
-        quality_score: attr(t.quality_score.clone()),
-        body_text: attr(component("BODY").and_then(|c| c.text.clone())),
-        footer: attr(component("FOOTER").and_then(|c| c.text.clone())),
-        message_send_ttl_seconds: attr(t.message_send_ttl_seconds),
+        template_code: Attr::from(t.template_code.clone()),
+        category: Attr::from(t.category.clone()),
+        audit_status: Attr::from(status(&t.audit_status)),
+        reason: Attr::from(t.reason.clone()),
+        quality_score: Attr::from(t.quality_score.clone()),
+        body_text: Attr::from(component("BODY").and_then(|c| c.text.clone())),
+        footer: Attr::from(component("FOOTER").and_then(|c| c.text.clone())),
+        message_send_ttl_seconds: Attr::from(t.message_send_ttl_seconds),
         buttons: Attr::Known(buttons),
         ..m
     }

@@ -76,13 +76,6 @@ fn known(a: &Attr<String>) -> Option<String> {
     a.clone().known()
 }
 
-fn given(s: &Option<String>) -> Attr<String> {
-    match s {
-        Some(s) => Attr::Known(s.clone()),
-        None => Attr::Null,
-    }
-}
-
 /// What identifies a template: `[CUST_SPACE_ID:]NAME:LANGUAGE`.
 pub fn template_id(space: Option<&str>, name: &str, language: &str) -> String {
     match space.filter(|s| !s.is_empty()) {
@@ -199,10 +192,10 @@ impl TemplateModel {
     /// the configuration's, so they keep their prior values.
     pub(crate) fn with_remote(&self, t: &Template) -> TemplateModel {
         let mut out = self.clone();
-        out.template_code = given(&t.template_code).or(out.template_code);
-        out.audit_status = given(&t.audit_status.as_ref().map(|s| s.as_str().to_owned()));
-        out.reason = given(&t.reason);
-        out.quality_score = given(&t.quality_score);
+        out.template_code = Attr::from(t.template_code.clone()).or(out.template_code);
+        out.audit_status = Attr::from(t.audit_status.as_ref().map(|s| s.as_str().to_owned()));
+        out.reason = Attr::from(t.reason.clone());
+        out.quality_score = Attr::from(t.quality_score.clone());
         if let Some(category) = &t.category {
             out.category = Attr::Known(category.clone());
         }
@@ -213,9 +206,9 @@ impl TemplateModel {
         let component = |kind: &str| t.components.iter().find(|c| c.kind == kind);
         out.header = match component("HEADER") {
             Some(h) => Attr::Known(Header {
-                format: given(&h.format),
-                text: given(&h.text),
-                example_url: given(&h.url),
+                format: Attr::from(h.format.clone()),
+                text: Attr::from(h.text.clone()),
+                example_url: Attr::from(h.url.clone()),
             }),
             None => Attr::Null,
         };
@@ -241,13 +234,13 @@ impl TemplateModel {
                         Attr::Known(samples)
                     };
                     Attr::Known(Body {
-                        text: given(&b.text),
+                        text: Attr::from(b.text.clone()),
                         examples,
                     })
                 }
                 None => Attr::Null,
             };
-            out.footer = component("FOOTER").map_or(Attr::Null, |f| given(&f.text));
+            out.footer = component("FOOTER").map_or(Attr::Null, |f| Attr::from(f.text.clone()));
         }
         let buttons = component("BUTTONS")
             .map(|c| c.buttons.as_slice())
@@ -257,19 +250,19 @@ impl TemplateModel {
                 .iter()
                 .map(|b| ButtonModel {
                     kind: Attr::Known(b.kind.clone()),
-                    text: given(&b.text),
-                    flow_id: given(&b.flow_id),
-                    flow_action: given(&b.flow_action),
-                    navigate_screen: given(&b.navigate_screen),
+                    text: Attr::from(b.text.clone()),
+                    flow_id: Attr::from(b.flow_id.clone()),
+                    flow_action: Attr::from(b.flow_action.clone()),
+                    navigate_screen: Attr::from(b.navigate_screen.clone()),
                     example: b
                         .url
                         .as_ref()
                         .and_then(|u| t.example.get(u))
                         .map_or(Attr::Null, |s| Attr::Known(s.clone())),
-                    url: given(&b.url),
-                    url_type: given(&b.url_type),
-                    phone_number: given(&b.phone_number),
-                    coupon_code: given(&b.coupon_code),
+                    url: Attr::from(b.url.clone()),
+                    url_type: Attr::from(b.url_type.clone()),
+                    phone_number: Attr::from(b.phone_number.clone()),
+                    coupon_code: Attr::from(b.coupon_code.clone()),
                 })
                 .collect(),
         );

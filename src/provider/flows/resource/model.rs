@@ -30,11 +30,6 @@ model! {
     }
 }
 
-/// `Some` as known, `None` as null.
-pub fn given(s: Option<String>) -> Attr<String> {
-    s.map_or(Attr::Null, Attr::Known)
-}
-
 /// A set of strings as `config.strings` reads it: unknown when any
 /// element is.
 pub(crate) fn known_strings(set: &Attr<Set<Attr<String>>>) -> Attr<Vec<String>> {
@@ -78,8 +73,8 @@ impl FlowModel {
         };
         let summary = summarize(text).unwrap_or_default();
         self.content_sha256 = Attr::Known(hex::encode(Sha256::digest(text.as_bytes())));
-        self.json_version = given(summary.version);
-        self.data_api_version = given(summary.data_api_version);
+        self.json_version = Attr::from(summary.version);
+        self.data_api_version = Attr::from(summary.data_api_version);
         self.screen_ids = Attr::Known(summary.screen_ids);
     }
 }
@@ -132,12 +127,12 @@ impl KnownFlow {
     /// The state of this flow, with everything that follows from `content`.
     pub fn to_state(&self) -> State {
         let mut model = FlowModel {
-            id: given(self.id.clone()),
+            id: Attr::from(self.id.clone()),
             name: Attr::Known(self.name.clone()),
             categories: string_set(self.categories.clone()),
             content: Attr::Known(self.content.clone()),
-            endpoint_uri: given(self.endpoint_uri.clone()),
-            cust_space_id: given(self.cust_space_id.clone()),
+            endpoint_uri: Attr::from(self.endpoint_uri.clone()),
+            cust_space_id: Attr::from(self.cust_space_id.clone()),
             status: Attr::Known(self.status.clone()),
             ..FlowModel::default()
         };

@@ -10,7 +10,7 @@ use crate::provider::errors::{download_advice, shown_id};
 use crate::provider::Configured;
 
 use super::apply::{seconds_since_created, step_failed, while_not_visible};
-use super::model::{given, string_set, FlowModel};
+use super::model::{string_set, FlowModel};
 
 /// A flow this provider created less than this long ago that CAMS does not
 /// show yet is looked for again, not taken as deleted.
@@ -103,7 +103,7 @@ fn state_of(
     content: Option<String>,
 ) -> FlowModel {
     state.id = Attr::Known(id.to_owned());
-    state.cust_space_id = given(space);
+    state.cust_space_id = Attr::from(space);
     if let Some(name) = &flow.flow_name {
         state.name = Attr::Known(name.clone());
     }
@@ -119,9 +119,9 @@ fn state_of(
     let endpoint = flow.endpoint_uri.clone().filter(|e| !e.is_empty());
     let written_empty = state.endpoint_uri == Attr::Known(String::new());
     if endpoint.is_some() || !written_empty {
-        state.endpoint_uri = given(endpoint);
+        state.endpoint_uri = Attr::from(endpoint);
     }
-    state.content = given(content);
+    state.content = Attr::from(content);
     state.derive_from_content();
     state
 }
@@ -161,7 +161,7 @@ pub fn import(id: &str) -> ImportResponse {
     }
     let state = FlowModel {
         id: Attr::Known(flow_id.to_owned()),
-        cust_space_id: given(space.map(str::to_owned)),
+        cust_space_id: Attr::from(space.map(str::to_owned)),
         ..FlowModel::default()
     };
     ImportResponse {
